@@ -1,0 +1,168 @@
+import Foundation
+
+/// One published benchmark measurement: `source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes`.
+public struct BenchmarkRow: Sendable, Hashable {
+    public var file: String
+    public var line: Int
+    public var source: String
+    public var hardware: String
+    public var backend: String
+    public var model: String
+    public var quant: String
+    public var test: String
+    public var tokensPerSecond: Double
+    public var notes: String
+}
+
+/// A llama-bench test name: `pp512` (prefill 512 tokens), `tg128` (generate 128), `pp2048@d4096`
+/// (with 4096 tokens already in the cache).
+public struct BenchmarkTest: Sendable, Hashable {
+    public enum Kind: String, Sendable { case prefill = "pp", decode = "tg" }
+    public var kind: Kind
+    public var tokens: Int
+    public var depth: Int
+
+    public init?(_ text: String) {
+        let t = text.lowercased().trimmingCharacters(in: .whitespaces)
+        let parts = t.split(separator: "@")
+        guard let head = parts.first, head.count > 2, let k = Kind(rawValue: String(head.prefix(2))),
+              let n = Int(head.dropFirst(2)), n > 0 else { return nil }
+        kind = k; tokens = n; depth = 0
+        if parts.count == 2 {
+            guard parts[1].hasPrefix("d"), let d = Int(parts[1].dropFirst()), d >= 0 else { return nil }
+            depth = d
+        } else if parts.count > 2 { return nil }
+    }
+}
+
+/// Scores the speed model against published measurements: every row's prediction comes from the
+/// model (never from a stored measurement of the same tuple).
+///
+/// ```swift
+/// let report = try Calibration.report(files: [url], catalog: catalog)
+/// report.decode.medianAPE   // median absolute percentage error of decode predictions
+/// ```
+public enum Calibration {
+    public struct Prediction: Sendable, Hashable {
+        public var row: BenchmarkRow
+        public var test: BenchmarkTest
+        public var hardwareID: String
+        public var modelID: String
+        public var predicted: Double
+        public var ape: Double { abs(predicted - row.tokensPerSecond) / row.tokensPerSecond }
+    }
+    public struct Unresolved: Sendable, Hashable, Codable {
+        public var file: String
+        public var line: Int
+        public var hardware: String
+        public var model: String
+        public var reason: String
+    }
+    public struct ErrorSummary: Sendable, Hashable, Codable {
+        public var rows: Int
+        public var medianAPE: Double
+        public var meanAPE: Double
+        public var p90APE: Double
+        public var maxAPE: Double
+        enum CodingKeys: String, CodingKey { case rows, medianAPE = "median_ape", meanAPE = "mean_ape", p90APE = "p90_ape", maxAPE = "max_ape" }
+        init(_ apes: [Double]) {
+            let s = apes.sorted()
+            rows = s.count
+            func q(_ p: Double) -> Double { s.isEmpty ? 0 : s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))] }
+            medianAPE = s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+            meanAPE = s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)
+            p90APE = q(0.9)
+            maxAPE = s.last ?? 0
+        }
+    }
+    public struct Report: Sendable, Hashable {
+        public var rows: Int
+        public var predictions: [Prediction]
+        public var unresolved: [Unresolved]
+        public var decode: ErrorSummary
+        public var prefill: ErrorSummary
+        public var resolved: Int { predictions.count }
+    }
+
+    /// Reads benchmark rows from CSV text.
+    public static func rows(csv text: String, file: String) -> [BenchmarkRow] {
+        CSV.records(text).enumerated().map { i, r in
+            BenchmarkRow(file: file, line: i + 2, source: r["source"] ?? "", hardware: r["hardware"] ?? "", backend: r["backend"] ?? "",
+                         model: r["model"] ?? "", quant: r["quant"] ?? "", test: r["test"] ?? "",
+                         tokensPerSecond: Double(r["tokens_per_s"] ?? "") ?? .nan, notes: r["notes"] ?? "")
+        }
+    }
+
+    /// The backend a table names ("Vulkan (RADV per file)" → .vulkan, "ROCm 6.0" → .rocm), nil if unstated.
+    public static func backend(_ text: String) -> Backend? {
+        let t = text.lowercased()
+        for b in Backend.allCases where t.hasPrefix(b.rawValue) { return b }
+        return nil
+    }
+
+    /// A row made ready to predict: its profile, system and settings.
+    public struct Case: Sendable {
+        public var row: BenchmarkRow
+        public var test: BenchmarkTest
+        public var profile: ModelProfile
+        public var system: TargetSystem
+        public var settings: RunSettings
+        public var usage: MemoryUsage
+        public var hardwareID: String
+
+        /// The model's prediction for this row.
+        public func predict(_ f: SpeedModel.Factors = SpeedModel.factors) -> Double {
+            let s = SpeedModel.expected(profile: profile, system: system, settings: settings, usage: usage, factors: f)
+            return test.kind == .decode ? s.decode : s.prefill
+        }
+    }
+
+    /// Resolves every row (or says why it cannot be resolved).
+    public static func cases(_ rows: [BenchmarkRow], catalog: Catalog) -> (cases: [Case], unresolved: [Unresolved]) {
+        var cases: [Case] = []
+        var unresolved: [Unresolved] = []
+        var profiles: [String: ModelProfile] = [:]
+        for row in rows {
+            func fail(_ reason: String) {
+                unresolved.append(Unresolved(file: row.file, line: row.line, hardware: row.hardware, model: row.model, reason: reason))
+            }
+            guard row.tokensPerSecond.isFinite, row.tokensPerSecond > 0 else { fail("tokens_per_s '\(row.tokensPerSecond)' is not a positive number"); continue }
+            guard let test = BenchmarkTest(row.test) else { fail("test '\(row.test)' is not ppN, tgN or ppN@dM"); continue }
+            if row.hardware.lowercased().hasPrefix("unknown") { fail("the source does not state the hardware"); continue }
+            let selection: HardwareSelection
+            do { selection = try catalog.hardware(named: row.hardware) } catch { fail("hardware: \(error)"); continue }
+            let model: CatalogModel
+            do { model = try catalog.model(named: row.model) } catch { fail("model: \(error)"); continue }
+            guard let mix = QuantMix(name: row.quant) else { fail("quant '\(row.quant)' is not a llama.cpp file type"); continue }
+            let key = model.id + "|" + mix.name
+            let profile = profiles[key] ?? ModelProfile(model: model, mix: mix)
+            profiles[key] = profile
+            let backend = Self.backend(row.backend)
+            // Vulkan and OpenCL drive any GPU; CUDA, ROCm, Metal and SYCL only their vendor's.
+            if let backend, ![.cpu, .vulkan, .opencl].contains(backend), !selection.device.backends.contains(backend) {
+                fail("\(selection.device.id) has no \(backend.displayName) backend in the catalog"); continue
+            }
+            let system = TargetSystem(selection, backend: backend)
+            var settings = RunSettings(context: test.tokens + test.depth + 1, flashAttention: true)
+            settings.promptTokens = test.kind == .prefill ? test.tokens : 1
+            settings.depth = test.kind == .prefill ? test.depth : test.depth + test.tokens / 2
+            // llama-bench offloads every layer (-ngl 99) and measures with its default batch.
+            let layers = system.gpus.isEmpty ? 0 : profile.architecture.layers + 1
+            let usage = MemoryModel.usage(profile: profile, system: system, settings: settings, gpuLayers: layers)
+            cases.append(Case(row: row, test: test, profile: profile, system: system, settings: settings, usage: usage,
+                              hardwareID: selection.id))
+        }
+        return (cases, unresolved)
+    }
+
+    /// Predicts every resolved row and summarises the errors.
+    public static func report(rows: [BenchmarkRow], catalog: Catalog, factors: SpeedModel.Factors = SpeedModel.factors) -> Report {
+        let (cases, unresolved) = cases(rows, catalog: catalog)
+        let predictions = cases.map {
+            Prediction(row: $0.row, test: $0.test, hardwareID: $0.hardwareID, modelID: $0.profile.id, predicted: $0.predict(factors))
+        }
+        return Report(rows: rows.count, predictions: predictions, unresolved: unresolved,
+                      decode: ErrorSummary(predictions.filter { $0.test.kind == .decode }.map(\.ape)),
+                      prefill: ErrorSummary(predictions.filter { $0.test.kind == .prefill }.map(\.ape)))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Fits the speed model's efficiency factors to measurements, deterministically (same rows → same factors).
+///
+/// Coordinate descent on the mean absolute log error, one factor at a time with shrinking multiplicative
+/// steps, each factor clamped to a physical range (an efficiency stays in (0, 1], a per-layer cost stays
+/// positive). Few factors, many rows: the fit learns backend and quantisation behaviour, not rows.
+///
+/// ```swift
+/// let fitted = CalibrationFit.fit(cases: cases, start: SpeedModel.factors)
+/// ```
+public enum CalibrationFit {
+    struct Parameter {
+        var name: String
+        var get: (SpeedModel.Factors) -> Double
+        var set: (inout SpeedModel.Factors, Double) -> Void
+        var range: ClosedRange<Double>
+    }
+
+    static func parameters(for backends: Set<Backend>) -> [Parameter] {
+        var ps: [Parameter] = []
+        for b in Backend.allCases.sorted(by: { $0.rawValue < $1.rawValue }) where backends.contains(b) {
+            ps.append(.init(name: "bandwidth.\(b.rawValue)", get: { $0.bandwidth[b] ?? 0.6 }, set: { $0.bandwidth[b] = $1 }, range: 0.2...0.95))
+            ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 1...200))
+            ps.append(.init(name: "compute.\(b.rawValue)", get: { $0.compute[b] ?? 0.3 }, set: { $0.compute[b] = $1 }, range: 0.05...0.95))
+        }
+        for q in SpeedModel.QuantFamily.allCases where q != .float {
+            ps.append(.init(name: "quantDecode.\(q.rawValue)", get: { $0.quantDecode[q] ?? 1 }, set: { $0.quantDecode[q] = $1 }, range: 0.5...1.2))
+            ps.append(.init(name: "quantPrefill.\(q.rawValue)", get: { $0.quantPrefill[q] ?? 1 }, set: { $0.quantPrefill[q] = $1 }, range: 0.3...1.3))
+        }
+        ps.append(.init(name: "moeDecode", get: { $0.moeDecode }, set: { $0.moeDecode = $1 }, range: 0.2...1.2))
+        ps.append(.init(name: "moePrefill", get: { $0.moePrefill }, set: { $0.moePrefill = $1 }, range: 0.1...1.2))
+        ps.append(.init(name: "attentionCost", get: { $0.attentionCost }, set: { $0.attentionCost = $1 }, range: 0.5...10))
+        ps.append(.init(name: "multiGPUMicros", get: { $0.multiGPUMicros }, set: { $0.multiGPUMicros = $1 }, range: 0...3000))
+        return ps
+    }
+
+    /// Mean absolute log error of the predictions.
+    public static func loss(_ cases: [Calibration.Case], _ f: SpeedModel.Factors) -> Double {
+        guard !cases.isEmpty else { return 0 }
+        var total = 0.0
+        for c in cases {
+            let p = max(c.predict(f), 1e-6)
+            total += abs(log(p / c.row.tokensPerSecond))
+        }
+        return total / Double(cases.count)
+    }
+
+    public static func fit(cases: [Calibration.Case], start: SpeedModel.Factors, rounds: Int = 12) -> SpeedModel.Factors {
+        let backends = Set(cases.flatMap { c in c.system.gpus.map(\.backend) + (c.system.gpus.isEmpty ? [.cpu] : []) })
+        let params = parameters(for: backends)
+        var f = start
+        var best = loss(cases, f)
+        var step = 0.25
+        for _ in 0..<rounds {
+            for p in params {
+                var improved = true
+                while improved {
+                    improved = false
+                    for direction in [1 + step, 1 / (1 + step)] {
+                        var trial = f
+                        let v = min(max(p.get(f) * direction, p.range.lowerBound), p.range.upperBound)
+                        p.set(&trial, v)
+                        let l = loss(cases, trial)
+                        if l < best - 1e-9 { best = l; f = trial; improved = true; break }
+                    }
+                }
+            }
+            step /= 2
+        }
+        return f
+    }
+
+    /// The factors as Swift source for `SpeedModel.factors`.
+    public static func swiftSource(_ f: SpeedModel.Factors) -> String {
+        func dict<K>(_ d: [K: Double], _ key: (K) -> String) -> String {
+            "[" + d.map { (".\(key($0.key))", $0.value) }.sorted { $0.0 < $1.0 }
+                .map { "\($0.0): \(String(format: "%.3g", $0.1))" }.joined(separator: ", ") + "]"
+        }
+        return """
+        bandwidth: \(dict(f.bandwidth) { $0.rawValue }),
+        layerMicros: \(dict(f.layerMicros) { $0.rawValue }),
+        compute: \(dict(f.compute) { $0.rawValue }),
+        quantDecode: \(dict(f.quantDecode) { $0.rawValue }),
+        quantPrefill: \(dict(f.quantPrefill) { $0.rawValue }),
+        moeDecode: \(String(format: "%.3g", f.moeDecode)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))
+        """
+    }
+}

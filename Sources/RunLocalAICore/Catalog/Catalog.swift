@@ -1,0 +1,208 @@
+import Foundation
+import Yams
+
+/// The whole catalog: models, hardware and runtimes, loaded from the reviewed files in `catalog/`.
+///
+/// Lookups by name are forgiving (see ``NameResolver``); an unknown or ambiguous name throws a
+/// ``CatalogError`` that lists the closest entries.
+///
+/// ```swift
+/// let catalog = try Catalog.load(from: URL(fileURLWithPath: "catalog"))
+/// let model = try catalog.model(named: "llama 3.1 8b")
+/// let gpu = try catalog.hardware(named: "2x RTX 3090")
+/// ```
+public struct Catalog: Sendable {
+    public private(set) var models: [CatalogModel]
+    public private(set) var hardware: [HardwareDevice]
+    public private(set) var runtimes: [Runtime]
+    let modelIndex: NameResolver
+    let hardwareIndex: NameResolver
+    let runtimeIndex: NameResolver
+    private let modelsByID: [String: Int]
+    private let hardwareByID: [String: Int]
+
+    public init(models: [CatalogModel], hardware: [HardwareDevice], runtimes: [Runtime]) {
+        self.models = models.sorted { $0.id < $1.id }
+        self.hardware = hardware.sorted { $0.id < $1.id }
+        self.runtimes = runtimes.sorted { $0.id < $1.id }
+        modelIndex = NameResolver(entries: self.models.map { .init(id: $0.id, names: [$0.name] + $0.aliases, memoryGiB: []) })
+        hardwareIndex = NameResolver(entries: self.hardware.map {
+            .init(id: $0.id, names: [$0.name, $0.displayName] + $0.aliases, memoryGiB: $0.memoryChoicesGiB)
+        })
+        runtimeIndex = NameResolver(entries: self.runtimes.map { .init(id: $0.id, names: [$0.name] + $0.aliases, memoryGiB: []) })
+        modelsByID = Dictionary(self.models.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        hardwareByID = Dictionary(self.hardware.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func model(id: String) -> CatalogModel? { modelsByID[id].map { models[$0] } }
+    public func device(id: String) -> HardwareDevice? { hardwareByID[id].map { hardware[$0] } }
+
+    /// Finds a model by id, name or alias, forgiving case, punctuation and parenthesised remarks.
+    public func model(named query: String) throws -> CatalogModel {
+        let id = try modelIndex.resolve(query, kind: "model").id
+        return models[modelsByID[id]!]
+    }
+
+    /// Finds hardware: one device, a memory variant ("M1 Max 32-core 64GB") and a count ("2x RTX 3090").
+    public func hardware(named query: String) throws -> HardwareSelection {
+        let (count, rest) = HardwareSelection.splitCount(query)
+        guard count >= 1 else {
+            throw CatalogError.invalid("hardware '\(query)' asks for \(count) devices; give at least one (e.g. '2x RTX 3090')")
+        }
+        guard count <= 64 else {
+            throw CatalogError.invalid("hardware '\(query)' asks for \(count) devices; at most 64 are supported")
+        }
+        let match = try hardwareIndex.resolve(rest, kind: "hardware")
+        let device = hardware[hardwareByID[match.id]!]
+        let memory = match.memoryGiB ?? device.memoryChoicesGiB.max()
+        return HardwareSelection(device: device, count: count, memoryGiB: memory)
+    }
+
+    public func runtime(named query: String) throws -> Runtime {
+        let id = try runtimeIndex.resolve(query, kind: "runtime").id
+        return runtimes.first { $0.id == id }!
+    }
+
+    // MARK: Loading
+
+    /// Loads every `*.yaml` under `hardware/`, `models/` and `runtimes/` of `directory`.
+    public static func load(from directory: URL) throws -> Catalog {
+        let fm = FileManager.default
+        func files(_ sub: String) throws -> [URL] {
+            let dir = directory.appendingPathComponent(sub)
+            guard let names = try? fm.contentsOfDirectory(atPath: dir.path) else {
+                throw CatalogError.invalid("catalog folder \(dir.path) is missing; pass --catalog PATH or set RUNLOCALAI_CATALOG")
+            }
+            return names.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0) }
+        }
+        var models: [CatalogModel] = []
+        for url in try files("models") {
+            let file = try decode(ModelFile.self, url)
+            for var m in file.models {
+                m.family = file.family; m.vendor = file.vendor ?? ""; m.license = file.license ?? ""
+                models.append(m)
+            }
+        }
+        var hardware: [HardwareDevice] = []
+        for url in try files("hardware") {
+            let file = try decode(HardwareFile.self, url)
+            for var d in file.devices { d.vendor = file.vendor; hardware.append(d) }
+        }
+        let runtimes = try files("runtimes").map { try decode(Runtime.self, $0) }
+        return Catalog(models: models, hardware: hardware, runtimes: runtimes)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ url: URL) throws -> T {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw CatalogError.invalid("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        do { return try YAMLDecoder().decode(T.self, from: text) } catch let error as DecodingError {
+            throw CatalogError.invalid("\(url.lastPathComponent): \(describe(error))")
+        } catch {
+            throw CatalogError.invalid("\(url.lastPathComponent): \(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ p: [CodingKey]) -> String {
+            p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx): return "missing key '\(key.stringValue)' at \(path(ctx.codingPath))"
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
+            return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    /// Finds the `catalog/` folder: an explicit path, `RUNLOCALAI_CATALOG`, or a `catalog/` folder in the
+    /// working directory or beside/above the executable.
+    public static func locate(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                              executablePath: String = CommandLine.arguments.first ?? "") -> URL? {
+        let fm = FileManager.default
+        if let explicit { return URL(fileURLWithPath: explicit) }
+        if let env = environment["RUNLOCALAI_CATALOG"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        var candidates = [URL(fileURLWithPath: fm.currentDirectoryPath)]
+        var dir = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 { candidates.append(dir); dir = dir.deletingLastPathComponent() }
+        for c in candidates {
+            let url = c.appendingPathComponent("catalog")
+            if fm.fileExists(atPath: url.appendingPathComponent("models").path) { return url }
+        }
+        return nil
+    }
+}
+
+struct ModelFile: Decodable {
+    var family: String
+    var vendor: String?
+    var license: String?
+    var models: [CatalogModel]
+}
+
+struct HardwareFile: Decodable {
+    var vendor: String
+    var devices: [HardwareDevice]
+}
+
+/// A resolved hardware choice: a device, how many of it, and the memory variant.
+public struct HardwareSelection: Sendable, Hashable {
+    public var device: HardwareDevice
+    public var count: Int
+    /// Memory of one device in GiB (the chosen variant for Apple silicon and SoCs).
+    public var memoryGiB: Double?
+
+    public init(device: HardwareDevice, count: Int = 1, memoryGiB: Double? = nil) {
+        self.device = device
+        self.count = count
+        self.memoryGiB = memoryGiB ?? device.memoryChoicesGiB.max()
+    }
+
+    /// A stable id: `rtx-3090` or `2x-rtx-3090`, with `@64gb` for a memory variant of a multi-size device.
+    public var id: String {
+        var s = count > 1 ? "\(count)x-\(device.id)" : device.id
+        if device.memoryChoicesGiB.count > 1, let m = memoryGiB { s += "@\(Int(m))gb" }
+        return s
+    }
+
+    public var displayName: String {
+        var s = device.displayName
+        if device.memoryChoicesGiB.count > 1, let m = memoryGiB { s += " \(Int(m))GB" }
+        return count > 1 ? "\(count)x \(s)" : s
+    }
+
+    /// Splits "2x RTX 3090", "RTX 3090 x2", "3090 24GB * 4", "4 x A100" into a count and the rest.
+    static func splitCount(_ query: String) -> (Int, String) {
+        let q = query.trimmingCharacters(in: .whitespaces)
+        // A count needs a separator after "x" or before it, so the "X" of "RTX 3090" is never read as "times".
+        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(-?\d+)\s*[x×]\s*(\D.*)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#]
+        for (i, p) in patterns.enumerated() {
+            guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]),
+                  let m = re.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) else { continue }
+            let a = String(q[Range(m.range(at: 1), in: q)!]), b = String(q[Range(m.range(at: 2), in: q)!])
+            if i < 2, let n = Int(a) { return (n, b) }
+            if i == 2, let n = Int(b) { return (n, a) }
+        }
+        return (1, q)
+    }
+}
+
+/// Errors from catalog loading and lookups. Each message names the problem and the fix.
+public enum CatalogError: Error, CustomStringConvertible, Equatable {
+    case notFound(kind: String, query: String, suggestions: [String])
+    case ambiguous(kind: String, query: String, candidates: [String])
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let kind, let query, let suggestions):
+            let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
+            return "unknown \(kind) '\(query)'\(hint)"
+        case .ambiguous(let kind, let query, let candidates):
+            return "\(kind) '\(query)' is ambiguous: it could be \(candidates.map { "'\($0)'" }.joined(separator: ", ")); name one of them"
+        case .invalid(let message):
+            return message
+        }
+    }
+}

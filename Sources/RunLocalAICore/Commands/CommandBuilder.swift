@@ -1,0 +1,82 @@
+/// A command that reproduces a plan in one runtime.
+public struct RuntimeCommand: Sendable, Hashable, Codable {
+    public var runtime: String
+    public var command: String
+    /// What the command assumes or what to change (shown under it).
+    public var note: String?
+    public init(runtime: String, command: String, note: String? = nil) {
+        self.runtime = runtime; self.command = command; self.note = note
+    }
+}
+
+/// Writes the llama.cpp, Ollama, LM Studio (and vLLM where it fits) commands for an ``Estimate``:
+/// the same context, GPU layers, cache types and flash-attention setting the estimate assumed.
+///
+/// ```swift
+/// let cmds = CommandBuilder.commands(for: estimate, model: catalogModel)
+/// cmds[0].command   // "llama-server -hf ggml-org/...:Q4_K_M -c 4096 -ngl 33 -fa on"
+/// ```
+public enum CommandBuilder {
+    public static func commands(for e: Estimate, model: CatalogModel? = nil, file: String? = nil, mmprojFile: String? = nil) -> [RuntimeCommand] {
+        guard e.fit.tier != .wontRun else { return [] }
+        let s = e.settings
+        var out: [RuntimeCommand] = []
+        let quant = e.profile.quant
+        let images = s.images > 0
+        // Model source for llama.cpp: a local file, a Hugging Face GGUF repo (-hf repo:QUANT), or a placeholder file name.
+        var source: String
+        if let file { source = "-m \(shellQuote(file))" }
+        else if let repo = model?.ggufRepo { source = "-hf \(repo):\(quant)" }
+        else { source = "-m \(shellQuote(model?.ggufFile?.replacingOccurrences(of: "{quant}", with: quant) ?? "\(e.profile.id)-\(quant).gguf"))" }
+        var flags = ["-c \(s.context)", "-ngl \(e.fit.gpuLayers)", "-fa \(s.flashAttention ? "on" : "off")"]
+        if s.keyType != .f16 { flags.append("-ctk \(s.keyType.name.lowercased())") }
+        if s.valueType != .f16 { flags.append("-ctv \(s.valueType.name.lowercased())") }
+        if s.parallel > 1 { flags.append("-np \(s.parallel)") }
+        if e.system.gpus.isEmpty || e.fit.placement == .cpu { flags[1] = "-ngl 0" }
+        var mmproj: String?
+        if images {
+            if let mmprojFile { mmproj = "--mmproj \(shellQuote(mmprojFile))" }
+            else if model?.ggufRepo == nil || file != nil {
+                mmproj = "--mmproj \(shellQuote(model?.vision?.mmprojFile ?? e.profile.vision?.mmprojFile ?? "mmproj-model-f16.gguf"))"
+            }
+        }
+        let server = (["llama-server", source] + flags + (mmproj.map { [$0] } ?? [])).joined(separator: " ")
+        out.append(RuntimeCommand(runtime: "llama.cpp", command: server,
+                                  note: "OpenAI-compatible server on http://127.0.0.1:8080" + (images && mmproj == nil ? "; -hf also fetches the repo's mmproj" : "")))
+        if images {
+            let imageArgs = (1...min(s.images, 8)).map { "--image photo\($0).jpg" }.joined(separator: " ")
+            let cli = (["llama-mtmd-cli", source] + flags + (mmproj.map { [$0] } ?? []) + [imageArgs, "-p \"Describe this image.\""]).joined(separator: " ")
+            out.append(RuntimeCommand(runtime: "llama.cpp", command: cli, note: "one-shot image question"))
+        }
+        if let tag = model?.ollama {
+            var env: [String] = []
+            if s.context != 4096 { env.append("OLLAMA_CONTEXT_LENGTH=\(s.context)") }
+            if s.flashAttention { env.append("OLLAMA_FLASH_ATTENTION=1") }
+            if s.keyType != .f16 || s.valueType != .f16 { env.append("OLLAMA_KV_CACHE_TYPE=\(s.keyType.name.lowercased())") }
+            let serve = (env + ["ollama serve"]).joined(separator: " ")
+            var note = "pull with `ollama pull \(tag)`; Ollama's tag picks its own quantisation (usually Q4_K_M)"
+            if e.fit.placement == .partial { note += "; Ollama chooses GPU layers itself (override: /set parameter num_gpu \(e.fit.gpuLayers))" }
+            out.append(RuntimeCommand(runtime: "Ollama", command: "\(serve) & ollama run \(tag)", note: note))
+        }
+        let gpuShare: String
+        if e.fit.placement == .gpu { gpuShare = "max" }
+        else if e.fit.placement == .cpu { gpuShare = "off" }
+        else { gpuShare = String(format: "%.2f", Double(e.fit.gpuLayers) / Double(e.fit.totalLayers)) }
+        let lmsKey = model?.ggufRepo.map { "\($0)@\(quant.lowercased())" } ?? "\(e.profile.id)@\(quant.lowercased())"
+        out.append(RuntimeCommand(runtime: "LM Studio", command: "lms get \(lmsKey) && lms load \(lmsKey) --gpu \(gpuShare) --context-length \(s.context)",
+                                  note: "LM Studio bundles llama.cpp (and MLX on Macs); enable flash attention in the model's load settings"))
+        if let repo = model?.hfRepo, let gpu = e.system.gpus.first, gpu.backend == .cuda || gpu.backend == .rocm,
+           e.fit.placement == .gpu, !images || model?.vision != nil {
+            let tp = e.system.gpus.count > 1 ? " --tensor-parallel-size \(e.system.gpus.count)" : ""
+            out.append(RuntimeCommand(runtime: "vLLM", command: "vllm serve \(repo) --max-model-len \(s.context)\(tp)",
+                                      note: "vLLM loads the original safetensors (BF16: about 2 bytes per parameter), not the GGUF; check it fits before using it"))
+        }
+        return out
+    }
+
+    /// Quotes a path for a POSIX shell when it holds anything but safe characters.
+    static func shellQuote(_ s: String) -> String {
+        let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "-_./:@+=".contains($0) }
+        return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

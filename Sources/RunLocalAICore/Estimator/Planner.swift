@@ -1,0 +1,146 @@
+/// Where the model goes: all on the GPU(s), split between GPU and CPU, or on the CPU alone.
+public enum Placement: String, Sendable, Codable { case gpu, partial, cpu, none }
+
+/// The verdict: runs comfortably, runs with tradeoffs (offload, tight memory or slow), or won't run.
+public enum FitTier: String, Sendable, Codable {
+    case comfortable
+    case tradeoffs
+    case wontRun = "wont-run"
+
+    public var label: String {
+        switch self {
+        case .comfortable: "Runs comfortably"
+        case .tradeoffs: "Runs with tradeoffs"
+        case .wontRun: "Won't run"
+        }
+    }
+}
+
+/// The fit of one plan.
+public struct Fit: Sendable, Hashable {
+    public var tier: FitTier
+    public var placement: Placement
+    /// llama.cpp's `-ngl`: repeating layers plus the output layer on the GPU(s).
+    public var gpuLayers: Int
+    public var totalLayers: Int
+    /// Free bytes left on the tightest device after the run (negative: short by that much).
+    public var headroomBytes: Int64
+    /// Plain sentences explaining the verdict.
+    public var notes: [String]
+}
+
+/// The whole answer for one (model, hardware, settings): memory by device and component, the fit,
+/// speed ranges with their evidence.
+///
+/// ```swift
+/// let e = try Planner.plan(profile: profile, system: system, settings: RunSettings(context: 4096))
+/// e.fit.tier          // .comfortable
+/// e.decode.expected   // tokens per second
+/// ```
+public struct Estimate: Sendable, Hashable {
+    public var profile: ModelProfile
+    public var system: TargetSystem
+    public var settings: RunSettings
+    public var usage: MemoryUsage
+    public var fit: Fit
+    public var decode: SpeedRange
+    public var prefill: SpeedRange
+    public var evidence: Evidence
+}
+
+/// Chooses the placement (like llama.cpp's `--fit`) and assembles the ``Estimate``.
+public enum Planner {
+    /// Free memory kept on each GPU, as llama.cpp's `--fit` keeps by default (`--fit-target 1024` MiB).
+    public static let margin: UInt64 = 1024 * 1_048_576
+    /// Below this decode speed a run that fits is still only "with tradeoffs".
+    public static let comfortableDecodeTPS = 10.0
+
+    public static func plan(profile p: ModelProfile, system: TargetSystem, settings s: RunSettings) throws -> Estimate {
+        try s.validate(for: p)
+        let n = p.architecture.layers
+        var notes: [String] = []
+        func fits(_ u: MemoryUsage, margin m: UInt64) -> Bool {
+            for (i, g) in u.gpus.enumerated() where g.total + m > system.gpus[i].usableBytes { return false }
+            return true
+        }
+        var gpuLayers = 0
+        var tight = false
+        if let requested = s.gpuLayers {
+            gpuLayers = system.gpus.isEmpty ? 0 : min(requested, n + 1)
+            let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: gpuLayers)
+            if !fits(u, margin: 0) {
+                notes.append("-ngl \(requested) does not fit: the GPU would need more memory than it has; let the planner choose instead")
+            }
+            tight = !fits(u, margin: margin)
+        } else if !system.gpus.isEmpty {
+            let full = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: n + 1)
+            if fits(full, margin: margin) {
+                gpuLayers = n + 1
+            } else if fits(full, margin: 0) {
+                gpuLayers = n + 1
+                tight = true
+                notes.append("fits on the GPU with less than the 1 GiB llama.cpp's --fit keeps free: close other GPU programs, or lower the context")
+            } else {
+                // Largest -ngl that keeps the margin (usage grows with every layer offloaded).
+                var lo = 0, hi = n
+                while lo < hi {
+                    let mid = (lo + hi + 1) / 2
+                    if fits(MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: mid), margin: margin) { lo = mid } else { hi = mid - 1 }
+                }
+                gpuLayers = lo
+            }
+        }
+        let usage = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: gpuLayers)
+        let placement: Placement = system.gpus.isEmpty || gpuLayers == 0 ? .cpu : gpuLayers >= n + 1 ? .gpu : .partial
+
+        // Headroom on the tightest device, and whether the host holds its part.
+        var headroom = Int64.max
+        for (i, g) in usage.gpus.enumerated() where g.layers > 0 || g.total > 0 {
+            headroom = min(headroom, Int64(system.gpus[i].usableBytes) - Int64(g.total))
+        }
+        let hostNeed = system.unifiedMemory ? usage.total : usage.host.total
+        let hostRoom = Int64(system.hostUsableBytes) - Int64(hostNeed)
+        if placement != .gpu || system.unifiedMemory { headroom = min(headroom, hostRoom) }
+        if headroom == .max { headroom = hostRoom }
+        let fitsHost = hostRoom >= 0
+
+        var (decode, prefill) = SpeedModel.expected(profile: p, system: system, settings: s, usage: usage)
+        let tier: FitTier
+        if !fitsHost {
+            tier = .wontRun
+            decode = 0; prefill = 0
+            let need = Double(hostNeed) / 1_073_741_824, have = Double(system.hostUsableBytes) / 1_073_741_824
+            notes.append(String(format: "needs %.1f GiB of system memory beyond the GPU, but only %.1f GiB is usable: choose a smaller quantisation or context, or more memory", need, have))
+        } else if placement == .gpu && !tight && decode >= comfortableDecodeTPS {
+            tier = .comfortable
+        } else {
+            tier = .tradeoffs
+            if placement == .partial {
+                notes.append("\(gpuLayers) of \(n + 1) layers fit on the GPU; the rest run from system RAM, which bounds the speed")
+            }
+            if placement == .cpu && !system.gpus.isEmpty {
+                notes.append("not even one layer fits on the GPU with its context; it runs on the CPU")
+            }
+            if decode < comfortableDecodeTPS {
+                notes.append(String(format: "about %.1f tokens/s: usable for batch work, slow for chat", decode))
+            }
+        }
+        if system.selection?.device.kind == .apple, let gpu = system.gpus.first {
+            notes.append(String(format: "macOS lets the GPU use %.1f of %.0f GiB (recommendedMaxWorkingSetSize); `sudo sysctl iogpu.wired_limit_mb=N` raises it",
+                                Double(gpu.usableBytes) / 1_073_741_824, Double(gpu.memoryBytes) / 1_073_741_824))
+        }
+        if system.gpus.count > 1 {
+            notes.append("\(system.gpus.count) cards are not one pool: each holds its own layers, KV cache and compute buffer, and decode runs through them in turn")
+        }
+        let u = SpeedModel.band(placement: tier == .wontRun ? .none : placement, backend: system.gpus.first?.backend)
+        func range(_ x: Double) -> SpeedRange {
+            SpeedRange(low: round1(x * (1 - u)), expected: round1(x), high: round1(x * (1 + u)))
+        }
+        let fit = Fit(tier: tier, placement: tier == .wontRun ? .none : placement, gpuLayers: gpuLayers, totalLayers: n + 1,
+                      headroomBytes: headroom, notes: notes)
+        return Estimate(profile: p, system: system, settings: s, usage: usage, fit: fit,
+                        decode: range(decode), prefill: range(prefill), evidence: .estimated)
+    }
+
+    static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+}

@@ -1,0 +1,77 @@
+/// How a model is run: context, images, KV-cache types, flash attention, batch sizes, runtime, and
+/// (optionally) a fixed number of GPU layers. Defaults are llama.cpp's.
+///
+/// ```swift
+/// var s = RunSettings(context: 8192)
+/// s.keyType = .q8_0; s.valueType = .q8_0       // needs flash attention for V
+/// try s.validate(for: profile)
+/// ```
+public struct RunSettings: Sendable, Hashable {
+    public var context: Int
+    public var images: Int
+    public var keyType: GGMLType
+    public var valueType: GGMLType
+    public var flashAttention: Bool
+    /// llama.cpp `-ub` (physical batch): sizes the compute buffers.
+    public var ubatch: Int
+    /// llama.cpp `-np`: parallel sequences sharing the context.
+    public var parallel: Int
+    /// llama.cpp `-ngl`; nil lets the planner choose (like `--fit`).
+    public var gpuLayers: Int?
+    public var runtime: Runtime.Kind
+    /// Tokens of prompt in a prefill measurement / request, and tokens already in the cache.
+    public var promptTokens: Int
+    public var depth: Int
+
+    public init(context: Int = 4096, images: Int = 0, keyType: GGMLType = .f16, valueType: GGMLType = .f16,
+                flashAttention: Bool = true, ubatch: Int = 512, parallel: Int = 1, gpuLayers: Int? = nil,
+                runtime: Runtime.Kind = .llamaCpp, promptTokens: Int = 512, depth: Int = 0) {
+        self.context = context; self.images = images; self.keyType = keyType; self.valueType = valueType
+        self.flashAttention = flashAttention; self.ubatch = ubatch; self.parallel = parallel
+        self.gpuLayers = gpuLayers; self.runtime = runtime; self.promptTokens = promptTokens; self.depth = depth
+    }
+
+    /// KV-cache types llama.cpp accepts for `-ctk` / `-ctv`.
+    public static let cacheTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .iq4_NL, .q5_0, .q5_1]
+
+    /// Rejects settings llama.cpp would refuse, with the fix in the message.
+    public func validate(for profile: ModelProfile) throws {
+        guard context >= 1 else {
+            throw EstimateError.invalidSetting("context \(context) must be at least 1 token (e.g. --ctx 4096)")
+        }
+        let maxContext = max(profile.architecture.contextLength, 1) * 4
+        guard context <= max(maxContext, 1 << 20), context <= 16_777_216 else {
+            throw EstimateError.invalidSetting("context \(context) is beyond what \(profile.name) supports (\(profile.architecture.contextLength) tokens trained); use at most \(profile.architecture.contextLength)")
+        }
+        guard images >= 0, images <= 256 else {
+            throw EstimateError.invalidSetting("images \(images) must be between 0 and 256")
+        }
+        if images > 0 && profile.vision == nil {
+            throw EstimateError.invalidSetting("\(profile.name) takes no images; pick a vision-language model or drop --images")
+        }
+        for t in [keyType, valueType] where !RunSettings.cacheTypes.contains(t) {
+            throw EstimateError.invalidSetting("KV cache type \(t.name) is not one llama.cpp supports; use f16, q8_0 or q4_0")
+        }
+        if valueType.isQuantized && !flashAttention {
+            throw EstimateError.invalidSetting("a quantised V cache (\(valueType.name)) needs flash attention: add --flash-attn on, or keep the V cache at f16")
+        }
+        guard ubatch >= 1, ubatch <= 65_536, parallel >= 1, parallel <= 256 else {
+            throw EstimateError.invalidSetting("ubatch must be 1...65536 and parallel 1...256")
+        }
+        if let g = gpuLayers, g < 0 {
+            throw EstimateError.invalidSetting("GPU layers \(g) must be 0 or more")
+        }
+        let imageTokens = images * (profile.vision?.tokensPerImage ?? 0)
+        if imageTokens >= context {
+            throw EstimateError.invalidSetting("\(images) image(s) take \(imageTokens) context tokens but the context is \(context); raise --ctx to at least \(imageTokens + 512)")
+        }
+    }
+}
+
+/// Errors the estimator raises. Each message names the problem and the fix.
+public enum EstimateError: Error, CustomStringConvertible, Equatable {
+    case invalidSetting(String)
+    public var description: String {
+        switch self { case .invalidSetting(let m): m }
+    }
+}

@@ -1,0 +1,176 @@
+/// The question every page, API answer and CLI line asks: will model M at quantisation Q and context C run
+/// on hardware H with runtime R? Names are resolved through the ``Catalog``; the answer is one
+/// ``Estimate`` plus its commands, in the stable JSON shape of ``WillItRunAnswer``.
+///
+/// ```swift
+/// let q = WillItRunQuery(model: "llava 1.6 7b", quant: "Q4_K_M", hardware: "RTX 3060 12GB", context: 4096, images: 1)
+/// let answer = try WillItRun.answer(q, catalog: catalog)
+/// answer.fit.tier   // "comfortable"
+/// ```
+public struct WillItRunQuery: Sendable, Hashable {
+    public var model: String
+    public var quant: String
+    public var hardware: String
+    public var context: Int
+    public var images: Int
+    public var kvType: String?
+    public var flashAttention: Bool?
+    public var runtime: String?
+    public var gpuLayers: Int?
+    /// System RAM of the host (GiB) when the hardware is a discrete GPU; nil = 32 GiB.
+    public var hostRAMGiB: Double?
+
+    public init(model: String, quant: String = "Q4_K_M", hardware: String, context: Int = 4096, images: Int = 0,
+                kvType: String? = nil, flashAttention: Bool? = nil, runtime: String? = nil, gpuLayers: Int? = nil,
+                hostRAMGiB: Double? = nil) {
+        self.model = model; self.quant = quant; self.hardware = hardware; self.context = context; self.images = images
+        self.kvType = kvType; self.flashAttention = flashAttention; self.runtime = runtime; self.gpuLayers = gpuLayers
+        self.hostRAMGiB = hostRAMGiB
+    }
+}
+
+public enum WillItRun {
+    /// Resolves the query's names and settings (throwing clear errors) and plans it.
+    public static func answer(_ q: WillItRunQuery, catalog: Catalog) throws -> WillItRunAnswer {
+        let model = try catalog.model(named: q.model)
+        guard let mix = QuantMix(name: q.quant) else {
+            throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
+        }
+        let selection = try catalog.hardware(named: q.hardware)
+        let profile = ModelProfile(model: model, mix: mix)
+        let settings = try settings(for: q)
+        let system = try system(for: selection, query: q)
+        let estimate = try Planner.plan(profile: profile, system: system, settings: settings)
+        return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
+    }
+
+    /// Plans a profile read from a file (GGUF) on named hardware.
+    public static func answer(profile: ModelProfile, hardware: String, query q: WillItRunQuery, catalog: Catalog,
+                              file: String? = nil, mmprojFile: String? = nil) throws -> WillItRunAnswer {
+        let selection = try catalog.hardware(named: hardware)
+        let estimate = try Planner.plan(profile: profile, system: try system(for: selection, query: q), settings: try settings(for: q))
+        let model = profile.catalogID.flatMap { catalog.model(id: $0) }
+        return WillItRunAnswer(estimate, model: model,
+                               commands: CommandBuilder.commands(for: estimate, model: model, file: file, mmprojFile: mmprojFile))
+    }
+
+    static func settings(for q: WillItRunQuery) throws -> RunSettings {
+        var s = RunSettings(context: q.context, images: q.images)
+        if let kv = q.kvType {
+            guard let t = GGMLType(name: kv), RunSettings.cacheTypes.contains(t) else {
+                throw EstimateError.invalidSetting("KV cache type '\(kv)' is unknown; use f16, q8_0 or q4_0")
+            }
+            s.keyType = t; s.valueType = t
+        }
+        if let fa = q.flashAttention { s.flashAttention = fa }
+        if let r = q.runtime {
+            guard let kind = Runtime.Kind(rawValue: r.lowercased().replacingOccurrences(of: " ", with: "-"))
+                    ?? (r.lowercased().hasPrefix("llama") ? .llamaCpp : r.lowercased().hasPrefix("lm") ? .lmStudio : nil) else {
+                throw CatalogError.notFound(kind: "runtime", query: r, suggestions: Runtime.Kind.allCases.map(\.rawValue))
+            }
+            s.runtime = kind
+            // Ollama leaves flash attention off unless OLLAMA_FLASH_ATTENTION=1.
+            if kind == .ollama && q.flashAttention == nil { s.flashAttention = s.valueType.isQuantized }
+        }
+        s.gpuLayers = q.gpuLayers
+        return s
+    }
+
+    static func system(for selection: HardwareSelection, query q: WillItRunQuery) throws -> TargetSystem {
+        if let ram = q.hostRAMGiB {
+            guard ram > 0, ram <= 65_536 else { throw EstimateError.invalidSetting("RAM \(ram) GiB is out of range; give 1...65536") }
+            return TargetSystem(selection, host: .init(ramGiB: ram))
+        }
+        return TargetSystem(selection)
+    }
+}
+
+/// The stable JSON contract of a will-it-run answer (`runlocalai will-it-run --json`, `/api/v1/will-it-run`).
+public struct WillItRunAnswer: Sendable, Codable, Hashable {
+    public struct Named: Sendable, Codable, Hashable { public var id: String; public var name: String }
+    public struct HardwareRef: Sendable, Codable, Hashable { public var id: String; public var name: String; public var count: Int }
+    public struct Memory: Sendable, Codable, Hashable {
+        public var weights_bytes: UInt64
+        public var repack_bytes: UInt64
+        public var vision_bytes: UInt64
+        public var kv_cache_bytes: UInt64
+        public var compute_bytes: UInt64
+        public var overhead_bytes: UInt64
+        public var total_bytes: UInt64
+        public var gpu_bytes: UInt64
+        public var cpu_bytes: UInt64
+    }
+    public struct Device: Sendable, Codable, Hashable {
+        public var name: String
+        public var kind: String
+        public var capacity_bytes: UInt64
+        public var usable_bytes: UInt64
+        public var layers: Int
+        public var weights_bytes: UInt64
+        public var repack_bytes: UInt64
+        public var vision_bytes: UInt64
+        public var kv_cache_bytes: UInt64
+        public var compute_bytes: UInt64
+        public var overhead_bytes: UInt64
+        public var total_bytes: UInt64
+    }
+    public struct FitPart: Sendable, Codable, Hashable {
+        public var tier: String
+        public var placement: String
+        public var gpu_layers: Int
+        public var total_layers: Int
+        public var headroom_bytes: Int64
+        public var notes: [String]
+    }
+    public struct Speed: Sendable, Codable, Hashable {
+        public var decode_tps: SpeedRange
+        public var prefill_tps: SpeedRange
+        public var evidence: String
+    }
+    public var model: Named
+    public var quant: String
+    public var hardware: HardwareRef
+    public var context: Int
+    public var images: Int
+    public var image_tokens: Int
+    public var kv_type: String
+    public var flash_attention: Bool
+    public var memory: Memory
+    public var devices: [Device]
+    public var fit: FitPart
+    public var speed: Speed
+    public var commands: [RuntimeCommand]
+
+    public init(_ e: Estimate, model: CatalogModel?, commands: [RuntimeCommand]) {
+        let u = e.usage
+        self.model = Named(id: model?.id ?? e.profile.id, name: model?.name ?? e.profile.name)
+        quant = e.profile.quant
+        let sel = e.system.selection
+        hardware = HardwareRef(id: sel?.id ?? "custom", name: sel?.displayName ?? e.system.host.name, count: sel?.count ?? 1)
+        context = e.settings.context
+        images = e.settings.images
+        image_tokens = e.settings.images * (e.profile.vision?.tokensPerImage ?? 0)
+        kv_type = e.settings.keyType == e.settings.valueType ? e.settings.keyType.name.lowercased()
+            : "\(e.settings.keyType.name.lowercased())/\(e.settings.valueType.name.lowercased())"
+        flash_attention = e.settings.flashAttention
+        memory = Memory(weights_bytes: u.sum(\.weights), repack_bytes: u.sum(\.repack), vision_bytes: u.sum(\.vision),
+                        kv_cache_bytes: u.sum(\.kvCache), compute_bytes: u.sum(\.compute), overhead_bytes: u.sum(\.overhead),
+                        total_bytes: u.total, gpu_bytes: u.gpuBytes, cpu_bytes: u.host.total)
+        var devices: [Device] = []
+        for (i, g) in u.gpus.enumerated() {
+            let gpu = e.system.gpus[i]
+            devices.append(Device(name: g.name, kind: gpu.backend.rawValue, capacity_bytes: gpu.memoryBytes, usable_bytes: gpu.usableBytes,
+                                  layers: g.layers, weights_bytes: g.weights, repack_bytes: g.repack, vision_bytes: g.vision,
+                                  kv_cache_bytes: g.kvCache, compute_bytes: g.compute, overhead_bytes: g.overhead, total_bytes: g.total))
+        }
+        let h = u.host
+        devices.append(Device(name: h.name, kind: "host", capacity_bytes: e.system.host.ramBytes, usable_bytes: e.system.hostUsableBytes,
+                              layers: h.layers, weights_bytes: h.weights, repack_bytes: h.repack, vision_bytes: h.vision,
+                              kv_cache_bytes: h.kvCache, compute_bytes: h.compute, overhead_bytes: h.overhead, total_bytes: h.total))
+        self.devices = devices
+        fit = FitPart(tier: e.fit.tier.rawValue, placement: e.fit.placement.rawValue, gpu_layers: e.fit.gpuLayers,
+                      total_layers: e.fit.totalLayers, headroom_bytes: e.fit.headroomBytes, notes: e.fit.notes)
+        speed = Speed(decode_tps: e.decode, prefill_tps: e.prefill, evidence: e.evidence.rawValue)
+        self.commands = commands
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RunLocalAICore
+
+struct Calibrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score the speed model against published llama.cpp benchmark tables.",
+        discussion: """
+        Reads CSV files with the columns source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes \
+        (as in shared/data/calibration/), resolves each row's hardware (several cards: "3090 24GB * 4"), model, \
+        quantisation and test (ppN, tgN, ppN@dM), predicts it with the engine, and prints predicted vs measured \
+        with the median and worst absolute percentage error. Rows that cannot be resolved are listed with the reason.
+
+        Example: runlocalai calibrate ../shared/data/calibration/*.csv
+        """)
+
+    @Argument(help: "Benchmark CSV files.") var files: [String]
+    @Flag(help: "Print the JSON summary.") var json = false
+    @Flag(help: "Also print every row's prediction.") var rows = false
+    @Flag(help: "Fit the efficiency factors on these rows and print them (and the error after fitting).") var fit = false
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func run() async throws {
+        let catalog = try catalogOptions.load()
+        var all: [BenchmarkRow] = []
+        for path in files {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("error: cannot read \(path)") }
+            all += Calibration.rows(csv: text, file: (path as NSString).lastPathComponent)
+        }
+        let report = Calibration.report(rows: all, catalog: catalog)
+        if json {
+            struct Summary: Encodable {
+                var rows: Int; var resolved: Int
+                var decode: Calibration.ErrorSummary; var prefill: Calibration.ErrorSummary
+                var unresolved: [Calibration.Unresolved]
+            }
+            try printJSON(Summary(rows: report.rows, resolved: report.resolved, decode: report.decode, prefill: report.prefill,
+                                  unresolved: report.unresolved))
+        } else {
+            if rows {
+                print("file:line | hardware | model | quant | test | measured | predicted | error")
+                for p in report.predictions {
+                    print(String(format: "%@:%d | %@ | %@ | %@ | %@ | %.1f | %.1f | %+.0f%%", p.row.file, p.row.line, p.hardwareID, p.modelID,
+                                 p.row.quant, p.row.test, p.row.tokensPerSecond, p.predicted, (p.predicted / p.row.tokensPerSecond - 1) * 100))
+                }
+                print("")
+            }
+            print(summaryText(report))
+            if !report.unresolved.isEmpty {
+                print("\nUnresolved rows:")
+                for u in report.unresolved { print("  \(u.file):\(u.line) \(u.hardware) / \(u.model): \(u.reason)") }
+            }
+        }
+        if fit {
+            let (cases, _) = Calibration.cases(all, catalog: catalog)
+            let fitted = CalibrationFit.fit(cases: cases, start: SpeedModel.factors)
+            let after = Calibration.report(rows: all, catalog: catalog, factors: fitted)
+            print("\nFitted factors (paste into SpeedModel.factors):\n" + CalibrationFit.swiftSource(fitted))
+            print("\nAfter fitting:\n" + summaryText(after))
+        }
+    }
+
+    func summaryText(_ r: Calibration.Report) -> String {
+        func line(_ name: String, _ s: Calibration.ErrorSummary) -> String {
+            String(format: "%@: %d rows, median %.1f%%, mean %.1f%%, p90 %.1f%%, worst %.1f%%", name, s.rows,
+                   s.medianAPE * 100, s.meanAPE * 100, s.p90APE * 100, s.maxAPE * 100)
+        }
+        return String(format: "Resolved %d of %d rows (%.1f%%)\n", r.resolved, r.rows, Double(r.resolved) / Double(max(r.rows, 1)) * 100)
+            + line("decode ", r.decode) + "\n" + line("prefill", r.prefill)
+    }
+}

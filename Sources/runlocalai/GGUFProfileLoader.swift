@@ -1,0 +1,27 @@
+import Foundation
+import RunLocalAICore
+
+/// Reads a GGUF (and its mmproj) from a path or URL into a ``ModelProfile``.
+enum GGUFProfileLoader {
+    static func model(_ pathOrURL: String) async throws -> GGUFModel {
+        do {
+            return try await GGUFOpen.model(at: pathOrURL)
+        } catch let e as GGUFError {
+            throw CLIError("error: \(pathOrURL): \(e.description)")
+        }
+    }
+
+    static func profile(path: String, mmproj: String?, catalog: Catalog) async throws -> ModelProfile {
+        let model = try await model(path)
+        let projector = try await mmproj.asyncMap { try await Self.model($0) }
+        do { return try ModelProfile(gguf: model, path: path, mmproj: projector) }
+        catch let e as GGUFError { throw CLIError("error: \(path): \(e.description)") }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await f(self)
+    }
+}
