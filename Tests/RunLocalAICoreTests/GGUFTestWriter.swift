@@ -88,6 +88,14 @@ struct GGUFTestWriter {
     var rawValueTypes: [Int: UInt32] = [:]
 
     mutating func add(_ key: String, _ value: GGUFValue) { metadata.append((key, value)) }
+    /// Replaces a key's value (or adds it), keeping its place.
+    mutating func set(_ key: String, _ value: GGUFValue) {
+        if let i = metadata.firstIndex(where: { $0.0 == key }) { metadata[i].1 = value } else { add(key, value) }
+    }
+    mutating func set(_ key: String, ints: [Int]) {
+        set(key, .array(GGUFArray(ints.map { .int32(Int32($0)) }, elementType: .int32)))
+    }
+    mutating func remove(_ key: String) { metadata.removeAll { $0.0 == key } }
     mutating func add(_ key: String, _ value: Int) { metadata.append((key, .uint32(UInt32(value)))) }
     mutating func add(_ key: String, _ value: String) { metadata.append((key, .string(value))) }
     mutating func add(_ key: String, ints: [Int]) {

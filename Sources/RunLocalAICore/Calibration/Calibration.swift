@@ -143,11 +143,19 @@ public enum Calibration {
                 fail("\(selection.device.id) has no \(backend.displayName) backend in the catalog"); continue
             }
             let system = TargetSystem(selection, backend: backend)
-            var settings = RunSettings(context: test.tokens + test.depth + 1, flashAttention: true)
+            // Flash attention only where the source says so: llama-bench left it off by default until 2025.
+            let fa = row.notes.lowercased().contains("fa=1")
+            var settings = RunSettings(context: test.tokens + test.depth + 1, flashAttention: fa)
             settings.promptTokens = test.kind == .prefill ? test.tokens : 1
             settings.depth = test.kind == .prefill ? test.depth : test.depth + test.tokens / 2
-            // llama-bench offloads every layer (-ngl 99) and measures with its default batch.
-            let layers = system.gpus.isEmpty ? 0 : profile.architecture.layers + 1
+            // llama-bench offloads every layer (-ngl 99); a model too big for the card was run with part of it
+            // in system RAM, which the planner's placement models.
+            var layers = system.gpus.isEmpty ? 0 : profile.architecture.layers + 1
+            if !system.gpus.isEmpty, let planned = try? Planner.plan(profile: profile, system: system, settings: settings),
+               planned.fit.placement == .partial || planned.fit.placement == .cpu {
+                let full = MemoryModel.usage(profile: profile, system: system, settings: settings, gpuLayers: layers)
+                if zip(full.gpus, system.gpus).contains(where: { $0.total > $1.usableBytes }) { layers = planned.fit.gpuLayers }
+            }
             let usage = MemoryModel.usage(profile: profile, system: system, settings: settings, gpuLayers: layers)
             cases.append(Case(row: row, test: test, profile: profile, system: system, settings: settings, usage: usage,
                               hardwareID: selection.id))

@@ -21,16 +21,18 @@ public enum CalibrationFit {
         var ps: [Parameter] = []
         for b in Backend.allCases.sorted(by: { $0.rawValue < $1.rawValue }) where backends.contains(b) {
             ps.append(.init(name: "bandwidth.\(b.rawValue)", get: { $0.bandwidth[b] ?? 0.6 }, set: { $0.bandwidth[b] = $1 }, range: 0.2...0.95))
-            ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 1...200))
+            ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 2...60))
             ps.append(.init(name: "compute.\(b.rawValue)", get: { $0.compute[b] ?? 0.3 }, set: { $0.compute[b] = $1 }, range: 0.05...0.95))
         }
         for q in SpeedModel.QuantFamily.allCases where q != .float {
-            ps.append(.init(name: "quantDecode.\(q.rawValue)", get: { $0.quantDecode[q] ?? 1 }, set: { $0.quantDecode[q] = $1 }, range: 0.5...1.2))
+            ps.append(.init(name: "quantDecode.\(q.rawValue)", get: { $0.quantDecode[q] ?? 1 }, set: { $0.quantDecode[q] = $1 }, range: 0.7...1.2))
             ps.append(.init(name: "quantPrefill.\(q.rawValue)", get: { $0.quantPrefill[q] ?? 1 }, set: { $0.quantPrefill[q] = $1 }, range: 0.3...1.3))
         }
         ps.append(.init(name: "moeDecode", get: { $0.moeDecode }, set: { $0.moeDecode = $1 }, range: 0.2...1.2))
         ps.append(.init(name: "moePrefill", get: { $0.moePrefill }, set: { $0.moePrefill = $1 }, range: 0.1...1.2))
         ps.append(.init(name: "attentionCost", get: { $0.attentionCost }, set: { $0.attentionCost = $1 }, range: 0.5...10))
+        ps.append(.init(name: "attentionCostNoFA", get: { $0.attentionCostNoFA }, set: { $0.attentionCostNoFA = $1 }, range: 0.5...20))
+        ps.append(.init(name: "pipelineEfficiency", get: { $0.pipelineEfficiency }, set: { $0.pipelineEfficiency = $1 }, range: 0...1))
         ps.append(.init(name: "multiGPUMicros", get: { $0.multiGPUMicros }, set: { $0.multiGPUMicros = $1 }, range: 0...3000))
         return ps
     }
@@ -83,7 +85,8 @@ public enum CalibrationFit {
         compute: \(dict(f.compute) { $0.rawValue }),
         quantDecode: \(dict(f.quantDecode) { $0.rawValue }),
         quantPrefill: \(dict(f.quantPrefill) { $0.rawValue }),
-        moeDecode: \(String(format: "%.3g", f.moeDecode)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))
+        moeDecode: \(String(format: "%.3g", f.moeDecode)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
+        multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))
         """
     }
 }

@@ -105,13 +105,15 @@ public enum MemoryModel {
     }
 
     /// Which device holds layer `i` (0..<layers; `layers` is the output layer) for `gpuLayers` offloaded
-    /// layers split over `splits` (fractions summing to 1), or nil for the host. Mirrors llama.cpp: the
-    /// last `gpuLayers` layers (counting the output layer) go to the GPUs in proportion to the split.
+    /// layers split over `splits` (fractions summing to 1), or nil for the host. Mirrors llama.cpp's
+    /// `get_layer_buft_list`: the last `gpuLayers` repeating layers go to the GPUs, the output layer only
+    /// when `gpuLayers` exceeds the repeating layers, each GPU taking its share in order.
     static func device(ofLayer i: Int, layers n: Int, gpuLayers: Int, splits: [Double]) -> Int? {
-        let offloaded = min(gpuLayers, n + 1)
-        let start = n + 1 - offloaded
-        guard i >= start, !splits.isEmpty else { return nil }
-        let position = Double(i - start) / Double(offloaded)
+        guard !splits.isEmpty, gpuLayers > 0 else { return nil }
+        let start = max(n - gpuLayers, 0)
+        let active = min(gpuLayers, n + 1)
+        guard i >= start, i - start < active else { return nil }
+        let position = Double(i - start) / Double(active)
         var cumulative = 0.0
         for (d, f) in splits.enumerated() {
             cumulative += f

@@ -14,6 +14,8 @@ public struct RunSettings: Sendable, Hashable {
     public var flashAttention: Bool
     /// llama.cpp `-ub` (physical batch): sizes the compute buffers.
     public var ubatch: Int
+    /// llama.cpp `-b` (logical batch): how many tokens one prompt step submits (split into ubatches).
+    public var batch: Int = 2048
     /// llama.cpp `-np`: parallel sequences sharing the context.
     public var parallel: Int
     /// llama.cpp `-ngl`; nil lets the planner choose (like `--fit`).

@@ -54,8 +54,12 @@ public enum SpeedModel {
         /// Multipliers for mixture-of-experts models (scattered expert reads, small expert matmuls).
         public var moeDecode: Double
         public var moePrefill: Double
-        /// Relative efficiency of attention FLOPs vs weight matmuls in prefill.
+        /// Cost of an attention FLOP relative to a weight-matmul FLOP in prefill, with flash attention
+        /// (fused) and without it (the score matrix goes through memory).
         public var attentionCost: Double
+        public var attentionCostNoFA: Double
+        /// How much of the ideal pipeline speed-up a layer split over several GPUs reaches in prefill.
+        public var pipelineEfficiency: Double
         /// Extra time per token per additional GPU in a layer split, microseconds.
         public var multiGPUMicros: Double
         /// Fraction of the CPU's peak FP32 rate llama.cpp's CPU kernels reach in prefill.
@@ -63,13 +67,14 @@ public enum SpeedModel {
     }
 
     public enum QuantFamily: String, Sendable, Hashable, CaseIterable {
-        case float, q8, legacy4, kquant, iquant, mxfp4
+        case float, q8, legacy4, kquant, kquantLow, iquant, mxfp4
         public static func of(_ quant: String) -> QuantFamily {
             let q = quant.uppercased()
             if q.hasPrefix("F") || q.hasPrefix("BF") { return .float }
             if q.hasPrefix("Q8") { return .q8 }
             if q.hasPrefix("MXFP4") || q.hasPrefix("NVFP4") { return .mxfp4 }
             if q.hasPrefix("IQ") || q.hasPrefix("TQ") { return .iquant }
+            if q.hasPrefix("Q2_K") || q.hasPrefix("Q3_K") { return .kquantLow }
             if q.contains("_K") { return .kquant }
             return .legacy4
         }
@@ -78,12 +83,13 @@ public enum SpeedModel {
     /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
     /// README's methodology for the fit and its error).
     public static let factors = Factors(
-        bandwidth: [.cuda: 0.80, .rocm: 0.62, .vulkan: 0.68, .metal: 0.80, .sycl: 0.50, .opencl: 0.40, .cpu: 0.62],
-        layerMicros: [.cuda: 14, .rocm: 30, .vulkan: 26, .metal: 34, .sycl: 50, .opencl: 60, .cpu: 6],
-        compute: [.cuda: 0.46, .rocm: 0.30, .vulkan: 0.30, .metal: 0.62, .sycl: 0.25, .opencl: 0.15, .cpu: 0.45],
-        quantDecode: [.float: 1.0, .q8: 0.97, .legacy4: 1.0, .kquant: 0.94, .iquant: 0.88, .mxfp4: 0.95],
-        quantPrefill: [.float: 1.0, .q8: 0.95, .legacy4: 0.95, .kquant: 0.85, .iquant: 0.75, .mxfp4: 0.9],
-        moeDecode: 0.75, moePrefill: 0.45, attentionCost: 2.5, multiGPUMicros: 250, cpuCompute: 0.45)
+        bandwidth: [.cpu: 0.62, .cuda: 0.843, .metal: 0.754, .opencl: 0.507, .rocm: 0.68, .sycl: 0.5, .vulkan: 0.813],
+        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 45.7, .rocm: 60, .sycl: 50, .vulkan: 37.7],
+        compute: [.cpu: 0.45, .cuda: 0.616, .metal: 0.796, .opencl: 0.116, .rocm: 0.678, .sycl: 0.25, .vulkan: 0.448],
+        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.898, .kquantLow: 0.8, .legacy4: 1.02, .mxfp4: 1.02, .q8: 1.01],
+        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.653, .kquantLow: 0.6, .legacy4: 0.857, .mxfp4: 0.813, .q8: 0.863],
+        moeDecode: 0.977, moePrefill: 0.485, attentionCost: 0.782, attentionCostNoFA: 2.5, pipelineEfficiency: 0.8,
+        multiGPUMicros: 176, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
     /// measured ÷ predicted.
@@ -152,7 +158,7 @@ public enum SpeedModel {
 
         // Prefill.
         let matmulFlops = 2 * Double(p.weights.activeParameterCount)
-        let flopsPerToken = matmulFlops + attentionFlopsPerToken * f.attentionCost
+        let flopsPerToken = matmulFlops + attentionFlopsPerToken * (s.flashAttention ? f.attentionCost : f.attentionCostNoFA)
         var prefillSeconds = 0.0
         let ub = Double(max(1, min(s.ubatch, s.promptTokens)))
         if let gpu = system.gpus.first, usage.gpuLayers > 0 {
@@ -165,6 +171,14 @@ public enum SpeedModel {
                 prefillSeconds += hostWeights / (gpu.pcieGBs * 1e9) / ub
             }
             prefillSeconds += Double(n) * (f.layerMicros[gpu.backend] ?? 30) * 1e-6 * 4 / ub
+            // A layer split over k GPUs pipelines the m micro-batches of one batch (llama.cpp's pipeline
+            // parallelism): ideal speed-up m·k / (m + k − 1).
+            let k = Double(usedGPUs)
+            let m = Double(max(1, min(s.batch, s.promptTokens) / max(1, s.ubatch)))
+            if k > 1 && m > 1 && hostWeights == 0 {
+                let ideal = m * k / (m + k - 1)
+                prefillSeconds /= 1 + (ideal - 1) * f.pipelineEfficiency
+            }
         } else {
             let eff = f.cpuCompute * (moe ? f.moePrefill : 1)
             prefillSeconds = flopsPerToken / (system.host.fp32TFLOPS * 1e12 * eff)

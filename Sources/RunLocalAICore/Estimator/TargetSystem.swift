@@ -60,7 +60,8 @@ public struct TargetSystem: Sendable, Hashable {
             if d.kind == .apple {
                 usable = TargetSystem.metalWorkingSet(memoryBytes: memory)
             } else if let cap = d.gpuMaxAllocGiB {
-                usable = min(memory, UInt64(cap * gib))
+                // The GPU carve-out (Strix Halo VGM / GTT) tops out at 3/4 of RAM and at the catalog's cap.
+                usable = min(memory * 3 / 4, UInt64(cap * gib))
             } else {
                 // No documented cap: the OS keeps 4 GiB and 5% (assumption, shown in the plan's notes).
                 let reserve = UInt64(4 * gib) + memory / 20

@@ -204,7 +204,7 @@ struct GGUFParser {
         if let remaining, length > remaining {
             throw GGUFError(.lengthPastEnd, at: lengthOffset,
                             "\(what()) has length \(length), past the end of the file (\(remaining) bytes remain)",
-                            hint: GGUFError.corruptHint)
+                            hint: "the file is incomplete or corrupt — re-download it")
         }
         if length > options.maxItemSize {
             throw GGUFError(.headerTooLarge, at: lengthOffset,
@@ -263,7 +263,7 @@ struct GGUFParser {
                                 "tensor count \(tensorCount) is larger than the file could hold (file is \(fileSize!) bytes)",
                                 hint: GGUFError.corruptHint)
             }
-            if kvCount > remaining / 13 || tensorCount * 24 + kvCount * 13 > remaining {
+            if kvCount > remaining / 13 {
                 throw GGUFError(.countTooLarge, at: kvCountOffset,
                                 "metadata count \(kvCount) is larger than the file could hold (file is \(fileSize!) bytes)",
                                 hint: GGUFError.corruptHint)

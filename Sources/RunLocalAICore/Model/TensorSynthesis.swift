@@ -8,6 +8,13 @@
 /// let tensors = TensorSynthesis.tensors(for: arch, mix: QuantMix(name: "Q4_K_M")!)
 /// ```
 public enum TensorSynthesis {
+    /// Architectures whose q/k/v projections carry biases (llama.cpp `LLM_ARCH_QWEN2*`).
+    static let qkvBias: Set<String> = ["qwen2", "qwen2moe", "qwen2vl"]
+    /// Architectures with per-head RMS norms on q and k.
+    static let qkNorm: Set<String> = ["qwen3", "qwen3moe", "gemma3", "olmo2", "qwen3vl", "qwen3vlmoe"]
+    /// Architectures with extra norms after attention and FFN (Gemma 2/3).
+    static let postNorms: Set<String> = ["gemma2", "gemma3"]
+
     public static func tensors(for a: ModelArchitecture, mix: QuantMix) -> [TensorInfo] {
         let ctx = QuantMix.Context(a)
         var out: [TensorInfo] = []
@@ -40,6 +47,19 @@ public enum TensorSynthesis {
                 add(p + "attn_k.weight", [h, kv * a.headDimK])
                 add(p + "attn_v.weight", [h, kv * a.headDimV])
                 add(p + "attn_output.weight", [a.heads * a.headDimV, h])
+                if qkvBias.contains(a.arch) {
+                    add(p + "attn_q.bias", [a.heads * a.headDimK])
+                    add(p + "attn_k.bias", [kv * a.headDimK])
+                    add(p + "attn_v.bias", [kv * a.headDimV])
+                }
+                if qkNorm.contains(a.arch) {
+                    add(p + "attn_q_norm.weight", [a.headDimK])
+                    add(p + "attn_k_norm.weight", [a.headDimK])
+                }
+            }
+            if postNorms.contains(a.arch) {
+                add(p + "post_attention_norm.weight", [h])
+                add(p + "post_ffw_norm.weight", [h])
             }
             add(p + "ffn_norm.weight", [h])
             if let moe = a.moe, l >= moe.leadingDenseLayers {

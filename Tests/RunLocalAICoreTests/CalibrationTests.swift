@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import RunLocalAICore
+
+@Suite("The speed model against published llama.cpp runs")
+struct CalibrationTests {
+    static var calibrationFiles: [URL] {
+        let dir = TestSupport.shared.appendingPathComponent("data/calibration")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    @Test("Over shared/data/calibration: ≥ 90% of rows resolved, decode median error ≤ 15%, prefill ≤ 30%",
+          .enabled(if: !calibrationFiles.isEmpty, "shared/data/calibration is not beside the repository"))
+    func calibrationTargets() throws {
+        var rows: [BenchmarkRow] = []
+        for url in Self.calibrationFiles {
+            rows += Calibration.rows(csv: try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+        }
+        let r = Calibration.report(rows: rows, catalog: TestSupport.catalog)
+        #expect(Double(r.resolved) / Double(r.rows) >= 0.9)
+        #expect(r.decode.medianAPE <= 0.15)
+        #expect(r.prefill.medianAPE <= 0.30)
+        for u in r.unresolved { #expect(!u.reason.isEmpty) }
+    }
+
+    @Test("Test names: ppN, tgN and @dN")
+    func testNames() {
+        #expect(BenchmarkTest("pp512") == BenchmarkTest("pp512"))
+        #expect(BenchmarkTest("pp2048@d4096")?.depth == 4096)
+        #expect(BenchmarkTest("tg128")?.kind == .decode)
+        #expect(BenchmarkTest("xx12") == nil)
+        #expect(BenchmarkTest("pp512@z1") == nil)
+    }
+
+    @Test("Rows that cannot be resolved are listed with the reason, never dropped")
+    func unresolvedRowsAreListed() {
+        let csv = """
+        source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes
+        s,unknown (not stated),unknown,Llama 3.1 8B,8,Q4_K_M,tg128,80,
+        s,RTX 4090,CUDA,No Such Model 9B,9,Q4_K_M,tg128,80,
+        s,RTX 4090,CUDA,Llama 3.1 8B,8,Q9_Z,tg128,80,
+        s,RTX 4090,CUDA,Llama 3.1 8B,8,Q4_K_M,tg128,130,
+        """
+        let r = Calibration.report(rows: Calibration.rows(csv: csv, file: "t.csv"), catalog: TestSupport.catalog)
+        #expect(r.rows == 4)
+        #expect(r.resolved == 1)
+        #expect(r.unresolved.count == 3)
+        #expect(r.unresolved.map(\.line) == [2, 3, 4])
+    }
+
+    @Test("CSV fields may hold quotes, commas and newlines")
+    func csv() {
+        #expect(CSV.parse("a,\"b, c\",\"d \"\"e\"\"\"\n1,2,3\n") == [["a", "b, c", "d \"e\""], ["1", "2", "3"]])
+    }
+}
