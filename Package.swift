@@ -33,7 +33,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RunLocalAICoreTests",
-            dependencies: ["RunLocalAICore"]
+            dependencies: ["RunLocalAICore", .product(name: "Yams", package: "Yams")]
         ),
     ]
 )

@@ -1,1 +1,63 @@
-print("benchmarks: see below")
+// Timing benchmarks of the engine. Targets (see issues): one will-it-run evaluation under 20 µs on one core,
+// a whole model × quantisation × hardware sweep in seconds. Run with:
+//   swift run -c release RunLocalAIBenchmarks [catalog-path]
+import Foundation
+import RunLocalAICore
+
+let path = CommandLine.arguments.dropFirst().first
+guard let url = Catalog.locate(explicit: path) else { fatalError("catalog folder not found; pass its path") }
+let clock = ContinuousClock()
+
+func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+    let start = clock.now
+    for _ in 0..<iterations { try body() }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let per = seconds / Double(iterations)
+    let unit = per < 1e-3 ? String(format: "%.2f µs", per * 1e6) : String(format: "%.2f ms", per * 1e3)
+    print(String(format: "%-58@ %@ per run (%d runs, %.2f s)", label as NSString, unit, iterations, seconds))
+    return per
+}
+
+var catalog: Catalog!
+_ = try measure("catalog load (YAML, all files)", iterations: 5) { catalog = try Catalog.load(from: url) }
+print("catalog: \(catalog.models.count) models, \(catalog.hardware.count) hardware, \(catalog.runtimes.count) runtimes")
+
+_ = try measure("name resolution (model + hardware, forgiving)", iterations: 2000) {
+    _ = try catalog.model(named: "llama 3.1 8b")
+    _ = try catalog.hardware(named: "RTX 3060 12GB")
+}
+
+let model = try catalog.model(named: "llama 3.1 8b")
+let mix = QuantMix(name: "Q4_K_M")!
+_ = measure("profile: tensor synthesis + weight layout (Llama 3.1 8B)", iterations: 2000) {
+    _ = ModelProfile(model: model, mix: mix)
+}
+
+let profile = ModelProfile(model: model, mix: mix)
+let system = TargetSystem(try catalog.hardware(named: "RTX 3060 12GB"))
+let settings = RunSettings(context: 8192)
+_ = try measure("one will-it-run evaluation (fits fully, Llama 3.1 8B)", iterations: 100_000) {
+    _ = try Planner.plan(profile: profile, system: system, settings: settings)
+}
+let big = ModelProfile(model: try catalog.model(named: "llama 3.3 70b"), mix: mix)
+_ = try measure("one will-it-run evaluation (partial offload search, 70B)", iterations: 20_000) {
+    _ = try Planner.plan(profile: big, system: system, settings: settings)
+}
+
+// The sweep: every model × common quantisation × hardware (profiles built once per model × quant, as a server caches them).
+let quants = ["Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "IQ4_XS", "F16"].map { QuantMix(name: $0)! }
+var profiles: [ModelProfile] = []
+_ = measure("sweep setup: profiles for every model × 6 quants", iterations: 1) {
+    profiles = catalog.models.flatMap { m in quants.map { ModelProfile(model: m, mix: $0) } }
+}
+let systems = catalog.hardware.map { TargetSystem(HardwareSelection(device: $0)) }
+var evaluations = 0
+let sweep = measure("full sweep: \(profiles.count) profiles × \(systems.count) hardware", iterations: 1) {
+    for p in profiles {
+        for s in systems {
+            if (try? Planner.plan(profile: p, system: s, settings: RunSettings(context: 8192))) != nil { evaluations += 1 }
+        }
+    }
+}
+print(String(format: "sweep: %d evaluations, %.2f µs each", evaluations, sweep / Double(max(evaluations, 1)) * 1e6))

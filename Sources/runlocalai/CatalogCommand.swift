@@ -4,7 +4,7 @@ import RunLocalAICore
 
 struct CatalogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "catalog", abstract: "Inspect the catalog.", subcommands: [Stats.self])
+        commandName: "catalog", abstract: "Inspect the catalog.", subcommands: [Stats.self, Audit.self])
 
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Count the catalog's entries.")
@@ -16,6 +16,27 @@ struct CatalogCommand: AsyncParsableCommand {
             if json { try printJSON(s) } else {
                 print("models \(s.models) (vision \(s.vision_models)), hardware \(s.hardware), runtimes \(s.runtimes)")
             }
+        }
+    }
+}
+
+extension CatalogCommand {
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the catalog for internal consistency and print a table of findings.",
+            discussion: "Bandwidth = bus × rate, parameters recomputed from the architecture, KV heads divide heads, unique ids, every alias resolving to its own entry, a source on every entry. Exits non-zero when anything is found.")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var catalogOptions: CatalogOptions
+        func run() async throws {
+            let findings = CatalogAudit.run(try catalogOptions.load())
+            if json { try printJSON(findings) } else if findings.isEmpty {
+                print("catalog audit: clean")
+            } else {
+                print("entry | check | detail")
+                for f in findings { print("\(f.entry) | \(f.check) | \(f.detail)") }
+                print("\(findings.count) finding(s)")
+            }
+            if !findings.isEmpty { throw ExitCode(1) }
         }
     }
 }

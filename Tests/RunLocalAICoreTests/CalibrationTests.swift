@@ -54,3 +54,18 @@ struct CalibrationTests {
         #expect(CSV.parse("a,\"b, c\",\"d \"\"e\"\"\"\n1,2,3\n") == [["a", "b, c", "d \"e\""], ["1", "2", "3"]])
     }
 }
+
+@Suite("The methodology page is the code's")
+struct MethodologyTests {
+    @Test("docs/methodology.md equals what the engine generates (regenerate with `runlocalai methodology --calibration ...`)",
+          .enabled(if: !CalibrationTests.calibrationFiles.isEmpty, "shared/data/calibration is not beside the repository"))
+    func methodologyIsGenerated() throws {
+        var rows: [BenchmarkRow] = []
+        for url in CalibrationTests.calibrationFiles {
+            rows += Calibration.rows(csv: try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+        }
+        let expected = Methodology.markdown(calibration: Calibration.report(rows: rows, catalog: TestSupport.catalog))
+        let committed = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/methodology.md"), encoding: .utf8)
+        #expect(committed == expected)
+    }
+}

@@ -176,13 +176,14 @@ public struct HardwareSelection: Sendable, Hashable {
     static func splitCount(_ query: String) -> (Int, String) {
         let q = query.trimmingCharacters(in: .whitespaces)
         // A count needs a separator after "x" or before it, so the "X" of "RTX 3090" is never read as "times".
-        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(-?\d+)\s*[x×]\s*(\D.*)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#]
+        // ("6700 XT" is a card, not 6700 × "T").
+        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#]
         for (i, p) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]),
                   let m = re.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) else { continue }
             let a = String(q[Range(m.range(at: 1), in: q)!]), b = String(q[Range(m.range(at: 2), in: q)!])
-            if i < 2, let n = Int(a) { return (n, b) }
-            if i == 2, let n = Int(b) { return (n, a) }
+            if i == 0, let n = Int(a) { return (n, b) }
+            if i == 1, let n = Int(b) { return (n, a) }
         }
         return (1, q)
     }

@@ -83,19 +83,19 @@ public enum SpeedModel {
     /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
     /// README's methodology for the fit and its error).
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.62, .cuda: 0.843, .metal: 0.754, .opencl: 0.507, .rocm: 0.68, .sycl: 0.5, .vulkan: 0.813],
-        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 45.7, .rocm: 60, .sycl: 50, .vulkan: 37.7],
-        compute: [.cpu: 0.45, .cuda: 0.616, .metal: 0.796, .opencl: 0.116, .rocm: 0.678, .sycl: 0.25, .vulkan: 0.448],
-        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.898, .kquantLow: 0.8, .legacy4: 1.02, .mxfp4: 1.02, .q8: 1.01],
-        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.653, .kquantLow: 0.6, .legacy4: 0.857, .mxfp4: 0.813, .q8: 0.863],
-        moeDecode: 0.977, moePrefill: 0.485, attentionCost: 0.782, attentionCostNoFA: 2.5, pipelineEfficiency: 0.8,
-        multiGPUMicros: 176, cpuCompute: 0.45)
+        bandwidth: [.cpu: 0.62, .cuda: 0.846, .metal: 0.76, .opencl: 0.508, .rocm: 0.688, .sycl: 0.5, .vulkan: 0.816],
+        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 44.5, .rocm: 60, .sycl: 50, .vulkan: 35.6],
+        compute: [.cpu: 0.45, .cuda: 0.553, .metal: 0.828, .opencl: 0.114, .rocm: 0.693, .sycl: 0.25, .vulkan: 0.464],
+        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.896, .kquantLow: 0.7, .legacy4: 1.02, .mxfp4: 1.01, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.688, .kquantLow: 0.626, .legacy4: 0.85, .mxfp4: 0.845, .q8: 0.862],
+        moeDecode: 0.979, moePrefill: 0.507, attentionCost: 0.709, attentionCostNoFA: 4.07, pipelineEfficiency: 0.859,
+        multiGPUMicros: 200, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
     /// measured ÷ predicted.
-    static func band(placement: Placement, backend: Backend?) -> Double {
+    public static func band(placement: Placement, backend: Backend?) -> Double {
         switch placement {
-        case .gpu: backend == .cuda || backend == .metal ? 0.15 : 0.25
+        case .gpu: backend == .cuda || backend == .metal ? 0.18 : 0.25
         case .partial: 0.35
         case .cpu: 0.30
         case .none: 0.5

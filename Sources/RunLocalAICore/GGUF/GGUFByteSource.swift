@@ -104,22 +104,28 @@ public final class LocalFileByteSource: GGUFByteSource {
     public func readSync(offset: UInt64, length: Int) throws -> [UInt8] {
         guard length > 0, offset < fileSize else { return [] }
         let count = Int(min(UInt64(length), fileSize - offset))
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                pread(fd, raw.baseAddress! + done, count - done, off_t(offset + UInt64(done)))
+        var failure: Int32 = 0
+        var failedAt = 0
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(fd, raw.baseAddress! + done, count - done, off_t(offset + UInt64(done)))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    failedAt = done
+                    break
+                }
+                if n == 0 { break }   // the file shrank under us
+                done += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                throw GGUFError(.io, at: offset + UInt64(done), "cannot read \(name): \(reason)",
-                                hint: "check the disk and the file")
-            }
-            if n == 0 { break }   // the file shrank under us
-            done += n
+            initialized = done
         }
-        if done < count { buffer.removeSubrange(done...) }
+        if failure != 0 {
+            let reason = String(cString: strerror(failure))
+            throw GGUFError(.io, at: offset + UInt64(failedAt), "cannot read \(name): \(reason)",
+                            hint: "check the disk and the file")
+        }
         return buffer
     }
 }

@@ -381,11 +381,50 @@ struct GGUFParser {
             try need(count * UInt64(size), "array \"\(key)\"")
             pos += count * UInt64(size)
         } else if elementType == .string {
-            for _ in 0..<count { try skipString("a string in array \"\(key)\"") }
+            try skipStrings(count: count, key: key)
         } else {
             for _ in 0..<count { _ = try readArray(key: key, depth: depth + 1, keep: false) }
         }
         return keep ? .array(GGUFArray(elementType: elementType, count: count, values: nil)) : nil
+    }
+
+    /// Skips `count` strings: a tight loop over the loaded bytes, falling back to the checked path for
+    /// a string that is not fully loaded or is invalid. When the bytes run out it asks for as many more
+    /// as the strings so far suggest the rest needs, so a tokenizer array is not re-parsed many times.
+    private mutating func skipStrings(count: UInt64, key: String) throws {
+        let start = pos
+        var done: UInt64 = 0
+        while done < count {
+            let offset = Int(pos - base)
+            let swapped = bigEndian
+            let (end, skipped) = buffer.withUnsafeBytes { raw -> (Int, UInt64) in
+                var p = offset
+                var n: UInt64 = 0
+                let limit = raw.count
+                while done + n < count, limit - p >= 8 {
+                    let stored = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                    let length = swapped ? UInt64(bigEndian: stored) : UInt64(littleEndian: stored)
+                    guard length <= UInt64(limit - p - 8) else { break }
+                    p += 8 + Int(length)
+                    n += 1
+                }
+                return (p, n)
+            }
+            pos = base + UInt64(end)
+            done += skipped
+            guard done < count else { break }
+            do {
+                try skipString("a string in array \"\(key)\"")
+                done += 1
+            } catch let more as NeedMore {
+                guard done > 0 else { throw more }
+                let average = (pos - start) / done + 1
+                let (rest, overflow) = (count - done).multipliedReportingOverflow(by: average)
+                var estimate = overflow ? more.end : max(more.end, pos &+ rest &+ rest / 16)
+                if let fileSize { estimate = min(estimate, max(fileSize, more.end)) }
+                throw NeedMore(end: estimate)
+            }
+        }
     }
 
     private mutating func parseTensorInfo() throws {

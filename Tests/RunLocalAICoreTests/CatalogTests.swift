@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import RunLocalAICore
+
+@Suite("The catalog: breadth, provenance and consistency")
+struct CatalogTests {
+    let c = TestSupport.catalog
+
+    @Test("The audit finds nothing: bandwidth = bus × rate, parameters from the architecture, aliases resolve, sources cited")
+    func auditIsClean() {
+        let findings = CatalogAudit.run(c)
+        #expect(findings.isEmpty, "\(findings.prefix(10).map { "\($0.entry): \($0.check): \($0.detail)" })")
+    }
+
+    @Test("The audit catches what it promises to catch")
+    func auditCatchesErrors() throws {
+        let yaml = """
+        vendor: Test
+        devices:
+          - id: bad-card
+            name: Bad Card 8GB
+            kind: gpu
+            memory_gib: 8
+            bus_width_bits: 128
+            data_rate_gbps: 14
+            bandwidth_gbs: 400
+            fp16_tensor_tflops: 10
+            backends: [vulkan]
+            source: ""
+        """
+        let file = try YAMLDecoderShim.decodeHardware(yaml)
+        let catalog = Catalog(models: [], hardware: file, runtimes: [])
+        let checks = Set(CatalogAudit.run(catalog).map(\.check))
+        #expect(checks.contains("bandwidth = bus × rate"))
+        #expect(checks.contains("source"))
+        #expect(checks.contains("required runtime"))
+    }
+
+    @Test("A typo in a key is an error naming the key, never a silently missing number")
+    func unknownKeysRejected() {
+        let yaml = """
+        vendor: Test
+        devices:
+          - id: typo
+            name: Typo
+            kind: gpu
+            memory_gib: 8
+            bandwith_gbs: 400
+            bandwidth_gbs: 400
+            source: x
+        """
+        #expect { try YAMLDecoderShim.decodeHardware(yaml) } throws: { "\($0)".contains("bandwith_gbs") }
+    }
+
+    @Test("First breadth: 40+ models with 8+ vision-language and several MoE; every calibration hardware; the five runtimes")
+    func breadth() {
+        #expect(c.models.count >= 40)
+        #expect(c.models.filter(\.isVisionModel).count >= 8)
+        #expect(c.models.filter(\.isMoE).count >= 5)
+        for id in ["llama.cpp", "ollama", "lm-studio", "vllm", "mlx"] { #expect(c.runtimes.contains { $0.id == id }) }
+        for family in ["llava-1.5-7b", "llava-1.6-mistral-7b", "qwen2-vl-7b", "qwen2.5-vl-7b", "gemma-3-4b", "minicpm-v-2.6", "moondream2", "llama-3.2-11b-vision"] {
+            #expect(c.model(id: family) != nil, "missing \(family)")
+        }
+    }
+}
+
+import Yams
+enum YAMLDecoderShim {
+    static func decodeHardware(_ text: String) throws -> [HardwareDevice] {
+        try YAMLDecoder().decode(HardwareFile.self, from: text).devices
+    }
+}
