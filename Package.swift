@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The engine: catalog, GGUF reader, memory / fit / speed estimator, commands. Pure; reads only files it is handed.
@@ -18,11 +21,31 @@ let package = Package(
             name: "RunLocalAICore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // Benchmarks, submissions and feedback behind one protocol: SQLite (GRDB, the default) and PostgreSQL.
+        .target(
+            name: "RunLocalAIStore",
+            dependencies: [
+                "RunLocalAICore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // The site and the JSON API (Hummingbird 2): server-rendered HTML, SVG charts, /api/v1, Atom feed.
+        .target(
+            name: "RunLocalAIWeb",
+            dependencies: [
+                "RunLocalAICore",
+                "RunLocalAIStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // The command-line tool: every subcommand is a view of RunLocalAICore.
         .executableTarget(
             name: "runlocalai",
             dependencies: [
                 "RunLocalAICore",
+                "RunLocalAIStore",
+                "RunLocalAIWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +57,17 @@ let package = Package(
         .testTarget(
             name: "RunLocalAICoreTests",
             dependencies: ["RunLocalAICore", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "RunLocalAIStoreTests",
+            dependencies: ["RunLocalAIStore", "RunLocalAICore"]
+        ),
+        .testTarget(
+            name: "RunLocalAIWebTests",
+            dependencies: [
+                "RunLocalAIWeb", "RunLocalAIStore", "RunLocalAICore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ]
 )

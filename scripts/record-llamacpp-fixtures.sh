@@ -17,7 +17,8 @@
 #      (…-ctx8192-faon-kvf16.time) for peak RSS.  Generated-token output (stdout) is
 #      discarded; the stderr logs are kept whole except for the tokenizer/token dump
 #      lines filtered out below.
-#   4. Runs `llama-bench -p 512 -n 128 -r 3 -o json` on the CPU and saves the JSON.
+#   4. Runs `llama-bench -p 512 -n 128 -r 3 -o json` on the CPU and saves the JSON
+#      (after waiting for an idle machine; the load average is saved beside it).
 #   5. Writes build-info.txt (llama.cpp version, build flags, compiler, CPU model).
 #
 # Needs: python3 + pip, cmake (>= 3.14), a C/C++ toolchain, GNU time (/usr/bin/time).
@@ -93,6 +94,8 @@ for ctx in 512 8192 32768; do
     done
   done
 done
+# Only K quantised: allowed without flash attention (quantised V is not).
+run_load "$PREFIX-ctx8192-faoff-kq8_0-vf16.log" -c 8192 -fa off -ctk q8_0 -ctv f16
 # Weight repacking (CPU_REPACK buffer) switched off, to show the difference.
 run_load "$PREFIX-ctx8192-faon-kvf16-norepack.log" -c 8192 -fa on -ctk f16 -ctv f16 --no-repack
 
@@ -107,8 +110,16 @@ fi
 # --- 4. llama-bench ------------------------------------------------------------------------
 BENCH="$PREFIX-llama-bench-cpu.json"
 if [ ! -s "$BENCH" ] || [ "$FORCE" = 1 ]; then
+  # Timings are only meaningful on an idle machine: wait (up to BENCH_WAIT s) for the
+  # 1-minute load average to drop below 0.5, then note the load next to the JSON.
+  for _ in $(seq 1 $(( ${BENCH_WAIT:-600} / 10 ))); do
+    awk '{ exit !($1 < 0.5) }' /proc/loadavg && break
+    sleep 10
+  done
+  echo "loadavg at start: $(cat /proc/loadavg)" > "$BENCH.loadavg"
   "$BIN/llama-bench" -m "$GGUF" -p 512 -n 128 -r 3 -t "$THREADS" -o json > "$BENCH.tmp"
   mv "$BENCH.tmp" "$BENCH"
+  echo "loadavg at end:   $(cat /proc/loadavg)" >> "$BENCH.loadavg"
 fi
 
 # --- 5. build info ----------------------------------------------------------------------

@@ -66,7 +66,8 @@ struct Inspect: AsyncParsableCommand {
             print(json ? report.json : report.text, terminator: "")
         } catch let error as GGUFError {
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            throw ValidationError(error.description)
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import RunLocalAICore
+
+/// Where benchmark runs, reproductions and feedback live. Two implementations share one conformance suite:
+/// ``SQLiteBenchmarkStore`` (GRDB, the embedded default) and ``PostgresBenchmarkStore`` (several servers,
+/// one database).
+///
+/// A successful ``submit(_:)`` means the run is durable: it survives the process being killed right after.
+///
+/// ```swift
+/// let store: any BenchmarkStore = try SQLiteBenchmarkStore(path: "data/runlocalai.sqlite")
+/// try await store.migrate()
+/// let saved = try await store.submit(run)        // status .pending, id assigned
+/// try await store.setStatus(id: saved.id!, to: .approved, by: "operator", note: nil)
+/// ```
+public protocol BenchmarkStore: Sendable {
+    /// Applies the versioned migrations not yet applied (idempotent; safe to call on every start).
+    func migrate() async throws
+    /// Stores a new submission as `pending` and returns it with its id and submission time.
+    func submit(_ run: BenchmarkRun) async throws -> BenchmarkRun
+    func run(id: String) async throws -> BenchmarkRun?
+    /// Runs matching the query, newest first.
+    func runs(_ query: BenchmarkQuery) async throws -> [BenchmarkRun]
+    /// Moderation: approve, reject, mark duplicate or reproduced. Throws for an unknown id.
+    @discardableResult
+    func setStatus(id: String, to status: BenchmarkRun.Status, by moderator: String, note: String?) async throws -> BenchmarkRun
+    /// Imports published runs as they are (status kept), skipping ones already present (same digest). Returns how many were added.
+    func importRuns(_ runs: [BenchmarkRun]) async throws -> Int
+    /// Links a run that reproduces another.
+    func addReproduction(of runID: String, by reproducingRunID: String) async throws
+    func reproductions(of runID: String) async throws -> [BenchmarkRun]
+    func addFeedback(_ feedback: Feedback) async throws -> Feedback
+    func feedback(limit: Int) async throws -> [Feedback]
+}
+
+/// A filter over stored runs.
+public struct BenchmarkQuery: Sendable, Hashable {
+    public var model: String?
+    public var quant: String?
+    public var hardware: String?
+    public var runtime: String?
+    public var statuses: Set<BenchmarkRun.Status>
+    public var limit: Int
+    public var offset: Int
+    public init(model: String? = nil, quant: String? = nil, hardware: String? = nil, runtime: String? = nil,
+                statuses: Set<BenchmarkRun.Status> = [.approved, .reproduced, .independentlyReproduced],
+                limit: Int = 100, offset: Int = 0) {
+        self.model = model; self.quant = quant; self.hardware = hardware; self.runtime = runtime
+        self.statuses = statuses; self.limit = limit; self.offset = offset
+    }
+}
+
+/// A note a reader sends about a page or a figure.
+public struct Feedback: Sendable, Hashable, Codable {
+    public var id: String?
+    public var page: String
+    public var message: String
+    public var contact: String?
+    public var createdAt: Date?
+    public init(id: String? = nil, page: String, message: String, contact: String? = nil, createdAt: Date? = nil) {
+        self.id = id; self.page = page; self.message = message; self.contact = contact; self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,19 @@
+import Hummingbird
+import Logging
+
+/// Builds the site's router: the JSON API under `/api/v1` (see `API/`) and the HTML pages (see `Pages/`).
+///
+/// ```swift
+/// let router = buildRouter(site: site)
+/// let app = Application(router: router)
+/// ```
+public func buildRouter(site: Site) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.get("/health") { _, _ in "ok" }
+    return router
+}
+
+/// The application `runlocalai serve` runs.
+public func buildApplication(site: Site, configuration: ApplicationConfiguration, logger: Logger = Logger(label: "runlocalai")) -> some ApplicationProtocol {
+    Application(router: buildRouter(site: site), configuration: configuration, logger: logger)
+}
