@@ -48,6 +48,17 @@ public enum CommandBuilder {
             let cli = (["llama-mtmd-cli", source] + flags + (mmproj.map { [$0] } ?? []) + [imageArgs, "-p \"Describe this image.\""]).joined(separator: " ")
             out.append(RuntimeCommand(runtime: "llama.cpp", command: cli, note: "one-shot image question"))
         }
+        if let file {
+            let name = e.profile.id.lowercased().replacingOccurrences(of: ".gguf", with: "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+            var params = ["PARAMETER num_ctx \(s.context)"]
+            if e.fit.placement == .partial { params.append("PARAMETER num_gpu \(e.fit.gpuLayers)") }
+            out.append(RuntimeCommand(runtime: "Ollama",
+                                      command: "printf 'FROM \(file)\\n\(params.joined(separator: "\\n"))\\n' > Modelfile && ollama create \(name) -f Modelfile && ollama run \(name)",
+                                      note: "imports the local GGUF with the planned context" + (images ? "; Ollama needs its own vision model packaging for images" : "")))
+            out.append(RuntimeCommand(runtime: "LM Studio", command: "lms import \(shellQuote(file)) && lms load \(name) --gpu \(gpuShare(e)) --context-length \(s.context)",
+                                      note: "imports the file into LM Studio's models folder"))
+            return out
+        }
         if let tag = model?.ollama {
             var env: [String] = []
             if s.context != 4096 { env.append("OLLAMA_CONTEXT_LENGTH=\(s.context)") }
@@ -58,20 +69,27 @@ public enum CommandBuilder {
             if e.fit.placement == .partial { note += "; Ollama chooses GPU layers itself (override: /set parameter num_gpu \(e.fit.gpuLayers))" }
             out.append(RuntimeCommand(runtime: "Ollama", command: "\(serve) & ollama run \(tag)", note: note))
         }
-        let gpuShare: String
-        if e.fit.placement == .gpu { gpuShare = "max" }
-        else if e.fit.placement == .cpu { gpuShare = "off" }
-        else { gpuShare = String(format: "%.2f", Double(e.fit.gpuLayers) / Double(e.fit.totalLayers)) }
+        let gpuShare = gpuShare(e)
         let lmsKey = model?.ggufRepo.map { "\($0)@\(quant.lowercased())" } ?? "\(e.profile.id)@\(quant.lowercased())"
         out.append(RuntimeCommand(runtime: "LM Studio", command: "lms get \(lmsKey) && lms load \(lmsKey) --gpu \(gpuShare) --context-length \(s.context)",
                                   note: "LM Studio bundles llama.cpp (and MLX on Macs); enable flash attention in the model's load settings"))
         if let repo = model?.hfRepo, let gpu = e.system.gpus.first, gpu.backend == .cuda || gpu.backend == .rocm,
-           e.fit.placement == .gpu, !images || model?.vision != nil {
+           e.fit.placement == .gpu, !images || model?.vision != nil,
+           Double(e.profile.weights.parameterCount) * 2 < 0.85 * Double(e.system.gpus.reduce(UInt64(0)) { $0 + $1.memoryBytes }) {
             let tp = e.system.gpus.count > 1 ? " --tensor-parallel-size \(e.system.gpus.count)" : ""
             out.append(RuntimeCommand(runtime: "vLLM", command: "vllm serve \(repo) --max-model-len \(s.context)\(tp)",
                                       note: "vLLM loads the original safetensors (BF16: about 2 bytes per parameter), not the GGUF; check it fits before using it"))
         }
         return out
+    }
+
+    /// LM Studio's `--gpu`: max, off, or the offloaded fraction.
+    static func gpuShare(_ e: Estimate) -> String {
+        switch e.fit.placement {
+        case .gpu: "max"
+        case .cpu, .none: "off"
+        case .partial: String(format: "%.2f", Double(e.fit.gpuLayers) / Double(e.fit.totalLayers))
+        }
     }
 
     /// Quotes a path for a POSIX shell when it holds anything but safe characters.

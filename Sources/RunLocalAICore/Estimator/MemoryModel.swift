@@ -80,18 +80,25 @@ public enum MemoryModel {
     }
 
     /// Compute-buffer bytes of a device holding part of the graph (ggml-alloc's peak for the worst-case
-    /// batch of `ubatch` tokens): the residual stream plus the largest of attention scores (no flash
-    /// attention), the FFN activations and, on the device with the output layer, the logits.
-    public static func computeBytes(_ a: ModelArchitecture, _ s: RunSettings, cells: Int, hasLayers: Bool, hasOutput: Bool) -> UInt64 {
+    /// batch of `ubatch` tokens): the graph inputs that live throughout (attention masks: f16 with flash
+    /// attention, f32 without, one per cache kind), five rows of the residual stream, plus the largest of
+    /// attention scores (no flash attention), the FFN activations and, on the device with the output layer,
+    /// the logits. Checked against llama.cpp's own `compute buffer size` lines (Tests/Fixtures/llamacpp).
+    public static func computeBytes(_ a: ModelArchitecture, _ s: RunSettings, cells: Int, swaCells: Int? = nil,
+                                    hasLayers: Bool, hasOutput: Bool) -> UInt64 {
+        guard hasLayers || hasOutput else { return 0 }
         let ub = UInt64(min(s.ubatch, max(s.context, 1)))
         let f32: UInt64 = 4
-        let residual = 3 * UInt64(a.hidden) * ub * f32
-        guard hasLayers || hasOutput else { return 0 }
+        let residual = 5 * UInt64(a.hidden) * ub * f32
         var peak: UInt64 = 0
+        var masks: UInt64 = 0
         if hasLayers {
+            let maskElement: UInt64 = s.flashAttention ? 2 : 4
+            masks = UInt64(cells) * ub * maskElement
+            if let swa = swaCells, a.hasSlidingWindow { masks += UInt64(swa) * ub * maskElement }
             let attention: UInt64 = s.flashAttention
                 ? UInt64(a.heads * max(a.headDimK, a.headDimV)) * ub * f32 * 2
-                : UInt64(cells) * ub * UInt64(a.heads) * f32 + UInt64(cells) * ub * 2
+                : UInt64(cells) * ub * UInt64(a.heads) * f32
             let ffn: UInt64
             if let moe = a.moe {
                 ffn = UInt64(moe.expertFFN * moe.active) * ub * f32 * 2 + UInt64(moe.experts) * ub * f32
@@ -101,7 +108,7 @@ public enum MemoryModel {
             peak = max(attention, ffn)
         }
         if hasOutput { peak = max(peak, UInt64(a.vocab) * ub * f32) }
-        return residual + peak
+        return masks + residual + peak
     }
 
     /// Which device holds layer `i` (0..<layers; `layers` is the output layer) for `gpuLayers` offloaded
@@ -157,13 +164,14 @@ public enum MemoryModel {
         if let d = outputDevice {
             gpus[d].weights += p.weights.outputBytes
         } else {
-            host.weights += p.weights.outputBytes
+            // On the host a tied output layer is the embeddings' own mapping: no second copy.
+            host.weights += p.weights.outputBytes - p.weights.tiedOutputCopyBytes
             host.repack += p.weights.outputRepackBytes
         }
         // Compute buffers: each device with layers runs its part of the graph.
         for d in gpus.indices {
             let hasOutput = outputDevice == d
-            gpus[d].compute = computeBytes(a, s, cells: maxCellsOn[d], hasLayers: gpus[d].layers > 0, hasOutput: hasOutput)
+            gpus[d].compute = computeBytes(a, s, cells: maxCellsOn[d], swaCells: cells.swa, hasLayers: gpus[d].layers > 0, hasOutput: hasOutput)
             if gpus[d].layers > 0 || hasOutput {
                 gpus[d].overhead = backendOverhead(system.gpus[d].backend)
                 // A partial offload streams the host layers' large matrices through the GPU for batches.
@@ -172,7 +180,7 @@ public enum MemoryModel {
         }
         let usedGPU = gpus.contains { $0.layers > 0 }
         if host.layers > 0 || outputDevice == nil {
-            host.compute = computeBytes(a, s, cells: hostMaxCells, hasLayers: host.layers > 0, hasOutput: outputDevice == nil)
+            host.compute = computeBytes(a, s, cells: hostMaxCells, swaCells: cells.swa, hasLayers: host.layers > 0, hasOutput: outputDevice == nil)
         } else {
             // Inputs staged in host memory: embeddings of the batch and the attention mask.
             host.compute = UInt64(a.hidden) * UInt64(min(s.ubatch, s.context)) * 4 + UInt64(cells.full) * UInt64(min(s.ubatch, s.context)) * 2

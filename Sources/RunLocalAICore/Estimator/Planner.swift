@@ -65,6 +65,11 @@ public enum Planner {
         }
         var gpuLayers = 0
         var tight = false
+        if system.gpus.isEmpty {
+            // A CPU-only machine: the margin applies to RAM.
+            let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: 0)
+            tight = u.host.total + margin > system.hostUsableBytes
+        }
         if let requested = s.gpuLayers {
             gpuLayers = system.gpus.isEmpty ? 0 : min(requested, n + 1)
             let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: gpuLayers)
@@ -111,7 +116,7 @@ public enum Planner {
             decode = 0; prefill = 0
             let need = Double(hostNeed) / 1_073_741_824, have = Double(system.hostUsableBytes) / 1_073_741_824
             notes.append(String(format: "needs %.1f GiB of system memory beyond the GPU, but only %.1f GiB is usable: choose a smaller quantisation or context, or more memory", need, have))
-        } else if placement == .gpu && !tight && decode >= comfortableDecodeTPS {
+        } else if (placement == .gpu || system.gpus.isEmpty) && !tight && decode >= comfortableDecodeTPS {
             tier = .comfortable
         } else {
             tier = .tradeoffs

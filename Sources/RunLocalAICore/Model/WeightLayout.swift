@@ -20,6 +20,9 @@ public struct WeightLayout: Sendable, Hashable {
     /// The output layer (`output.weight`, or a copy of the token embeddings when they are tied) and `output_norm`.
     public var outputBytes: UInt64
     public var outputRepackBytes: UInt64
+    /// Part of `outputBytes` that is a second copy of tied token embeddings: llama.cpp allocates it only when
+    /// the output layer sits on another device than the embeddings (on the CPU both are one mapping).
+    public var tiedOutputCopyBytes: UInt64
     /// Bytes of every tensor as stored in the file (tied embeddings counted once).
     public var fileBytes: UInt64
     /// Parameters (elements of every tensor).
@@ -80,9 +83,11 @@ public struct WeightLayout: Sendable, Hashable {
                 output &+= t.bytes
             }
         }
+        var tiedCopy: UInt64 = 0
         if !hasOutput {
             // Tied embeddings: llama.cpp loads a second copy of token_embd as the output layer.
             output &+= embd
+            tiedCopy = embd
             activeParams &+= embdElements
         }
         layerBytes = layer
@@ -91,6 +96,7 @@ public struct WeightLayout: Sendable, Hashable {
         tokenEmbeddingBytes = embd
         outputBytes = output
         outputRepackBytes = outputRepack
+        tiedOutputCopyBytes = tiedCopy
         fileBytes = file
         parameterCount = params
         activeParameterCount = activeParams
