@@ -154,7 +154,7 @@ public enum MemoryModel {
                 maxCellsOn[d] = max(maxCellsOn[d], c)
             } else {
                 host.weights += p.weights.layerBytes[l]
-                host.repack += p.weights.layerRepackBytes[l]
+                if s.cpuRepack { host.repack += p.weights.layerRepackBytes[l] }
                 host.kvCache += kv
                 host.layers += 1
                 hostMaxCells = max(hostMaxCells, c)
@@ -166,7 +166,7 @@ public enum MemoryModel {
         } else {
             // On the host a tied output layer is the embeddings' own mapping: no second copy.
             host.weights += p.weights.outputBytes - p.weights.tiedOutputCopyBytes
-            host.repack += p.weights.outputRepackBytes
+            if s.cpuRepack { host.repack += p.weights.outputRepackBytes }
         }
         // Compute buffers: each device with layers runs its part of the graph.
         for d in gpus.indices {

@@ -16,6 +16,8 @@ public struct RunSettings: Sendable, Hashable {
     public var ubatch: Int
     /// llama.cpp `-b` (logical batch): how many tokens one prompt step submits (split into ubatches).
     public var batch: Int = 2048
+    /// Whether the CPU backend repacks weights for its vector units (llama.cpp `--no-repack` turns it off).
+    public var cpuRepack: Bool = true
     /// llama.cpp `-np`: parallel sequences sharing the context.
     public var parallel: Int
     /// llama.cpp `-ngl`; nil lets the planner choose (like `--fit`).
