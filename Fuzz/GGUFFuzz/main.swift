@@ -17,6 +17,18 @@ public func fuzzGGUF(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         fatalError("unexpected error type: \(error)")
     }
+    // The memory-mapped path (local files) over the same bytes.
+    bytes.withUnsafeBytes { raw in
+        var mapped = GGUFParser(options: options, mapped: raw)
+        do {
+            let wanted = try mapped.run()
+            precondition(wanted == nil, "a mapped parse asked for more bytes")
+            _ = try mapped.finish()
+        } catch is GGUFError {
+        } catch {
+            fatalError("unexpected error type: \(error)")
+        }
+    }
     // The resumable path, one small read at a time, must agree with the one-shot parse.
     var parser = GGUFParser(options: options)
     parser.fileSize = UInt64(size)

@@ -5,7 +5,7 @@ import RunLocalAICore
 enum GGUFProfileLoader {
     static func model(_ pathOrURL: String) async throws -> GGUFModel {
         do {
-            return try await GGUFOpen.model(at: pathOrURL)
+            return try await GGUFInspector().inspect(pathOrURL)
         } catch let e as GGUFError {
             throw CLIError("error: \(pathOrURL): \(e.description)")
         }

@@ -30,13 +30,17 @@ struct GGUFMalformedTests {
         #expect(error?.offset == c.offset)
         #expect(error?.description.hasPrefix("at byte \(c.offset): ") == true)
         #expect(error?.hint.isEmpty == false)
-        // The incremental path over a real file, in tiny reads, must agree.
-        var options = GGUFReader.Options()
-        options.initialReadSize = 16
+        // The memory-mapped path for local files, and the incremental path in tiny reads, must agree.
         let fromFile = await #expect(throws: GGUFError.self) {
-            try await GGUFReader.read(from: LocalFileByteSource(path: path), options: options)
+            try await GGUFReader.read(from: LocalFileByteSource(path: path))
         }
         #expect(fromFile == error)
+        var options = GGUFReader.Options()
+        options.initialReadSize = 16
+        let stepped = await #expect(throws: GGUFError.self) {
+            try await GGUFReader.read(from: InMemoryByteSource(bytes), options: options)
+        }
+        #expect(stepped == error)
     }
 
     @Test("errors explain themselves: where, what, and what to do")

@@ -69,6 +69,7 @@ public final class LocalFileByteSource: GGUFByteSource {
     public let name: String
     private let fd: Int32
     private let fileSize: UInt64
+    private let isRegularFile: Bool
 
     public init(path: String) throws {
         self.name = path
@@ -90,6 +91,7 @@ public final class LocalFileByteSource: GGUFByteSource {
         }
         self.fd = fd
         self.fileSize = UInt64(max(0, info.st_size))
+        self.isRegularFile = (info.st_mode & S_IFMT) == S_IFREG
     }
 
     deinit { close(fd) }
@@ -98,6 +100,16 @@ public final class LocalFileByteSource: GGUFByteSource {
 
     public func read(offset: UInt64, length: Int) async throws -> [UInt8] {
         try readSync(offset: offset, length: length)
+    }
+
+    /// Maps the whole file read-only and runs `body` on its bytes; nil when the file cannot be mapped
+    /// (empty, not a regular file), in which case callers fall back to ``read(offset:length:)``.
+    /// Only the pages `body` touches are read from disk. The mapping is gone when this returns.
+    public func withMappedFile<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        guard isRegularFile, fileSize > 0, fileSize < UInt64(Int.max) else { return nil }
+        guard let base = mmap(nil, Int(fileSize), PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+        defer { munmap(base, Int(fileSize)) }
+        return try body(UnsafeRawBufferPointer(start: base, count: Int(fileSize)))
     }
 
     /// The synchronous read behind ``read(offset:length:)``.

@@ -48,7 +48,18 @@ public enum GGUFReader {
     }
 
     /// Reads a header from a byte source, fetching more bytes only as the parse needs them.
+    /// A local file is memory-mapped instead and parsed in place: only the header's pages are touched.
     public static func read(from source: some GGUFByteSource, options: Options = Options()) async throws -> GGUFFile {
+        if let local = source as? LocalFileByteSource,
+           let file = try local.withMappedFile({ bytes in
+               var parser = GGUFParser(options: options, mapped: bytes)
+               guard try parser.run() == nil else {
+                   throw GGUFError(.truncated, at: parser.pos, "the header does not fit in the file", hint: GGUFError.truncatedHint)
+               }
+               return try parser.finish()
+           }) {
+            return file
+        }
         var parser = GGUFParser(options: options)
         var nextRead = max(options.initialReadSize, 64)
         var first = true
@@ -89,6 +100,8 @@ struct GGUFParser {
     var fileSize: UInt64?
 
     private(set) var buffer: [UInt8] = []
+    /// When set, the whole file is memory-mapped here and `buffer` is unused (local files: no copies).
+    private var mapped: UnsafeRawBufferPointer?
     /// Absolute offset of `buffer[0]`.
     private(set) var base: UInt64 = 0
     private var atEOF = false
@@ -108,16 +121,38 @@ struct GGUFParser {
 
     init(options: GGUFReader.Options) { self.options = options }
 
-    var loadedEnd: UInt64 { base + UInt64(buffer.count) }
+    var loadedEnd: UInt64 { base + UInt64(mapped?.count ?? buffer.count) }
+
+    /// Parses a whole file that is mapped into memory. `bytes` must stay valid until ``finish()``.
+    init(options: GGUFReader.Options, mapped bytes: UnsafeRawBufferPointer) {
+        self.options = options
+        self.mapped = bytes
+        self.fileSize = UInt64(bytes.count)
+        self.atEOF = true
+    }
+
+    /// The loaded bytes, from `base`.
+    @inline(__always)
+    private func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let mapped { return try body(mapped) }
+        return try buffer.withUnsafeBytes(body)
+    }
 
     /// Adds the bytes that follow `loadedEnd`, dropping bytes already parsed.
     mutating func append(_ bytes: [UInt8], eof: Bool) {
         let consumed = Int(pos - base)
-        if consumed > 0 {
-            buffer.removeFirst(consumed)
-            base = pos
+        if consumed >= buffer.count {
+            // Everything loaded was parsed: take the new bytes as they are, without copying.
+            base = loadedEnd
+            buffer = bytes
+        } else {
+            if consumed > 0 {
+                buffer.removeFirst(consumed)
+                base = pos
+            }
+            buffer.reserveCapacity(buffer.count + bytes.count)
+            buffer.append(contentsOf: bytes)
         }
-        buffer.append(contentsOf: bytes)
         atEOF = eof
     }
 
@@ -184,7 +219,7 @@ struct GGUFParser {
     private mutating func readFixed<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws -> T {
         try need(UInt64(MemoryLayout<T>.size), what())
         let index = Int(pos - base)
-        let raw = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index, as: T.self) }
+        let raw = withBytes { $0.loadUnaligned(fromByteOffset: index, as: T.self) }
         pos += UInt64(MemoryLayout<T>.size)
         return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
     }
@@ -218,7 +253,7 @@ struct GGUFParser {
         let length = try readStringLength(what())
         try need(length, what())
         let start = Int(pos - base)
-        let string = String(decoding: buffer[start..<start + Int(length)], as: UTF8.self)
+        let string = withBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[start..<start + Int(length)]), as: UTF8.self) }
         pos += length
         return string
     }
@@ -233,8 +268,8 @@ struct GGUFParser {
 
     private mutating func parseHeader() throws {
         try need(4, "the magic number")
-        let magic = Array(buffer[0..<4])
-        guard magic == [0x47, 0x47, 0x55, 0x46] else { throw Self.badMagic(buffer) }
+        let head = withBytes { Array($0.prefix(16)) }
+        guard head.starts(with: [0x47, 0x47, 0x55, 0x46]) else { throw Self.badMagic(head) }
         pos = 4
         let rawVersion = try readU32("the version")
         if rawVersion == 1 {
@@ -397,7 +432,7 @@ struct GGUFParser {
         while done < count {
             let offset = Int(pos - base)
             let swapped = bigEndian
-            let (end, skipped) = buffer.withUnsafeBytes { raw -> (Int, UInt64) in
+            let (end, skipped) = withBytes { raw -> (Int, UInt64) in
                 var p = offset
                 var n: UInt64 = 0
                 let limit = raw.count
