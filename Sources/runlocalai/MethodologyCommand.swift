@@ -13,8 +13,8 @@ struct MethodologyCommand: AsyncParsableCommand {
 
     func run() async throws {
         var report: Calibration.Report?
+        let catalog = try catalogOptions.load()
         if !calibration.isEmpty {
-            let catalog = try catalogOptions.load()
             var rows: [BenchmarkRow] = []
             for path in calibration.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("error: cannot read \(path)") }
@@ -22,6 +22,6 @@ struct MethodologyCommand: AsyncParsableCommand {
             }
             report = Calibration.report(rows: rows, catalog: catalog)
         }
-        print(Methodology.markdown(calibration: report), terminator: "")
+        print(Methodology.markdown(calibration: report, catalog: catalog), terminator: "")
     }
 }

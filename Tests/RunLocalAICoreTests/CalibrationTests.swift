@@ -64,7 +64,7 @@ struct MethodologyTests {
         for url in CalibrationTests.calibrationFiles {
             rows += Calibration.rows(csv: try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
         }
-        let expected = Methodology.markdown(calibration: Calibration.report(rows: rows, catalog: TestSupport.catalog))
+        let expected = Methodology.markdown(calibration: Calibration.report(rows: rows, catalog: TestSupport.catalog), catalog: TestSupport.catalog)
         let committed = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/methodology.md"), encoding: .utf8)
         #expect(committed == expected)
     }

@@ -9,7 +9,7 @@ import Foundation
 /// let text = Methodology.markdown(calibration: report)
 /// ```
 public enum Methodology {
-    public static func markdown(calibration: Calibration.Report?) -> String {
+    public static func markdown(calibration: Calibration.Report?, catalog: Catalog? = nil) -> String {
         let f = SpeedModel.factors
         func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
         func table<K: RawRepresentable>(_ d: [K: Double], _ unit: String = "") -> String where K.RawValue == String {
@@ -103,6 +103,7 @@ public enum Methodology {
         Until benchmark runs are stored, figures are `estimated`.
 
         """
+        if let catalog, let example = seedExample(catalog) { out += example }
         if let r = calibration {
             out += """
 
@@ -122,5 +123,42 @@ public enum Methodology {
             """
         }
         return out
+    }
+
+    /// The seed page's worked example (LLaVA 1.6 7B Q4_K_M, 4K context, one image) answered by the engine,
+    /// with where the original's figures stand.
+    static func seedExample(_ catalog: Catalog) -> String? {
+        func answer(_ hw: String) -> WillItRunAnswer? {
+            try? WillItRun.answer(WillItRunQuery(model: "llava-1.6-mistral-7b", quant: "Q4_K_M", hardware: hw, context: 4096, images: 1), catalog: catalog)
+        }
+        guard let a = answer("rtx-3060-12gb"), let b = answer("rtx-3060-8gb") else { return nil }
+        func gib(_ x: UInt64) -> String { String(format: "%.2f GiB", Double(x) / 1_073_741_824) }
+        let gpuA = a.devices[0], gpuB = b.devices[0]
+        return """
+
+        ## Worked example: the seed's LLaVA 1.6 7B
+
+        LLaVA 1.6 (Mistral 7B) Q4_K_M with its f16 mmproj, 4096 tokens of context, one image (\(a.image_tokens) tokens at
+        LLaVA 1.6's largest tiling), llama.cpp with flash attention:
+
+        | | RTX 3060 12 GB | RTX 3060 8 GB |
+        |---|---|---|
+        | weights on the GPU | \(gib(gpuA.weights_bytes)) | \(gib(gpuB.weights_bytes)) |
+        | vision projector + encoder | \(gib(gpuA.vision_bytes)) | \(gib(gpuB.vision_bytes)) |
+        | KV cache | \(gib(gpuA.kv_cache_bytes)) | \(gib(gpuB.kv_cache_bytes)) |
+        | compute + runtime overhead | \(gib(gpuA.compute_bytes + gpuA.overhead_bytes)) | \(gib(gpuB.compute_bytes + gpuB.overhead_bytes)) |
+        | total on the GPU | \(gib(gpuA.total_bytes)) | \(gib(gpuB.total_bytes)) |
+        | verdict | \(a.fit.tier), \(a.fit.gpu_layers)/\(a.fit.total_layers) layers | \(b.fit.tier), \(b.fit.gpu_layers)/\(b.fit.total_layers) layers |
+        | decode | \(String(format: "%.0f", a.speed.decode_tps.expected)) tok/s (\(String(format: "%.0f–%.0f", a.speed.decode_tps.low, a.speed.decode_tps.high))) | \(String(format: "%.0f", b.speed.decode_tps.expected)) tok/s (\(String(format: "%.0f–%.0f", b.speed.decode_tps.low, b.speed.decode_tps.high))) |
+
+        The original page said "~6 GB for the LLM, ~1 GB for the vision encoder, ~1 GB for context, ~15 tok/s; an 8 GB
+        card would offload to system RAM at ~3 tok/s". The weights are the Q4_K_M file's tensors, about \(gib(gpuA.weights_bytes))
+        (not 6 GB); the f16 mmproj is about 0.6 GB (the "1 GB" is roughly right once the encoder's working memory is added);
+        the 4K f16 KV cache is \(gib(gpuA.kv_cache_bytes)) (32 layers × 8 KV heads × 128 × 2 × 2 bytes × 4096), so "1 GB" is
+        twice the real figure. Decode reads the weights once per token, so a 360 GB/s card gives about \(String(format: "%.0f", a.speed.decode_tps.expected)) tokens
+        per second, not 15. And the whole run needs \(gib(gpuB.total_bytes)) on the GPU, so an 8 GB card holds
+        \(b.fit.placement == "gpu" ? "all of it at 4K context: no offload" : "only part of it (\(b.fit.gpu_layers) layers)").
+
+        """
     }
 }
