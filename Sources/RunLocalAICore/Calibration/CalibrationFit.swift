@@ -29,6 +29,7 @@ public enum CalibrationFit {
             ps.append(.init(name: "quantPrefill.\(q.rawValue)", get: { $0.quantPrefill[q] ?? 1 }, set: { $0.quantPrefill[q] = $1 }, range: 0.3...1.3))
         }
         ps.append(.init(name: "moeDecode", get: { $0.moeDecode }, set: { $0.moeDecode = $1 }, range: 0.2...1.2))
+        ps.append(.init(name: "moeLayerMicros", get: { $0.moeLayerMicros }, set: { $0.moeLayerMicros = $1 }, range: 0...200))
         ps.append(.init(name: "moePrefill", get: { $0.moePrefill }, set: { $0.moePrefill = $1 }, range: 0.1...1.2))
         ps.append(.init(name: "attentionCost", get: { $0.attentionCost }, set: { $0.attentionCost = $1 }, range: 0.5...10))
         ps.append(.init(name: "attentionCostNoFA", get: { $0.attentionCostNoFA }, set: { $0.attentionCostNoFA = $1 }, range: 0.5...20))
@@ -85,7 +86,7 @@ public enum CalibrationFit {
         compute: \(dict(f.compute) { $0.rawValue }),
         quantDecode: \(dict(f.quantDecode) { $0.rawValue }),
         quantPrefill: \(dict(f.quantPrefill) { $0.rawValue }),
-        moeDecode: \(String(format: "%.3g", f.moeDecode)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
+        moeDecode: \(String(format: "%.3g", f.moeDecode)), moeLayerMicros: \(String(format: "%.3g", f.moeLayerMicros)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
         multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))
         """
     }

@@ -68,7 +68,7 @@ public enum Planner {
         if system.gpus.isEmpty {
             // A CPU-only machine: the margin applies to RAM.
             let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: 0)
-            tight = u.host.total + margin > system.hostUsableBytes
+            tight = u.host.total - u.host.repack + margin > system.hostUsableBytes
         }
         if let requested = s.gpuLayers {
             gpuLayers = system.gpus.isEmpty ? 0 : min(requested, n + 1)
@@ -103,7 +103,10 @@ public enum Planner {
         for (i, g) in usage.gpus.enumerated() where g.layers > 0 || g.total > 0 {
             headroom = min(headroom, Int64(system.gpus[i].usableBytes) - Int64(g.total))
         }
-        let hostNeed = system.unifiedMemory ? usage.total : usage.host.total
+        // Steady state: once repacked, the file's pages of those tensors are clean page cache the OS drops
+        // under pressure, so the fit counts the repacked copy but not its original (the peak counts both).
+        let steadyHost = usage.host.total - usage.host.repack
+        let hostNeed = system.unifiedMemory ? usage.total - usage.host.repack : steadyHost
         let hostRoom = Int64(system.hostUsableBytes) - Int64(hostNeed)
         if placement != .gpu || system.unifiedMemory { headroom = min(headroom, hostRoom) }
         if headroom == .max { headroom = hostRoom }
@@ -129,6 +132,10 @@ public enum Planner {
             if decode < comfortableDecodeTPS {
                 notes.append(String(format: "about %.1f tokens/s: usable for batch work, slow for chat", decode))
             }
+        }
+        if usage.host.repack > 0 {
+            notes.append(String(format: "the CPU backend repacks %.1f GiB of weights: %.1f GiB of RAM at the peak while loading, %.1f GiB once the file's pages are dropped",
+                                Double(usage.host.repack) / 1_073_741_824, Double(usage.host.total) / 1_073_741_824, Double(steadyHost) / 1_073_741_824))
         }
         if system.selection?.device.kind == .apple, let gpu = system.gpus.first {
             notes.append(String(format: "macOS lets the GPU use %.1f of %.0f GiB (recommendedMaxWorkingSetSize); `sudo sysctl iogpu.wired_limit_mb=N` raises it",

@@ -53,6 +53,8 @@ public enum SpeedModel {
         public var quantPrefill: [QuantFamily: Double]
         /// Multipliers for mixture-of-experts models (scattered expert reads, small expert matmuls).
         public var moeDecode: Double
+        /// Extra fixed time per mixture-of-experts layer per token (routing, expert gather, more kernels), µs.
+        public var moeLayerMicros: Double
         public var moePrefill: Double
         /// Cost of an attention FLOP relative to a weight-matmul FLOP in prefill, with flash attention
         /// (fused) and without it (the score matrix goes through memory).
@@ -83,13 +85,13 @@ public enum SpeedModel {
     /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
     /// README's methodology for the fit and its error).
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.62, .cuda: 0.846, .metal: 0.76, .opencl: 0.508, .rocm: 0.688, .sycl: 0.5, .vulkan: 0.816],
-        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 44.5, .rocm: 60, .sycl: 50, .vulkan: 35.6],
-        compute: [.cpu: 0.45, .cuda: 0.553, .metal: 0.828, .opencl: 0.114, .rocm: 0.693, .sycl: 0.25, .vulkan: 0.464],
-        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.896, .kquantLow: 0.7, .legacy4: 1.02, .mxfp4: 1.01, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.688, .kquantLow: 0.626, .legacy4: 0.85, .mxfp4: 0.845, .q8: 0.862],
-        moeDecode: 0.979, moePrefill: 0.507, attentionCost: 0.709, attentionCostNoFA: 4.07, pipelineEfficiency: 0.859,
-        multiGPUMicros: 200, cpuCompute: 0.45)
+        bandwidth: [.cpu: 0.62, .cuda: 0.855, .metal: 0.765, .opencl: 0.508, .rocm: 0.693, .sycl: 0.5, .vulkan: 0.824],
+        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 44.2, .rocm: 60, .sycl: 50, .vulkan: 36.5],
+        compute: [.cpu: 0.45, .cuda: 0.552, .metal: 0.829, .opencl: 0.114, .rocm: 0.694, .sycl: 0.25, .vulkan: 0.465],
+        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.896, .kquantLow: 0.7, .legacy4: 1.01, .mxfp4: 1.01, .q8: 0.997],
+        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.69, .kquantLow: 0.628, .legacy4: 0.85, .mxfp4: 0.843, .q8: 0.861],
+        moeDecode: 0.999, moeLayerMicros: 13.7, moePrefill: 0.509, attentionCost: 0.709, attentionCostNoFA: 4.08,
+        pipelineEfficiency: 0.86, multiGPUMicros: 239, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
     /// measured ÷ predicted.
@@ -147,7 +149,7 @@ public enum SpeedModel {
             usedGPUs += 1
             let eff = (f.bandwidth[gpu.backend] ?? 0.6) * (f.quantDecode[family] ?? 1) * (moe ? f.moeDecode : 1)
             decodeSeconds += gpuBytes[d] / (gpu.bandwidthGBs * 1e9 * eff)
-            decodeSeconds += Double(gpuLayers[d]) * (f.layerMicros[gpu.backend] ?? 30) * 1e-6
+            decodeSeconds += Double(gpuLayers[d]) * ((f.layerMicros[gpu.backend] ?? 30) + (moe ? f.moeLayerMicros : 0)) * 1e-6
         }
         if hostBytes > 0 {
             let eff = (f.bandwidth[.cpu] ?? 0.6) * (moe ? f.moeDecode : 1)
