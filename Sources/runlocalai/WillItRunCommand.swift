@@ -70,12 +70,15 @@ enum WillItRunReport {
         lines.append("")
         lines.append("Memory (KV cache \(a.kv_type), flash attention \(a.flash_attention ? "on" : "off")):")
         for d in a.devices where d.total_bytes > 0 || d.kind != "host" {
-            let cap = d.kind == "host" ? d.usable_bytes : d.usable_bytes
-            let frac = cap > 0 ? min(1, Double(d.total_bytes) / Double(cap)) : 1
+            let cap = d.usable_bytes
+            // The host's steady state leaves out the file pages the CPU repack replaced (the peak keeps them).
+            let held = d.total_bytes - d.repack_bytes
+            let frac = cap > 0 ? min(1, Double(held) / Double(cap)) : 1
             let width = 30
             let filled = Int((frac * Double(width)).rounded())
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            lines.append("  \(d.name): \(bar) \(formatBytes(d.total_bytes)) of \(formatBytes(cap)) usable")
+            let peak = d.repack_bytes > 0 ? " (\(formatBytes(d.total_bytes)) at the load peak)" : ""
+            lines.append("  \(d.name): \(bar) \(formatBytes(held)) of \(formatBytes(cap)) usable\(peak)")
             var parts: [String] = []
             if d.weights_bytes > 0 { parts.append("weights \(formatBytes(d.weights_bytes))") }
             if d.repack_bytes > 0 { parts.append("CPU repack \(formatBytes(d.repack_bytes))") }
