@@ -28,6 +28,20 @@ _ = try measure("name resolution (model + hardware, forgiving)", iterations: 200
     _ = try catalog.hardware(named: "RTX 3060 12GB")
 }
 
+// Ranked search (CatalogSearch): the hard cases and plain names, all kinds, 10 results each.
+let searchQueries = ["rtx 3060 8gb", "4060 ti 16gb", "4090 laptop", "radeon 7900xtx", "m2 ultra 192gb", "a100 sxm",
+                     "m3 max 30 cores", "llama 3.1 8b", "flux dev", "geforse 3090"]
+_ = measure("catalog search: 1,000 ranked queries, all kinds (whole batch)", iterations: 1) {
+    for i in 0..<1000 { _ = CatalogSearch.search(searchQueries[i % searchQueries.count], in: catalog) }
+}
+
+// Diffusion: one estimate with the strategy search (FLUX.1 dev does not fit 12 GB as asked).
+let flux = try catalog.diffusionModel(named: "flux dev")
+let diffusionSystem = TargetSystem(try catalog.hardware(named: "RTX 3060 12GB"))
+_ = try measure("one diffusion estimate (FLUX.1 dev on 12 GB, strategy search)", iterations: 10_000) {
+    _ = try DiffusionEstimator.estimate(model: flux, system: diffusionSystem, settings: .init(width: 1024, height: 1024))
+}
+
 let model = try catalog.model(named: "llama 3.1 8b")
 let mix = QuantMix(name: "Q4_K_M")!
 _ = measure("profile: tensor synthesis + weight layout (Llama 3.1 8B)", iterations: 2000) {

@@ -31,6 +31,9 @@ public protocol BenchmarkStore: Sendable {
     func reproductions(of runID: String) async throws -> [BenchmarkRun]
     func addFeedback(_ feedback: Feedback) async throws -> Feedback
     func feedback(limit: Int) async throws -> [Feedback]
+    /// Every status a run has had, oldest first: its creation (submission or import, `from` nil), then each
+    /// moderation step with who, when and why. Empty for an unknown id.
+    func history(of runID: String) async throws -> [StatusChange]
 }
 
 /// A filter over stored runs.

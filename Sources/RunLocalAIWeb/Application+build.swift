@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 
-/// Builds the site's router: the JSON API under `/api/v1` (see `API/`) and the HTML pages (see `Pages/`).
+/// Builds the site's router: the JSON API under `/api/v1` (see `API/`), the HTML pages (see `Pages/`) and `/health`.
 ///
 /// ```swift
 /// let router = buildRouter(site: site)
@@ -9,7 +9,10 @@ import Logging
 /// ```
 public func buildRouter(site: Site) -> Router<BasicRequestContext> {
     let router = Router()
-    router.get("/health") { _, _ in "ok" }
+    router.add(middleware: APIMiddleware(site: site))
+    router.get("/health") { _, _ in await APIRoutes.health(site: site) }
+    APIRoutes.register(on: router, site: site)
+    PageRoutes.register(on: router, site: site)
     return router
 }
 

@@ -16,17 +16,91 @@ public struct Site: Sendable {
     public var now: @Sendable () -> Date
     /// Operator token for moderation endpoints (`RUNLOCALAI_ADMIN_TOKEN`); nil turns them off.
     public var adminToken: String?
+    /// Synthesised model profiles per (model, quantisation), shared by pages and API.
+    public var profiles: ProfileCache
+    /// Request limits of the JSON API (body size, POST rate).
+    public var limits: APILimits
+    /// A digest of the catalog and content: the ETag of catalog data changes when it does.
+    public let catalogVersion: String
+    /// Figures computed once per site (score and chips of every device).
+    public let derived: SiteDerived
 
     public init(catalog: Catalog, content: SiteContent, store: any BenchmarkStore, now: @escaping @Sendable () -> Date = Date.init,
-                adminToken: String? = nil) {
+                adminToken: String? = nil, profiles: ProfileCache = ProfileCache(capacity: 2048), limits: APILimits = APILimits()) {
         self.catalog = catalog; self.content = content; self.store = store; self.now = now; self.adminToken = adminToken
+        self.profiles = profiles; self.limits = limits
+        catalogVersion = Site.digest(catalog: catalog, content: content)
+        derived = SiteDerived(catalog: catalog, profiles: profiles)
     }
+
+    /// FNV-1a over the catalog's and content's identifying figures, as 16 hex digits.
+    static func digest(catalog: Catalog, content: SiteContent) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ s: String) { for b in s.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }; h ^= 0xff; h = h &* 0x0000_0100_0000_01b3 }
+        add(engineVersion)
+        for m in catalog.models { add(m.id); add("\(m.paramsB)"); add("\(m.architecture)"); add(m.vision.map { "\($0.tokensPerImage) \($0.mmprojMB.sorted { $0.key < $1.key })" } ?? "") }
+        for d in catalog.hardware {
+            add(d.id); add(d.name); add("\(d.memoryChoicesGiB) \(d.bandwidthGBs) \(d.fp16TensorTFLOPS ?? 0) \(d.tdpW ?? 0) \(d.backends)")
+            add("\(d.price?.street ?? 0) \(d.price?.used ?? 0) \(d.price?.launch ?? 0)")
+        }
+        for r in catalog.runtimes { add(r.id); add(r.name); add("\(r.os) \(r.backends) \(r.formats)") }
+        for t in content.glossary { add(t.slug); for s in t.sections { add(s.markdown) } }
+        for e in content.errors { add(e.slug); add(e.errorText.joined()); for s in e.sections { add(s.markdown) } }
+        return String(h, radix: 16)
+    }
+
+    /// Bumped when the engine's equations change in a way that changes answers.
+    public static let engineVersion = "runlocalai-engine-1"
 }
 
 /// Written content: glossary terms and errors-KB articles (Markdown with front matter under `content/`).
-/// Filled by the content loader; see `Content/`.
+/// Filled by the content loader (`ContentLoader` in RunLocalAICore).
 public struct SiteContent: Sendable {
     public var glossary: [GlossaryTerm]
     public var errors: [ErrorArticle]
     public init(glossary: [GlossaryTerm] = [], errors: [ErrorArticle] = []) { self.glossary = glossary; self.errors = errors }
+    public init(_ library: ContentLibrary) { self.init(glossary: library.glossary, errors: library.errors) }
+
+    public func term(_ slug: String) -> GlossaryTerm? { glossary.first { $0.slug == slug } }
+    public func error(_ slug: String) -> ErrorArticle? { errors.first { $0.slug == slug } }
+}
+
+/// Limits of the JSON API.
+public struct APILimits: Sendable, Hashable {
+    /// Largest request body accepted (bytes); larger gets 413.
+    public var maxBodyBytes: Int
+    /// Token bucket per client for POST requests: burst size and refill per second.
+    public var postBurst: Double
+    public var postRefillPerSecond: Double
+    public init(maxBodyBytes: Int = 256 * 1024, postBurst: Double = 20, postRefillPerSecond: Double = 0.5) {
+        self.maxBodyBytes = maxBodyBytes; self.postBurst = postBurst; self.postRefillPerSecond = postRefillPerSecond
+    }
+}
+
+/// Figures computed once per site and kept: every device's score and workload chips (default memory variant),
+/// which lists and guides rank by. Computed on first use; thread-safe.
+public final class SiteDerived: @unchecked Sendable {
+    let catalog: Catalog
+    let profiles: ProfileCache
+    private let lock = NSLock()
+    private var facts: [HardwareFacts]?
+    private var factsByID: [String: HardwareFacts] = [:]
+
+    init(catalog: Catalog, profiles: ProfileCache) { self.catalog = catalog; self.profiles = profiles }
+
+    /// Score and chips of every catalog device.
+    public var hardwareFacts: [HardwareFacts] {
+        lock.lock(); defer { lock.unlock() }
+        if let facts { return facts }
+        let f = Guides.facts(catalog: catalog, profiles: profiles)
+        facts = f
+        factsByID = Dictionary(f.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return f
+    }
+
+    public func facts(id: String) -> HardwareFacts? {
+        _ = hardwareFacts
+        lock.lock(); defer { lock.unlock() }
+        return factsByID[id]
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// The whole catalog: models, hardware and runtimes, loaded from the reviewed files in `catalog/`.
+/// The whole catalog: models, hardware, runtimes and diffusion models, loaded from the reviewed files in `catalog/`.
 ///
 /// Lookups by name are forgiving (see ``NameResolver``); an unknown or ambiguous name throws a
 /// ``CatalogError`` that lists the closest entries.
@@ -15,14 +15,19 @@ public struct Catalog: Sendable {
     public private(set) var models: [CatalogModel]
     public private(set) var hardware: [HardwareDevice]
     public private(set) var runtimes: [Runtime]
+    /// Image and video diffusion models (`catalog/diffusion/`), estimated by ``DiffusionEstimator``.
+    public private(set) var diffusion: [DiffusionModel]
     let modelIndex: NameResolver
+    let diffusionIndex: NameResolver
     let hardwareIndex: NameResolver
     let runtimeIndex: NameResolver
     private let modelsByID: [String: Int]
     private let hardwareByID: [String: Int]
 
-    public init(models: [CatalogModel], hardware: [HardwareDevice], runtimes: [Runtime]) {
+    public init(models: [CatalogModel], hardware: [HardwareDevice], runtimes: [Runtime], diffusion: [DiffusionModel] = []) {
         self.models = models.sorted { $0.id < $1.id }
+        self.diffusion = diffusion.sorted { $0.id < $1.id }
+        diffusionIndex = NameResolver(entries: self.diffusion.map { .init(id: $0.id, names: [$0.name] + $0.aliases, memoryGiB: []) })
         self.hardware = hardware.sorted { $0.id < $1.id }
         self.runtimes = runtimes.sorted { $0.id < $1.id }
         modelIndex = NameResolver(entries: self.models.map { .init(id: $0.id, names: [$0.name] + $0.aliases, memoryGiB: []) })
@@ -63,9 +68,16 @@ public struct Catalog: Sendable {
         return runtimes.first { $0.id == id }!
     }
 
+    /// Finds a diffusion model by id, name or alias ("sdxl", "flux dev", "SD 3.5 Large").
+    public func diffusionModel(named query: String) throws -> DiffusionModel {
+        let id = try diffusionIndex.resolve(query, kind: "diffusion model").id
+        return diffusion.first { $0.id == id }!
+    }
+
     // MARK: Loading
 
-    /// Loads every `*.yaml` under `hardware/`, `models/` and `runtimes/` of `directory`.
+    /// Loads every `*.yaml` under `hardware/`, `models/` and `runtimes/` of `directory`, and under `diffusion/`
+    /// when that folder exists.
     public static func load(from directory: URL) throws -> Catalog {
         let fm = FileManager.default
         func files(_ sub: String) throws -> [URL] {
@@ -89,7 +101,14 @@ public struct Catalog: Sendable {
             for var d in file.devices { d.vendor = file.vendor; hardware.append(d) }
         }
         let runtimes = try files("runtimes").map { try decode(Runtime.self, $0) }
-        return Catalog(models: models, hardware: hardware, runtimes: runtimes)
+        var diffusion: [DiffusionModel] = []
+        if fm.fileExists(atPath: directory.appendingPathComponent("diffusion").path) {
+            for url in try files("diffusion") {
+                let file = try decode(DiffusionFile.self, url)
+                for var m in file.models { m.family = file.family; m.vendor = file.vendor ?? ""; diffusion.append(m) }
+            }
+        }
+        return Catalog(models: models, hardware: hardware, runtimes: runtimes, diffusion: diffusion)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ url: URL) throws -> T {

@@ -5,6 +5,7 @@
 /// - KV heads divide attention heads; sliding-window and MoE blocks make sense
 /// - ids unique; every name and alias resolves to exactly its own entry
 /// - every entry cites a source
+/// - diffusion models: positive parameters, FLOPs and geometry, a source, aliases that resolve
 ///
 /// ```swift
 /// let findings = CatalogAudit.run(catalog)
@@ -22,7 +23,7 @@ public enum CatalogAudit {
         func add(_ entry: String, _ check: String, _ detail: String) { out.append(Finding(entry: entry, check: check, detail: detail)) }
 
         // Ids.
-        for (kind, ids) in [("model", c.models.map(\.id)), ("hardware", c.hardware.map(\.id)), ("runtime", c.runtimes.map(\.id))] {
+        for (kind, ids) in [("model", c.models.map(\.id)), ("hardware", c.hardware.map(\.id)), ("runtime", c.runtimes.map(\.id)), ("diffusion model", c.diffusion.map(\.id))] {
             var seen = Set<String>()
             for id in ids {
                 if !seen.insert(id).inserted { add(id, "unique id", "\(kind) id appears twice") }
@@ -69,6 +70,35 @@ public enum CatalogAudit {
         for r in c.runtimes {
             if r.source.trimmingCharacters(in: .whitespaces).isEmpty { add(r.id, "source", "no source cited") }
             for name in [r.name] + r.aliases { check(name, resolvesTo: r.id, kind: "runtime") { try c.runtime(named: $0).id } }
+        }
+        // Diffusion models.
+        for m in c.diffusion {
+            if m.source.trimmingCharacters(in: .whitespaces).isEmpty { add(m.id, "source", "no source cited") }
+            if m.license.trimmingCharacters(in: .whitespaces).isEmpty { add(m.id, "license", "no license named") }
+            let d = m.denoiser
+            if d.paramsB <= 0 || d.gflops <= 0 { add(m.id, "denoiser", "parameters and FLOPs must be positive") }
+            if d.layers <= 0 || d.hidden <= 0 || d.heads <= 0 || d.patchSize <= 0 || d.jointTextTokens < 0 || d.contextImages < 0 {
+                add(m.id, "denoiser", "layers, hidden, heads and patch size must be positive")
+            }
+            if m.textEncoders.isEmpty { add(m.id, "text encoders", "no text encoder listed") }
+            for t in m.textEncoders where t.paramsB <= 0 || t.maxTokens <= 0 || t.name.isEmpty {
+                add(m.id, "text encoders", "'\(t.name)' needs a name, positive parameters and tokens")
+            }
+            if m.vae.paramsM <= 0 || m.vae.latentChannels <= 0 || m.vae.downscale <= 0 {
+                add(m.id, "VAE", "parameters, latent channels and downscale must be positive")
+            }
+            let side = m.vae.downscale * d.patchSize
+            if m.nativeWidth <= 0 || m.nativeHeight <= 0 || m.nativeWidth % side != 0 || m.nativeHeight % side != 0 {
+                add(m.id, "native resolution", "\(m.nativeWidth)x\(m.nativeHeight) must be a positive multiple of \(side)")
+            }
+            if m.defaultSteps <= 0 { add(m.id, "default steps", "must be positive") }
+            if let v = m.video, v.frames <= 0 || v.temporalDownscale <= 0 || v.fps <= 0 { add(m.id, "video", "frames, temporal downscale and fps must be positive") }
+            // The FLOPs figure must cover at least the self-attention it implies at the native resolution.
+            let tokens = Double(DiffusionEstimator.tokens(m, width: m.nativeWidth, height: m.nativeHeight,
+                                                          latentFrames: m.video.map { $0.latentFrames($0.frames) } ?? 1))
+            let attention = 4 * Double(d.layers) * Double(d.hidden) * tokens * tokens / 1e9
+            if attention > d.gflops { add(m.id, "denoiser FLOPs", String(format: "self-attention alone is %.0f GFLOP, file says %.0f", attention, d.gflops)) }
+            for name in [m.name] + m.aliases { check(name, resolvesTo: m.id, kind: "diffusion model") { try c.diffusionModel(named: $0).id } }
         }
         for kind in Runtime.Kind.allCases where !c.runtimes.contains(where: { $0.id == kind.rawValue }) {
             add(kind.rawValue, "required runtime", "the command builder needs this runtime in the catalog")

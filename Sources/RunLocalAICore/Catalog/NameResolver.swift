@@ -32,6 +32,10 @@ public struct NameResolver: Sendable {
         var entry: Int
         var tokens: Set<String>
         var joined: String
+        /// The name's words in order (for ``CatalogSearch``'s run-together matching: "7900xtx").
+        var ordered: [String]
+        /// The name as written in the catalog.
+        var name: String
     }
 
     let entries: [Entry]
@@ -45,7 +49,7 @@ public struct NameResolver: Sendable {
         for (i, e) in entries.enumerated() {
             for name in e.names + [e.id] {
                 let n = NameResolver.normalize(name)
-                keys.append(Key(entry: i, tokens: Set(n.tokens), joined: n.tokens.joined(separator: " ")))
+                keys.append(Key(entry: i, tokens: Set(n.tokens), joined: n.tokens.joined(separator: " "), ordered: n.tokens, name: name))
                 if !exact[n.tokens.joined(separator: " "), default: []].contains(i) {
                     exact[n.tokens.joined(separator: " "), default: []].append(i)
                 }

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A bounded, thread-safe cache of synthesised ``ModelProfile``s per (model, quantisation): synthesising a
+/// profile (every tensor of the model) costs about a millisecond, planning on it a few microseconds.
+///
+/// ```swift
+/// let profiles = ProfileCache(capacity: 512)
+/// let p = profiles.profile(model: llama, mix: QuantMix(name: "Q4_K_M")!)
+/// ```
+public final class ProfileCache: @unchecked Sendable {
+    struct Key: Hashable { var model: String; var quant: String }
+    private let lock = NSLock()
+    private var entries: [Key: ModelProfile] = [:]
+    private var order: [Key] = []
+    public let capacity: Int
+
+    public init(capacity: Int = 512) { self.capacity = max(1, capacity) }
+
+    public func profile(model: CatalogModel, mix: QuantMix) -> ModelProfile {
+        let key = Key(model: model.id, quant: mix.name)
+        lock.lock()
+        if let p = entries[key] { lock.unlock(); return p }
+        lock.unlock()
+        let p = ModelProfile(model: model, mix: mix)
+        lock.lock()
+        if entries[key] == nil {
+            if entries.count >= capacity, !order.isEmpty { entries[order.removeFirst()] = nil }
+            entries[key] = p
+            order.append(key)
+        }
+        lock.unlock()
+        return p
+    }
+
+    public var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+}
+
+extension WillItRun {
+    /// ``answer(_:catalog:)`` with profiles taken from `profiles` (same answer, without re-synthesising the model).
+    public static func answer(_ q: WillItRunQuery, catalog: Catalog, profiles: ProfileCache) throws -> WillItRunAnswer {
+        let model = try catalog.model(named: q.model)
+        guard let mix = QuantMix(name: q.quant) else {
+            throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
+        }
+        let selection = try catalog.hardware(named: q.hardware)
+        let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: try system(for: selection, query: q),
+                                        settings: try settings(for: q))
+        return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
+    }
+
+    /// Plans a catalog model on an already-built system (custom builds, several different GPUs).
+    public static func answer(_ q: WillItRunQuery, system: TargetSystem, catalog: Catalog, profiles: ProfileCache) throws -> WillItRunAnswer {
+        let model = try catalog.model(named: q.model)
+        guard let mix = QuantMix(name: q.quant) else {
+            throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
+        }
+        let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: system, settings: try settings(for: q))
+        return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
+    }
+
+    /// The run settings a query asks for (validated names; throws the engine's errors).
+    public static func runSettings(for q: WillItRunQuery) throws -> RunSettings { try settings(for: q) }
+}
+
+extension TargetSystem {
+    /// A system built from several catalog selections: any mix of discrete GPUs (each keeps its own memory),
+    /// optionally one CPU entry for the host; or a single Apple-silicon / unified-memory machine.
+    ///
+    /// ```swift
+    /// let system = try TargetSystem(selections: [rtx3090, rtx3060], host: .init(ramGiB: 64))
+    /// system.gpus.map(\.name)   // ["NVIDIA GeForce RTX 3090", "NVIDIA GeForce RTX 3060 12GB"]
+    /// ```
+    public init(selections: [HardwareSelection], host: Host? = nil) throws {
+        guard !selections.isEmpty else { throw EstimateError.invalidSetting("give at least one GPU or machine") }
+        let unified = selections.filter { $0.device.isUnifiedMemory }
+        if !unified.isEmpty {
+            guard selections.count == 1, unified[0].count == 1 else {
+                throw EstimateError.invalidSetting("\(unified[0].device.displayName) is a whole machine with unified memory; it cannot be combined with other devices")
+            }
+            self.init(unified[0])
+            return
+        }
+        let cpus = selections.filter { $0.device.kind == .cpu }
+        guard cpus.count <= 1, cpus.first?.count ?? 1 == 1 else {
+            throw EstimateError.invalidSetting("give at most one CPU; it is the host the GPUs sit in")
+        }
+        let gpuSelections = selections.filter { $0.device.kind == .gpu }
+        let total = gpuSelections.reduce(0) { $0 + $1.count }
+        guard total <= 64 else { throw EstimateError.invalidSetting("\(total) GPUs; at most 64 are supported") }
+        var hostValue = host ?? Host()
+        if let cpu = cpus.first {
+            let cpuSystem = TargetSystem(cpu, host: host)
+            hostValue = cpuSystem.host
+        }
+        if gpuSelections.count == 1 {
+            var s = TargetSystem(gpuSelections[0], host: hostValue)
+            s.host = hostValue
+            self = s
+            return
+        }
+        let gpus = gpuSelections.flatMap { TargetSystem($0, host: hostValue).gpus }
+        self.init(gpus: gpus, host: hostValue, unifiedMemory: false, selection: nil)
+        if gpus.isEmpty, let cpu = cpus.first { self.selection = cpu }
+    }
+}

@@ -1,0 +1,406 @@
+import Foundation
+import Hummingbird
+import RunLocalAICore
+import RunLocalAIStore
+
+/// The public JSON API under `/api/v1`. Every figure comes from the engine (`RunLocalAICore`); the OpenAPI
+/// document at `/api/v1/openapi.json` describes each route.
+///
+/// ```swift
+/// let router = Router()
+/// APIRoutes.register(on: router, site: site)
+/// ```
+public enum APIRoutes {
+    public static func register(on router: Router<BasicRequestContext>, site: Site) {
+        let api = API(site: site)
+        let v1 = router.group("api/v1")
+        v1.get("openapi.json") { _, _ in APIJSON.raw(OpenAPIDocument.json) }
+        v1.get("will-it-run") { req, _ in try api.willItRun(Query(req)) }
+        v1.get("will-it-run/custom") { req, _ in try api.custom(Query(req)) }
+        v1.get("models") { req, _ in try api.models(Query(req)) }
+        v1.get("models/:id") { _, ctx in try api.model(ctx.parameters.require("id")) }
+        v1.get("hardware") { req, _ in try api.hardwareList(Query(req)) }
+        v1.get("hardware/:id") { req, ctx in try api.hardware(ctx.parameters.require("id"), Query(req)) }
+        v1.get("runtimes") { _, _ in try api.runtimes() }
+        v1.get("glossary") { _, _ in try api.glossary() }
+        v1.get("glossary/:slug") { _, ctx in try api.term(ctx.parameters.require("slug")) }
+        v1.get("errors") { _, _ in try api.errors() }
+        v1.get("errors/:slug") { _, ctx in try api.errorArticle(ctx.parameters.require("slug")) }
+        v1.post("diagnose") { req, ctx in try await api.diagnose(req, ctx) }
+        v1.get("compare") { req, _ in try api.compare(Query(req)) }
+        v1.get("guides") { req, _ in try api.guides(Query(req)) }
+        v1.get("cost") { req, _ in try api.cost(Query(req)) }
+        v1.get("benchmarks") { req, _ in try await api.benchmarks(req) }
+        v1.post("benchmarks") { req, ctx in try await api.submit(req, ctx) }
+        v1.post("benchmarks/:id/status") { req, ctx in try await api.setStatus(req, ctx) }
+        v1.post("feedback") { req, ctx in try await api.feedback(req, ctx) }
+    }
+
+    /// `/health`: the process is up and what it serves.
+    public static func health(site: Site) async -> Response {
+        let runs = (try? await site.store.runs(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases), limit: 1_000_000)).count) ?? -1
+        let dto = HealthDTO(status: runs >= 0 ? "ok" : "degraded", models: site.catalog.models.count, hardware: site.catalog.hardware.count,
+                            benchmarks: max(runs, 0))
+        var r = (try? APIJSON.response(dto, status: runs >= 0 ? .ok : .serviceUnavailable)) ?? Response(status: .internalServerError)
+        r.headers[.cacheControl] = "no-store"
+        return r
+    }
+}
+
+/// The handlers (one value shared by every route; it holds only the site).
+struct API: Sendable {
+    let site: Site
+    var catalog: Catalog { site.catalog }
+
+    // MARK: will-it-run
+
+    func query(_ q: Query, model: String? = nil, hardware: String? = nil) throws -> WillItRunQuery {
+        var w = WillItRunQuery(model: try model ?? q.require("model", example: "llama-3.1-8b"),
+                               quant: q.string("quant") ?? "Q4_K_M",
+                               hardware: try hardware ?? q.require("hardware", example: "rtx-3060-12gb"),
+                               context: try q.int("ctx", in: 1...16_777_216) ?? 4096,
+                               images: try q.int("images", in: 0...256) ?? 0)
+        w.kvType = q.string("kv")
+        w.flashAttention = try q.bool("fa")
+        w.runtime = q.string("runtime")
+        w.gpuLayers = try q.int("ngl", in: 0...100_000)
+        w.hostRAMGiB = try q.double("ram", in: 1...65_536)
+        return w
+    }
+
+    func answer(_ w: WillItRunQuery, parameters: [String: String] = [:]) throws -> WillItRunAnswer {
+        do { return try WillItRun.answer(w, catalog: catalog, profiles: site.profiles) } catch {
+            throw APIError.from(error, parameters: parameters.merging(["runtime": "runtime"]) { a, _ in a })
+        }
+    }
+
+    func willItRun(_ q: Query) throws -> Response {
+        try APIJSON.response(try answer(try query(q)))
+    }
+
+    func custom(_ q: Query) throws -> Response {
+        let hardware = q.all("hardware")
+        guard !hardware.isEmpty else { throw APIError.missing("hardware", example: "rtx-3090,rtx-3060-12gb") }
+        let b = CustomBuildQuery(hardware: hardware, ramGiB: try q.double("ram", in: 1...65_536) ?? 32, os: q.string("os") ?? "linux",
+                                 runtime: q.string("runtime"), useCase: q.string("use_case") ?? "chat",
+                                 context: try q.int("ctx", in: 512...1_048_576) ?? 8192, beginner: try q.bool("beginner") ?? false)
+        if !CustomBuildQuery.operatingSystems.contains(b.os.lowercased()) {
+            throw APIError.badParameter("os", "os '\(b.os)' is not one of \(CustomBuildQuery.operatingSystems.joined(separator: ", "))")
+        }
+        if !CustomBuildQuery.useCases.contains(b.useCase) {
+            throw APIError.badParameter("use_case", "use_case '\(b.useCase)' is not one of \(CustomBuildQuery.useCases.joined(separator: ", "))")
+        }
+        do { return try APIJSON.response(try CustomBuild.report(b, catalog: catalog, profiles: site.profiles)) } catch {
+            var e = APIError.from(error)
+            if e.parameter == nil, e.code == "invalid_setting" { e.parameter = "hardware" }
+            throw e
+        }
+    }
+
+    // MARK: catalog
+
+    func models(_ q: Query) throws -> Response {
+        var list = catalog.models
+        if let use = q.string("use") { list = list.filter { $0.use.contains(use) } }
+        if let v = try q.bool("vision") { list = list.filter { $0.isVisionModel == v } }
+        if let m = try q.bool("moe") { list = list.filter { $0.isMoE == m } }
+        if let family = q.string("family") { list = list.filter { $0.family.lowercased() == family.lowercased() } }
+        if let maxP = try q.double("max_params_b", in: 0...100_000) { list = list.filter { $0.paramsB <= maxP } }
+        let items = list.map { ModelSummaryDTO($0) }
+        return try APIJSON.response(ListDTO(count: items.count, items: items))
+    }
+
+    func model(_ id: String) throws -> Response {
+        guard let m = catalog.model(id: id) ?? (try? catalog.model(named: id)) else {
+            let suggestions: [String]
+            if case .notFound(_, _, let s)? = (Result { try catalog.model(named: id) }.failure as? CatalogError) { suggestions = s } else { suggestions = [] }
+            throw APIError.notFound("model", id, suggestions: suggestions)
+        }
+        let table = ModelMemoryTable.compute(m, profiles: site.profiles)
+        let q4 = QuantMix(name: "Q4_K_M").map { site.profiles.profile(model: m, mix: $0) }
+        let active = m.isMoE ? q4.map { (Double($0.weights.activeParameterCount) / 1e8).rounded() / 10 } : nil
+        let kvPerToken = table.rows.first.flatMap { r in r.kv_cache_bytes.first.map { $0 / UInt64(max(table.contexts[0], 1)) } } ?? 0
+        let dto = ModelDetailDTO(model: ModelSummaryDTO(m, activeParamsB: active), license: m.license, aliases: m.aliases,
+                                 architecture: ArchitectureDTO(m.architecture, kvPerToken: kvPerToken),
+                                 vision: m.vision.map { VisionDTO(encoder: $0.encoder, tokens_per_image: $0.tokensPerImage,
+                                                                  max_tokens_per_image: $0.maxTokensPerImage, mmproj_bytes: $0.mmprojBytes()) },
+                                 ollama: m.ollama, hf_repo: m.hfRepo, gguf_repo: m.ggufRepo, source: m.source, memory: table)
+        return try APIJSON.response(dto)
+    }
+
+    func hardwareList(_ q: Query) throws -> Response {
+        var list = catalog.hardware
+        if let kind = q.string("kind") {
+            guard ["gpu", "apple", "soc", "cpu"].contains(kind) else { throw APIError.badParameter("kind", "kind '\(kind)' is not one of gpu, apple, soc, cpu") }
+            list = list.filter { $0.kind.rawValue == kind }
+        }
+        if let vendor = q.string("vendor") { list = list.filter { $0.vendor.lowercased() == vendor.lowercased() } }
+        if let backend = q.string("backend") {
+            guard let b = Backend(rawValue: backend.lowercased()) else {
+                throw APIError.badParameter("backend", "backend '\(backend)' is not one of \(Backend.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            list = list.filter { $0.backends.contains(b) }
+        }
+        if let minMem = try q.double("min_memory_gib", in: 0...100_000) { list = list.filter { ($0.memoryChoicesGiB.max() ?? 0) >= minMem } }
+        let items = list.map { HardwareSummaryDTO($0, score: site.derived.facts(id: $0.id)?.score.total ?? 0) }
+        return try APIJSON.response(ListDTO(count: items.count, items: items))
+    }
+
+    func hardware(_ id: String, _ q: Query) throws -> Response {
+        let device: HardwareDevice
+        if let d = catalog.device(id: id) { device = d } else {
+            do { device = try catalog.hardware(named: id).device } catch let e as CatalogError {
+                if case .notFound(_, _, let s) = e { throw APIError.notFound("hardware", id, suggestions: s) }
+                throw APIError(.notFound, code: "unknown_hardware", e.description, parameter: "id")
+            }
+        }
+        var memory = device.memoryChoicesGiB.max()
+        if let m = try q.double("memory", in: 0.5...100_000) {
+            guard let hit = device.memoryChoicesGiB.first(where: { abs($0 - m) < 0.6 }) else {
+                throw APIError.badParameter("memory", "\(device.displayName) comes with \(device.memoryChoicesGiB.map { "\(Int($0))" }.joined(separator: ", ")) GB, not \(m)")
+            }
+            memory = hit
+        }
+        let count = try q.int("count", in: 1...64) ?? 1
+        if count > 1 && device.isUnifiedMemory { throw APIError.badParameter("count", "\(device.displayName) is a whole machine; count must be 1") }
+        let sel = HardwareSelection(device: device, count: count, memoryGiB: memory)
+        let system = TargetSystem(sel)
+        let chips = WorkloadChips.chips(for: system, catalog: catalog, profiles: site.profiles)
+        let score = HardwareScore.score(chips: chips, backends: device.backends, tdpW: device.tdpW.map { $0 * Double(count) })
+        let specs = HardwareSpecsDTO(memory_type: device.memoryType, bus_width_bits: device.busWidthBits, fp16_tensor_tflops: device.fp16TensorTFLOPS,
+                                     fp32_tflops: device.fp32TFLOPS, pcie: device.pcie, released: device.released, gpu_cores: device.gpuCores,
+                                     cpu_cores: device.cpuCores, gpu_max_alloc_gib: device.gpuMaxAllocGiB, source: device.source)
+        let dto = HardwareDetailDTO(hardware: HardwareSummaryDTO(device, score: site.derived.facts(id: device.id)?.score.total ?? score.total),
+                                    selection: .init(id: sel.id, name: sel.displayName, count: count), memory_gib: memory ?? 0,
+                                    usable_gpu_bytes: system.gpus.reduce(0) { $0 + $1.usableBytes }, specs: specs, score: score, chips: chips)
+        return try APIJSON.response(dto)
+    }
+
+    func runtimes() throws -> Response {
+        let items = catalog.runtimes.map(RuntimeDTO.init)
+        return try APIJSON.response(ListDTO(count: items.count, items: items))
+    }
+
+    func glossary() throws -> Response {
+        let items = site.content.glossary.map { GlossarySummaryDTO(slug: $0.slug, term: $0.term, also_known_as: $0.alsoKnownAs, category: $0.category) }
+        return try APIJSON.response(ListDTO(count: items.count, items: items))
+    }
+
+    func term(_ slug: String) throws -> Response {
+        guard let t = site.content.term(slug) else {
+            throw APIError.notFound("term", slug, suggestions: closest(slug, site.content.glossary.map(\.slug)))
+        }
+        return try APIJSON.response(GlossaryTermDTO(t))
+    }
+
+    func errors() throws -> Response {
+        let items = site.content.errors.map { ErrorSummaryDTO(slug: $0.slug, title: $0.title, category: $0.category) }
+        return try APIJSON.response(ListDTO(count: items.count, items: items))
+    }
+
+    func errorArticle(_ slug: String) throws -> Response {
+        guard let a = site.content.error(slug) else {
+            throw APIError.notFound("error", slug, suggestions: closest(slug, site.content.errors.map(\.slug)))
+        }
+        return try APIJSON.response(ErrorArticleDTO(a))
+    }
+
+    func closest(_ s: String, _ candidates: [String]) -> [String] {
+        let words = Set(s.lowercased().split(separator: "-"))
+        var scored: [(String, Int)] = []
+        for c in candidates {
+            let n = Set(c.split(separator: "-")).intersection(words).count
+            if n > 0 { scored.append((c, n)) }
+        }
+        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return scored.prefix(3).map { $0.0 }
+    }
+
+    // MARK: diagnose
+
+    func body(_ req: Request, _ ctx: BasicRequestContext) async throws -> Data {
+        var req = req
+        let buffer = try await req.collectBody(upTo: site.limits.maxBodyBytes)
+        return Data(buffer.readableBytesView)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        guard !data.isEmpty else { throw APIError(.badRequest, code: "empty_body", "the request body is empty; send JSON") }
+        do { return try APIJSON.decoder().decode(T.self, from: data) } catch { throw APIError.from(error) }
+    }
+
+    func diagnose(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+        let data = try await body(req, ctx)
+        let type = req.headers[.contentType]?.lowercased() ?? "text/plain"
+        let log: String
+        if type.hasPrefix("application/json") {
+            log = try decode(DiagnoseRequestDTO.self, data).log
+        } else if type.hasPrefix("text/") {
+            log = String(decoding: data, as: UTF8.self)
+        } else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send the log as text/plain or as JSON {\"log\": \"...\"}")
+        }
+        guard !log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError(.badRequest, code: "empty_log", "the log is empty; paste the lines around the error", parameter: "log")
+        }
+        let matches = LogDiagnosis.diagnose(log, articles: site.content.errors).prefix(10).map { m in
+            DiagnoseMatchDTO(slug: m.article.slug, title: m.article.title, category: m.article.category, score: m.score, lines: m.lines,
+                             fix: m.article.sections.first { $0.heading == "Fix" }?.markdown ?? "", url: "/errors/\(m.article.slug)")
+        }
+        return try APIJSON.response(DiagnoseResponseDTO(matches: Array(matches), lines_read: LogDiagnosis.boundedLines(log).count))
+    }
+
+    // MARK: compare
+
+    func compare(_ q: Query) throws -> Response {
+        let models = q.all("model"), hardware = q.all("hardware")
+        let a: WillItRunAnswer, b: WillItRunAnswer, kind: String
+        if models.count == 1 && hardware.count == 2 {
+            kind = "hardware"
+            a = try answer(try query(q, model: models[0], hardware: hardware[0]))
+            b = try answer(try query(q, model: models[0], hardware: hardware[1]))
+        } else if models.count == 2 && hardware.count == 1 {
+            kind = "models"
+            a = try answer(try query(q, model: models[0], hardware: hardware[0]))
+            b = try answer(try query(q, model: models[1], hardware: hardware[0]))
+        } else {
+            throw APIError(.badRequest, code: "invalid_parameter",
+                           "compare needs one model and two hardware (model=llama-3.1-8b&hardware=rtx-3090,rtx-4090) or two models and one hardware (model=qwen2.5-14b,llama-3.1-8b&hardware=rtx-3090)",
+                           parameter: models.count == 1 ? "hardware" : "model")
+        }
+        func ratio(_ x: Double, _ y: Double) -> Double? { x > 0 ? (y / x * 100).rounded() / 100 : nil }
+        let dr = ratio(a.speed.decode_tps.expected, b.speed.decode_tps.expected)
+        let name: (WillItRunAnswer) -> String = { kind == "hardware" ? $0.hardware.name : $0.model.name }
+        let summary: String
+        if let dr {
+            summary = dr >= 1 ? String(format: "%@ decodes %.2f× as fast as %@", name(b), dr, name(a))
+                : String(format: "%@ decodes %.2f× as fast as %@", name(a), 1 / max(dr, 0.0001), name(b))
+        } else {
+            summary = b.speed.decode_tps.expected > 0 ? "only \(name(b)) runs" : "neither runs"
+        }
+        return try APIJSON.response(CompareDTO(kind: kind, a: a, b: b, decode_ratio: dr,
+                                               prefill_ratio: ratio(a.speed.prefill_tps.expected, b.speed.prefill_tps.expected), summary: summary))
+    }
+
+    // MARK: guides and cost
+
+    func guides(_ q: Query) throws -> Response {
+        let budget = try q.double("budget", in: 50...1_000_000) ?? Guides.defaultBudgetUSD
+        return try APIJSON.response(GuidesDTO(budget_usd: budget, picks: Guides.all(facts: site.derived.hardwareFacts, budget: budget, catalog: catalog)))
+    }
+
+    func cost(_ q: Query) throws -> Response {
+        let hw = try q.require("hardware", example: "rtx-4090")
+        let model = q.string("model") ?? "llama-3.1-8b"
+        let sel: HardwareSelection
+        do { sel = try catalog.hardware(named: hw) } catch { throw APIError.from(error) }
+        let a = try answer(WillItRunQuery(model: model, quant: q.string("quant") ?? "Q4_K_M", hardware: hw,
+                                          context: try q.int("ctx", in: 1...1_048_576) ?? 8192))
+        guard let price = try q.double("price", in: 0...10_000_000) ?? sel.device.price?.street ?? sel.device.price?.launch else {
+            throw APIError.missing("price", example: "1600")
+        }
+        guard let tdp = try q.double("tdp", in: 1...100_000) ?? sel.device.tdpW.map({ $0 * Double(sel.count) }) else {
+            throw APIError.missing("tdp", example: "350")
+        }
+        let d = CloudCostQuery(hardwarePriceUSD: price, tdpW: tdp, decodeTPS: a.speed.decode_tps.expected)
+        let c = CloudCostQuery(hardwarePriceUSD: price, tdpW: tdp, decodeTPS: a.speed.decode_tps.expected,
+                               hoursPerDay: try q.double("hours_per_day", in: 0.1...24) ?? d.hoursPerDay,
+                               utilisation: try q.double("utilisation", in: 0.01...1) ?? d.utilisation,
+                               electricityUSDPerKWh: try q.double("electricity", in: 0...10) ?? d.electricityUSDPerKWh,
+                               cloudGPUHourlyUSD: try q.double("cloud_hourly", in: 0...1000) ?? d.cloudGPUHourlyUSD,
+                               apiUSDPerMillionTokens: try q.double("api_per_million", in: 0...1000) ?? d.apiUSDPerMillionTokens)
+        do { try c.validate() } catch { throw APIError.from(error) }
+        return try APIJSON.response(CostDTO(hardware: a.hardware.id, model: a.model.id, price_usd: price, tdp_w: tdp,
+                                            decode_tps: a.speed.decode_tps.expected, report: CloudCost.compare(c)))
+    }
+
+    // MARK: benchmarks
+
+    func isAdmin(_ req: Request) -> Bool {
+        guard let token = site.adminToken, !token.isEmpty, let auth = req.headers[.authorization] else { return false }
+        let given = Array(auth.utf8), expected = Array("Bearer \(token)".utf8)
+        guard given.count == expected.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<given.count { diff |= given[i] ^ expected[i] }
+        return diff == 0
+    }
+
+    func benchmarks(_ req: Request) async throws -> Response {
+        let q = Query(req)
+        var bq = BenchmarkQuery(model: q.string("model"), quant: q.string("quant"), hardware: q.string("hardware"), runtime: q.string("runtime"),
+                                limit: try q.int("limit", in: 1...500) ?? 100, offset: try q.int("offset", in: 0...1_000_000) ?? 0)
+        let statuses = q.all("status")
+        if !statuses.isEmpty {
+            var set = Set<BenchmarkRun.Status>()
+            for s in statuses {
+                guard let st = BenchmarkRun.Status(rawValue: s) else {
+                    throw APIError.badParameter("status", "status '\(s)' is not one of \(BenchmarkRun.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                set.insert(st)
+            }
+            let hidden = set.subtracting(BenchmarkQuery().statuses)
+            if !hidden.isEmpty && !isAdmin(req) {
+                throw APIError(.forbidden, code: "forbidden", "runs that are \(hidden.map(\.rawValue).sorted().joined(separator: ", ")) are visible to moderators only", parameter: "status")
+            }
+            bq.statuses = set
+        }
+        if let m = bq.model, catalog.model(id: m) == nil, !m.hasPrefix("gguf:") {
+            do { bq.model = try catalog.model(named: m).id } catch { throw APIError.from(error) }
+        }
+        if let h = bq.hardware, catalog.device(id: h) == nil {
+            do { bq.hardware = try catalog.hardware(named: h).device.id } catch { throw APIError.from(error) }
+        }
+        if let quant = bq.quant {
+            guard let mix = QuantMix(name: quant) else { throw APIError.from(CatalogError.notFound(kind: "quantisation", query: quant, suggestions: QuantMix.suggestions(for: quant))) }
+            bq.quant = mix.name
+        }
+        let runs = try await site.store.runs(bq)
+        return try APIJSON.response(BenchmarkListDTO(runs: runs, limit: bq.limit, offset: bq.offset))
+    }
+
+    func submit(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+        guard req.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send the run as application/json")
+        }
+        var run = try decode(BenchmarkRun.self, try await body(req, ctx))
+        run = try SubmissionCheck.validate(run, catalog: catalog, now: site.now())
+        run.id = nil; run.status = .pending; run.submittedAt = nil; run.source = nil
+        do { return try APIJSON.response(try await site.store.submit(run), status: .created) } catch { throw APIError.from(error) }
+    }
+
+    func setStatus(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+        guard site.adminToken?.isEmpty == false else {
+            throw APIError(.notFound, code: "no_route", "no API route POST \(req.uri.path); moderation is off on this server")
+        }
+        guard isAdmin(req) else {
+            throw APIError(.unauthorized, code: "unauthorized", "moderation needs 'Authorization: Bearer <RUNLOCALAI_ADMIN_TOKEN>'",
+                           headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let id = try ctx.parameters.require("id")
+        let body = try decode(StatusChangeRequestDTO.self, try await body(req, ctx))
+        guard let status = BenchmarkRun.Status(rawValue: body.status) else {
+            throw APIError.badParameter("status", "status '\(body.status)' is not one of \(BenchmarkRun.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let note = body.note, note.utf8.count > 4096 { throw APIError.badParameter("note", "note is longer than 4096 bytes") }
+        guard try await site.store.run(id: id) != nil else { throw APIError.notFound("benchmark", id) }
+        do {
+            let run = try await site.store.setStatus(id: id, to: status, by: String((body.moderator ?? "operator").prefix(100)), note: body.note)
+            return try APIJSON.response(run)
+        } catch { throw APIError.from(error) }
+    }
+
+    func feedback(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+        let f = try decode(FeedbackRequestDTO.self, try await body(req, ctx))
+        let page = f.page.trimmingCharacters(in: .whitespacesAndNewlines), message = f.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !page.isEmpty, page.utf8.count <= 500 else { throw APIError.badParameter("page", "page must be 1...500 characters (the page's path)") }
+        guard !message.isEmpty, message.utf8.count <= 8192 else { throw APIError.badParameter("message", "message must be 1...8192 bytes") }
+        if let c = f.contact, c.utf8.count > 200 { throw APIError.badParameter("contact", "contact must be at most 200 characters") }
+        let saved = try await site.store.addFeedback(Feedback(page: page, message: message, contact: f.contact?.isEmpty == true ? nil : f.contact,
+                                                              createdAt: site.now()))
+        return try APIJSON.response(FeedbackDTO(saved), status: .created)
+    }
+}
+
+extension Result {
+    var failure: Failure? { if case .failure(let e) = self { return e }; return nil }
+}

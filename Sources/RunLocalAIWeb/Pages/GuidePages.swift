@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import RunLocalAICore
+
+/// `/guides` and `/guides/{slug}`: buying guides computed by the engine's Recommendations (Score, chips,
+/// catalog prices). The page adds no figure of its own.
+enum GuidePages {
+    struct Guide { var slug: String; var id: String; var title: String; var intro: String }
+
+    static let guides: [Guide] = [
+        Guide(slug: "best-gpu", id: "best-overall", title: "Best GPU for local AI",
+              intro: "The desktop or workstation GPU with the highest RunLocalAI Score among those with a street price."),
+        Guide(slug: "best-budget-gpu", id: "under-budget", title: "Best GPU under a budget",
+              intro: "The highest Score at or under the budget's street price. Change the budget in the address (?budget=600)."),
+        Guide(slug: "best-used-gpu", id: "used", title: "Best used GPU",
+              intro: "The highest Score at or under the budget's used price: the older 24 GB cards often win here."),
+        Guide(slug: "best-gpu-for-ollama", id: "ollama", title: "Best GPU for Ollama",
+              intro: "The most Score per dollar among cards Ollama drives that hold a 14B model comfortably."),
+        Guide(slug: "best-gpu-for-vision", id: "vision", title: "Best GPU for vision models",
+              intro: "The most tokens per second per dollar on a ≤ 8B vision-language model with one image."),
+        Guide(slug: "best-mac", id: "best-mac", title: "Best Mac for local AI",
+              intro: "The Apple silicon chip with the highest Score at its largest memory."),
+        Guide(slug: "16-vs-24-gb", id: "16gb-vs-24gb", title: "16 GB vs 24 GB",
+              intro: "The best 16 GB card against the best 24 GB card, and the workloads the extra 8 GB makes comfortable."),
+    ]
+
+    static func list(_ engine: PageEngine) -> HTMLResponse {
+        let picks = Guides.all(facts: engine.site.derived.hardwareFacts, catalog: engine.catalog)
+        return Layout.page(title: "Guides", description: "Buying guides computed from the engine and the catalog's prices.", path: "/guides",
+                           crumbs: [("Guides", nil)]) {
+            h1 { "Guides" }
+            p(.class("lede")) { "Picks computed from the engine's plans and the catalog's prices, with the figures behind each. No affiliate links." }
+            div(.class("grid g2 tiles")) {
+                for g in guides {
+                    let pick = picks.first { $0.guide == g.id }
+                    a(href: "/guides/\(g.slug)") { b { g.title }; span { pick.map { "Pick: \($0.name)" } ?? g.intro } }
+                }
+                a(href: "/compare") { b { "Compare hardware" }; span { "Any two cards side by side" } }
+                a(href: "/will-it-run/custom") { b { "Custom build" }; span { "Plan a multi-GPU or mixed build" } }
+                a(href: "/cost") { b { "Cost vs cloud" }; span { "Break-even against renting or an API" } }
+            }
+        }
+    }
+
+    static func detail(_ slug: String, _ q: Params, engine: PageEngine) -> HTMLResponse {
+        guard let g = guides.first(where: { $0.slug == slug }) else {
+            return UI.notFound("guide '\(slug)'", path: "/guides/\(slug)", suggestions: guides.map { ($0.title, "/guides/\($0.slug)") })
+        }
+        var budget = Guides.defaultBudgetUSD
+        if let b = q["budget"] {
+            guard let v = Double(b), v > 0, v < 1_000_000 else {
+                return UI.problem(status: .badRequest, title: g.title, message: "budget '\(b)' must be a number of dollars", path: "/guides/\(slug)",
+                                  suggestions: [("$800", "/guides/\(slug)?budget=800")])
+            }
+            budget = v
+        }
+        let facts = engine.site.derived.hardwareFacts
+        let picks = Guides.all(facts: facts, budget: budget, catalog: engine.catalog).filter { $0.guide == g.id }
+        let usesBudget = ["under-budget", "used", "ollama", "vision", "16gb-vs-24gb"].contains(g.id)
+        // Context: the top of the same population by Score (catalog order, engine figures).
+        let population: [HardwareFacts] = {
+            switch g.id {
+            case "best-mac": return facts.filter { $0.kind == "apple" }
+            case "used": return facts.filter { $0.kind == "gpu" && ($0.price_used ?? .infinity) <= budget }
+            case "best-overall": return facts.filter { $0.kind == "gpu" && $0.price_street != nil }
+            default: return facts.filter { $0.kind == "gpu" && ($0.price_street ?? .infinity) <= budget }
+            }
+        }()
+        let top = population.sorted { $0.score.total != $1.score.total ? $0.score.total > $1.score.total : $0.id < $1.id }.prefix(10)
+        return Layout.page(title: g.title, description: g.intro, path: "/guides/\(slug)", crumbs: [("Guides", "/guides"), (g.title, nil)]) {
+            h1 { g.title }
+            p(.class("lede")) { g.intro }
+            if usesBudget {
+                HTML.element("form", [.class("q filters"), Attr("method", "get"), Attr("action", "/guides/\(slug)")], HTML {
+                    label { "Budget ($)"; input(.name("budget"), .type("number"), Attr("min", "1"), .value(Format.number(budget))) }
+                    div { button(.type("submit")) { "Update" } }
+                })
+            }
+            if picks.isEmpty { div(.class("notice")) { p { "No card in the catalog meets this guide's conditions at this budget." } } }
+            for pick in picks {
+                section(.class("panel")) {
+                    p(.class("kicker")) { pick.title }
+                    h2(Attr("style", "border:0;margin-top:4px;padding-top:0")) { a(href: "/hardware/\(URLs.segment(pick.hardware))") { pick.name } }
+                    p { "Why: "; pick.why; "." }
+                    dl(.class("stats")) {
+                        for f in pick.figures { div { dt { f.label }; dd { f.value } } }
+                    }
+                }
+            }
+            h2 { "The field, by Score" }
+            UI.table([("Hardware", false), ("Score", true), ("Memory", true), ("14B chat", false), ("32B chat", false), ("Price", true)]) {
+                for f in top {
+                    tr {
+                        td { a(href: "/hardware/\(URLs.segment(f.id))") { f.name } }
+                        td(.class("num")) { String(f.score.total) }
+                        td(.class("num")) { Format.gibValue(f.memory_gib) }
+                        td { if let c = f.chip("chat-14b") { UI.chip(c.status) } }
+                        td { if let c = f.chip("chat-32b") { UI.chip(c.status) } }
+                        td(.class("num")) { (g.id == "used" ? f.price_used : f.price_street).map(Format.money) ?? "—" }
+                    }
+                }
+            }
+            p(.class("small muted")) { "Prices are the catalog's, with their dates on each hardware page. "; a(href: "/methodology") { "How the Score works" }; "." }
+        }
+    }
+}
+
+/// `/cost`: owning a card against renting a GPU or paying an API (Recommendations' CloudCost).
+enum CostPage {
+    static func render(_ q: Params, engine: PageEngine) -> HTMLResponse {
+        let hw = q["hardware"] ?? "rtx-3090"
+        let model = q["model"] ?? "llama-3.1-8b"
+        func num(_ key: String, _ def: Double) -> (Double?, String) {
+            guard let s = q[key] else { return (def, Format.number(def, digits: def < 10 ? 2 : 0)) }
+            return (Double(s), s)
+        }
+        let (hours, hoursS) = num("hours", 4), (kwh, kwhS) = num("kwh", 0.15), (cloud, cloudS) = num("cloud", 0.40), (api, apiS) = num("api", 0.60)
+        let form = HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/cost")], HTML {
+            div(.class("fields")) {
+                label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), Attr("list", "dl-hardware"), .value(hw)) }
+                label(.class("wide")) { "Model (Q4_K_M, 8K)"; input(.name("model"), .type("text"), Attr("list", "dl-models"), .value(model)) }
+                label { "Hours / day"; input(.name("hours"), .type("number"), Attr("step", "any"), .value(hoursS)) }
+                label { "$ per kWh"; input(.name("kwh"), .type("number"), Attr("step", "any"), .value(kwhS)) }
+                label { "Cloud GPU $/h"; input(.name("cloud"), .type("number"), Attr("step", "any"), .value(cloudS)) }
+                label { "API $/M tokens"; input(.name("api"), .type("number"), Attr("step", "any"), .value(apiS)) }
+                div { button(.type("submit")) { "Compare" } }
+            }
+            WillItRunPage.datalists(engine)
+        })
+        func bad(_ m: String, _ s: [(String, String)] = []) -> HTMLResponse {
+            UI.problem(status: .badRequest, title: "Cost vs cloud — check the question", message: m, path: "/cost", suggestions: s) { form }
+        }
+        guard let hours, let kwh, let cloud, let api else { return bad("hours, $ per kWh and prices must be numbers") }
+        let sel: HardwareSelection, ans: WillItRunAnswer
+        do {
+            sel = try engine.catalog.hardware(named: hw)
+            ans = try engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: hw, context: 8192))
+        } catch {
+            return bad(UI.message(error), UI.suggestions(error).map { ($0, URLs.build("/cost", [("hardware", $0), ("model", model)])) })
+        }
+        guard let price = sel.device.price?.street ?? sel.device.price?.launch ?? sel.device.price?.used else {
+            return bad("\(sel.displayName) has no price in the catalog; pick another card", [("RTX 3090", "/cost?hardware=rtx-3090")])
+        }
+        guard let tdp = sel.device.tdpW else { return bad("\(sel.displayName) has no TDP in the catalog; pick another card") }
+        let cq = CloudCostQuery(hardwarePriceUSD: price * Double(sel.count), tdpW: tdp * Double(sel.count), decodeTPS: ans.speed.decode_tps.expected,
+                                hoursPerDay: hours, electricityUSDPerKWh: kwh, cloudGPUHourlyUSD: cloud, apiUSDPerMillionTokens: api)
+        do { try cq.validate() } catch { return bad(UI.message(error)) }
+        let r = CloudCost.compare(cq)
+        return Layout.page(title: "Cost vs cloud", description: "Owning a GPU against renting one or paying an API.", path: "/cost", crumbs: [("Cost vs cloud", nil)]) {
+            h1 { "Cost vs cloud" }
+            p(.class("lede")) { "\(sel.displayName) at \(Format.money(price * Double(sel.count))) running \(ans.model.name) Q4_K_M at \(Format.tps(ans.speed.decode_tps.expected)) tok/s (\(FitTierLabel.short(ans.fit.tier)))." }
+            div(.class("grid g3")) {
+                section(.class("panel")) { p(.class("kicker")) { "Break-even vs cloud GPU" }
+                    p(.class("score")) { r.breakeven_months_vs_gpu.map { Format.number($0, digits: 1) } ?? "never"; small { r.breakeven_months_vs_gpu == nil ? "" : " months" } } }
+                section(.class("panel")) { p(.class("kicker")) { "Break-even vs API" }
+                    p(.class("score")) { r.breakeven_months_vs_api.map { Format.number($0, digits: 1) } ?? "never"; small { r.breakeven_months_vs_api == nil ? "" : " months" } } }
+                section(.class("panel")) { p(.class("kicker")) { "Tokens per month" }
+                    p(.class("score")) { Format.number(r.tokens_per_month / 1_000_000, digits: 1); small { " M" } } }
+            }
+            UI.table([("Per month", false), ("USD", true)]) {
+                tr { td { "Electricity for the card" }; td(.class("num")) { String(format: "%.2f", r.power_usd_per_month) } }
+                tr { td { "Renting a cloud GPU the same hours" }; td(.class("num")) { String(format: "%.2f", r.cloud_gpu_usd_per_month) } }
+                tr { td { "The same tokens from an API" }; td(.class("num")) { String(format: "%.2f", r.api_usd_per_month) } }
+            }
+            p(.class("small muted")) { "Assumptions: \(Format.number(hours, digits: 1)) h/day at 70% utilisation, \(String(format: "%.2f", kwh)) $/kWh, 30.44 days a month; the card's TDP as its draw. \"never\": running costs exceed what the alternative costs." }
+            h2 { "Change the assumptions" }
+            form
+        }
+    }
+}

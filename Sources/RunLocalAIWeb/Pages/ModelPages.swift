@@ -1,0 +1,251 @@
+import Foundation
+import Hummingbird
+import RunLocalAICore
+
+/// `/models` (server-side filters) and `/models/{id}` (architecture, memory by quant × context on a chosen
+/// card, speed across reference hardware, commands).
+enum ModelPages {
+    /// Hardware every model page measures itself against.
+    static let referenceHardware = ["rtx-3060-12gb", "rtx-4060-ti-16gb", "rtx-3090", "rtx-4090", "rtx-5090", "rx-7900-xtx", "2x rtx-3090",
+                                    "apple-m4-pro-20c", "apple-m4-max-40c", "apple-m3-ultra-80c", "ryzen-ai-max-plus-395", "dgx-spark",
+                                    "h100-pcie", "cpu-ddr5-6000-2ch"]
+
+    /// KV heads: one number, or the range when layers differ.
+    static func kvHeads(_ a: ModelArchitecture) -> String {
+        let lo = a.kvHeadsPerLayer.min() ?? 0, hi = a.kvHeadsPerLayer.max() ?? 0
+        return lo == hi ? String(hi) : "\(lo)–\(hi)"
+    }
+
+    static func list(_ q: Params, engine: PageEngine) -> HTMLResponse {
+        let c = engine.catalog
+        let text = q["q"]?.lowercased()
+        let family = q["family"], use = q["use"], kind = q["kind"]
+        let maxParams = q["max_params"].flatMap(Double.init)
+        let sort = q["sort"] ?? "name"
+        var models = c.models.filter { m in
+            (text.map { t in m.name.lowercased().contains(t) || m.id.contains(t) || m.aliases.contains { $0.lowercased().contains(t) } } ?? true)
+                && (family.map { m.family == $0 } ?? true)
+                && (use.map { m.use.contains($0) } ?? true)
+                && (maxParams.map { m.paramsB <= $0 } ?? true)
+                && (kind.map { k in k == "vision" ? m.isVisionModel : k == "moe" ? m.isMoE : k == "dense" ? !m.isMoE : true } ?? true)
+        }
+        switch sort {
+        case "params": models.sort { $0.paramsB < $1.paramsB }
+        case "-params": models.sort { $0.paramsB > $1.paramsB }
+        case "context": models.sort { $0.architecture.contextLength < $1.architecture.contextLength }
+        case "-context": models.sort { $0.architecture.contextLength > $1.architecture.contextLength }
+        case "released": models.sort { ($0.released ?? "") < ($1.released ?? "") }
+        case "-released": models.sort { ($0.released ?? "") > ($1.released ?? "") }
+        case "-name": models.sort { $0.name.lowercased() > $1.name.lowercased() }
+        default: models.sort { $0.name.lowercased() < $1.name.lowercased() }
+        }
+        let families = Array(Set(c.models.map(\.family))).sorted()
+        let uses = Array(Set(c.models.flatMap(\.use))).sorted()
+        let state: [(String, String?)] = [("q", q["q"]), ("family", family), ("use", use), ("kind", kind), ("max_params", q["max_params"])]
+        let sorter = SortLinks(path: "/models", params: state + [("sort", sort)], current: sort)
+        return Layout.page(title: "Models", description: "Every model in the catalog with its architecture and memory.", path: "/models",
+                           crumbs: [("Models", nil)]) {
+            h1 { "Models" }
+            p(.class("lede")) { "\(c.models.count) models. Open one for its memory by quantisation and context, and how fast it runs on common hardware." }
+            HTML.element("form", [.class("q filters"), Attr("method", "get"), Attr("action", "/models")], HTML {
+                label { "Search"; input(.name("q"), .type("search"), .value(q["q"] ?? ""), Attr("placeholder", "qwen, llama, 70b")) }
+                label { "Family"; selectElement(.name("family")) {
+                    UI.opt("", "any", selected: family == nil)
+                    for f in families { UI.opt(f, f, selected: family == f) }
+                } }
+                label { "Use"; selectElement(.name("use")) {
+                    UI.opt("", "any", selected: use == nil)
+                    for u in uses { UI.opt(u, u, selected: use == u) }
+                } }
+                label { "Kind"; selectElement(.name("kind")) {
+                    UI.opt("", "any", selected: kind == nil)
+                    for (k, l) in [("dense", "dense"), ("moe", "mixture of experts"), ("vision", "vision")] { UI.opt(k, l, selected: kind == k) }
+                } }
+                label { "Max params (B)"; input(.name("max_params"), .type("number"), Attr("step", "any"), Attr("min", "0"), .value(q["max_params"] ?? "")) }
+                div { button(.type("submit")) { "Filter" } }
+            })
+            p(.class("small muted")) { "\(models.count) shown" }
+            div(.class("table-wrap")) {
+                HTML.element("table", [], HTML {
+                    thead { tr {
+                        sorter.header("Model", key: "name")
+                        sorter.header("Params", key: "params", numeric: true)
+                        th(.class("hide-sm")) { "Family" }
+                        th(.class("num hide-sm")) { "Layers" }
+                        sorter.header("Context", key: "context", numeric: true)
+                        th { "Kind" }
+                        sorter.header("Released", key: "released", numeric: true)
+                    } }
+                    tbody {
+                        for m in models {
+                            tr {
+                                td { a(href: "/models/\(URLs.segment(m.id))") { m.name } }
+                                td(.class("num")) { Format.params(m.paramsB) }
+                                td(.class("hide-sm")) { m.family }
+                                td(.class("num hide-sm")) { String(m.architecture.layers) }
+                                td(.class("num")) { Format.context(m.architecture.contextLength) }
+                                td { [m.isMoE ? "MoE" : "dense", m.isVisionModel ? "vision" : nil].compactMap { $0 }.joined(separator: " · ") }
+                                td(.class("num")) { m.released ?? "—" }
+                            }
+                        }
+                    }
+                })
+            }
+        }
+    }
+
+    static func detail(_ id: String, _ q: Params, engine: PageEngine) -> HTMLResponse {
+        let c = engine.catalog
+        guard let m = c.model(id: id) ?? (try? c.model(named: id)) else {
+            var sugg: [(String, String)] = []
+            do { _ = try c.model(named: id) } catch {
+                sugg = UI.suggestions(error).compactMap { s in (try? c.model(named: s)).map { ($0.name, "/models/\(URLs.segment($0.id))") } }
+            }
+            return UI.notFound("model '\(id)'", path: "/models/\(id)", suggestions: sugg)
+        }
+        let hwQuery = q["hardware"] ?? "rtx-4090"
+        let selection: HardwareSelection
+        do { selection = try c.hardware(named: hwQuery) } catch {
+            return UI.problem(status: .badRequest, title: "Unknown hardware", message: UI.message(error), path: "/models/\(m.id)",
+                              suggestions: UI.suggestions(error).map { ($0, URLs.build("/models/\(URLs.segment(m.id))", [("hardware", $0)])) })
+        }
+        let images = m.isVisionModel ? 1 : 0
+        let ctxs = PageEngine.contexts.filter { $0 <= max(m.architecture.contextLength, 2048) }
+        // Memory by quant × context on the chosen hardware.
+        var grid: [(quant: String, cells: [WillItRunAnswer?])] = []
+        for quant in PageEngine.tableQuants + (m.id.hasPrefix("gpt-oss") ? ["MXFP4"] : []) {
+            grid.append((quant, ctxs.map { ctx in
+                try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: ctx, images: ctx > 1024 ? images : 0))
+            }))
+        }
+        let defaultCtx = min(8192, m.architecture.contextLength)
+        let quant = q["quant"].flatMap { QuantMix(name: $0)?.name } ?? (m.id.hasPrefix("gpt-oss") ? "MXFP4" : "Q4_K_M")
+        let main = try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: defaultCtx, images: images))
+        var across: [(String, WillItRunAnswer)] = []
+        for h in referenceHardware {
+            if let a = try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: h, context: defaultCtx, images: images)) {
+                across.append((h, a))
+            }
+        }
+        let arch = m.architecture
+        let palette = SVGLineChart.palette
+        let series: [SVGLineChart.Series] = grid.enumerated().compactMap { i, row in
+            let vals = row.cells.map { Double($0?.memory.total_bytes ?? 0) / Format.gib }
+            guard !vals.contains(0) else { return nil }
+            return .init(label: row.quant, values: vals, color: palette[i % palette.count])
+        }
+        let usable = main?.devices.filter { $0.kind != "host" }.reduce(UInt64(0)) { $0 + $1.usable_bytes } ?? 0
+        return Layout.page(title: m.name, description: "\(m.name): memory by quantisation and context, speed on common hardware, commands.",
+                           path: "/models/\(m.id)", crumbs: [("Models", "/models"), (m.name, nil)]) {
+            p(.class("kicker")) { [m.family, m.vendor, m.license].filter { !$0.isEmpty }.joined(separator: " · ") }
+            h1 { m.name }
+            p(.class("lede")) {
+                "\(Format.params(m.paramsB)) parameters\(m.isMoE ? " (mixture of experts)" : ""), \(arch.layers) layers, \(Format.context(arch.contextLength)) context"
+                m.isVisionModel ? ", takes images." : "."
+                if !m.use.isEmpty { " Good for: \(m.use.joined(separator: ", "))." }
+            }
+            ul(.class("whatif")) {
+                li { a(href: WillItRunState(model: m.id, quant: quant, hardware: hwQuery, ctx: defaultCtx, images: images).url) { b { "Will it run?" }; " on \(selection.displayName)" } }
+                li { a(href: URLs.build("/compare/models", [("a", m.id), ("hardware", hwQuery)])) { b { "Compare" }; " with another model" } }
+                li { a(href: URLs.build("/benchmarks", [("model", m.id)])) { b { "Benchmarks" }; " of this model" } }
+            }
+            div(.class("grid g2")) {
+                section {
+                    h2 { "Architecture" }
+                    dl(.class("kv")) {
+                        dt { "arch" }; dd { arch.arch }
+                        dt { "parameters" }; dd { "\(m.paramsB) B" }
+                        dt { "layers" }; dd { String(arch.layers) }
+                        dt { "hidden" }; dd { String(arch.hidden) }
+                        dt { "heads / KV heads" }; dd { "\(arch.heads) / \(kvHeads(arch))" }
+                        dt { "head dim" }; dd { arch.headDimK == arch.headDimV ? String(arch.headDimK) : "\(arch.headDimK) K / \(arch.headDimV) V" }
+                        dt { "vocab" }; dd { String(arch.vocab) }
+                        dt { "context" }; dd { String(arch.contextLength) }
+                        if let w = arch.slidingWindow, arch.hasSlidingWindow { dt { "sliding window" }; dd { "\(w) tokens on \(arch.swaLayers.filter { $0 }.count) of \(arch.layers) layers" } }
+                        if let moe = arch.moe { dt { "experts" }; dd { "\(moe.experts) (\(moe.active) active\(moe.shared > 0 ? ", \(moe.shared) shared" : ""))" } }
+                        if arch.mla != nil { dt { "attention" }; dd { "multi-head latent (MLA)" } }
+                        if let v = m.vision { dt { "vision" }; dd { "\(v.encoder), \(v.tokensPerImage) tokens/image" } }
+                        if let o = m.ollama { dt { "ollama" }; dd { o } }
+                        if let r = m.ggufRepo { dt { "gguf" }; dd { a(href: "https://huggingface.co/\(r)", Attr("rel", "nofollow noopener")) { r } } }
+                        dt { "source" }; dd(.class("small")) { Markdown.inline(m.source) }
+                    }
+                }
+                section {
+                    h2 { "On \(selection.displayName)" }
+                    if let main {
+                        p { UI.tier(main.fit.tier); " "; span(.class("small muted")) { "\(main.quant), \(Format.context(main.context)) context" } }
+                        dl(.class("stats")) {
+                            div { dt { "Decode" }; dd { main.fit.tier == "wont-run" ? HTML("—") : UI.speed(main.speed.decode_tps) } }
+                            div { dt { "Memory" }; dd { Format.bytes(main.memory.total_bytes) } }
+                            div { dt { "GPU layers" }; dd { "\(main.fit.gpu_layers)"; small { " of \(main.fit.total_layers)" } } }
+                            div { dt { "Evidence" }; dd { UI.evidence(main.speed.evidence) } }
+                        }
+                        HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/models/\(m.id)"), Attr("style", "margin-top:14px")], HTML {
+                            div(.class("fields")) {
+                                label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), .value(hwQuery), Attr("list", "dl-hardware")) }
+                                label { "Quant"; selectElement(.name("quant")) { for qn in PageEngine.quantLadder + ["MXFP4"] { UI.opt(qn, qn, selected: qn == quant) } } }
+                                div { button(.type("submit")) { "Show" } }
+                            }
+                            HTML.element("datalist", [.id("dl-hardware")], HTML {
+                                for h in c.hardware { HTML.void("option", [.value(h.id), Attr("label", h.displayName)]) }
+                            })
+                        })
+                    }
+                }
+            }
+            h2 { "Memory by quantisation and context" }
+            p(.class("small muted")) {
+                "Total memory llama.cpp allocates (weights, KV cache at f16, compute buffers, overhead)\(images > 0 ? " with one image" : ""), "
+                "coloured by the verdict on \(selection.displayName). The dashed line is what its GPU can use."
+            }
+            div(.class("chart")) {
+                SVGLineChart.svg(title: "Memory of \(m.name) by context, per quantisation", xs: ctxs, series: series,
+                                 references: usable > 0 ? [.init(label: "\(selection.displayName) usable", value: Double(usable) / Format.gib)] : [])
+                SVGLineChart.legend(series)
+            }
+            UI.table([("Quant", false)] + ctxs.map { (Format.context($0), true) }) {
+                for row in grid {
+                    tr {
+                        th { row.quant }
+                        for (i, cell) in row.cells.enumerated() {
+                            if let cell {
+                                td(.class("num")) {
+                                    a(href: WillItRunState(model: m.id, quant: row.quant, hardware: hwQuery, ctx: ctxs[i], images: images).url,
+                                      .class("tier \(cell.fit.tier)"), .title(FitTierLabel.label(cell.fit.tier))) { Format.gibNumber(cell.memory.total_bytes) }
+                                }
+                            } else { td(.class("num muted")) { "—" } }
+                        }
+                    }
+                }
+            }
+            p(.class("small muted")) { "GiB. Green: runs comfortably; amber: with tradeoffs (offload, tight or slow); red: won't run. Each cell links to its full answer." }
+            h2 { "Speed on common hardware" }
+            p(.class("small muted")) { "\(quant), \(Format.context(defaultCtx)) context. Bar: expected decode; whisker: the engine's range." }
+            div(.class("chart")) {
+                SVGBarChart.svg(title: "Decode speed of \(m.name) \(quant) by hardware",
+                                rows: across.filter { $0.1.fit.tier != "wont-run" }.map { h, ans in
+                                    .init(label: ans.hardware.name, value: ans.speed.decode_tps.expected, low: ans.speed.decode_tps.low,
+                                          high: ans.speed.decode_tps.high, tier: ans.fit.tier,
+                                          note: ans.fit.placement == "partial" ? "\(ans.fit.gpu_layers)/\(ans.fit.total_layers) layers" : nil)
+                                })
+            }
+            UI.table([("Hardware", false), ("Verdict", false), ("Decode tok/s", true), ("Prefill tok/s", true), ("Memory", true), ("", false)]) {
+                for (h, ans) in across {
+                    tr {
+                        td { ans.hardware.name }
+                        td { UI.tier(ans.fit.tier) }
+                        td(.class("num")) { ans.fit.tier == "wont-run" ? "—" : "\(Format.tps(ans.speed.decode_tps.expected)) (\(Format.tps(ans.speed.decode_tps.low))–\(Format.tps(ans.speed.decode_tps.high)))" }
+                        td(.class("num")) { ans.fit.tier == "wont-run" ? "—" : Format.tps(ans.speed.prefill_tps.expected) }
+                        td(.class("num")) { Format.bytes(ans.memory.total_bytes) }
+                        td { a(href: WillItRunState(model: m.id, quant: quant, hardware: h, ctx: defaultCtx, images: images).url) { "details" } }
+                    }
+                }
+            }
+            if let main, !main.commands.isEmpty {
+                h2 { "Run it yourself" }
+                p(.class("small muted")) { "On \(selection.displayName), \(main.quant), \(Format.context(main.context)) context." }
+                UI.commands(main.commands)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import RunLocalAICore
+
+/// The HTML site: every page is a view of the engine, the catalog, the content and the store.
+///
+/// ```swift
+/// let router = Router()
+/// PageRoutes.register(on: router, site: site)
+/// ```
+public enum PageRoutes {
+    public static func register(on router: Router<BasicRequestContext>, site: Site) {
+        let engine = PageEngine(site: site)
+        @Sendable func params(_ r: Request) -> Params { Params(query: r.uri.query) }
+
+        router.get("/") { r, _ in HomePage.render(engine) }
+        router.get("/will-it-run") { r, _ in WillItRunPage.render(params(r), engine: engine) }
+        router.get("/will-it-run/custom") { r, _ in CustomBuildPage.render(params(r), engine: engine) }
+
+        router.get("/models") { r, _ in ModelPages.list(params(r), engine: engine) }
+        router.get("/models/:id") { r, c in ModelPages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) }
+        router.get("/hardware") { r, _ in HardwarePages.list(params(r), engine: engine) }
+        router.get("/hardware/:id") { r, c in HardwarePages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) }
+        router.get("/tools") { _, _ in ToolPages.list(engine) }
+        router.get("/tools/:id") { _, c in ToolPages.detail(c.parameters.get("id") ?? "", engine: engine) }
+        router.get("/compare") { r, _ in ComparePages.hardware(params(r), engine: engine) }
+        router.get("/compare/models") { r, _ in ComparePages.models(params(r), engine: engine) }
+
+        router.get("/guides") { _, _ in GuidePages.list(engine) }
+        router.get("/guides/:slug") { r, c in GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) }
+        router.get("/cost") { r, _ in CostPage.render(params(r), engine: engine) }
+
+        router.get("/glossary") { r, _ in ContentPages.glossary(params(r), engine: engine) }
+        router.get("/glossary/:slug") { _, c in ContentPages.term(c.parameters.get("slug") ?? "", engine: engine) }
+        router.get("/errors") { _, _ in ContentPages.errors(engine) }
+        router.get("/errors/:slug") { _, c in ContentPages.errorArticle(c.parameters.get("slug") ?? "", engine: engine) }
+        router.get("/diagnose") { _, _ in ContentPages.diagnose(log: nil, engine: engine) }
+        router.post("/diagnose") { r, c in
+            let form = try await FormBody.read(r, context: c, limit: LogDiagnosis.windowBytes * 2 + 65_536)
+            return ContentPages.diagnose(log: form.raw("log") ?? "", engine: engine)
+        }
+        router.get("/methodology") { _, _ in ContentPages.methodology(engine) }
+
+        router.get("/benchmarks") { r, _ in try await BenchmarkPages.list(params(r), engine: engine) }
+        router.get("/benchmarks/submit") { _, _ in BenchmarkPages.submitForm(engine: engine) }
+        router.post("/benchmarks/submit") { r, c in
+            let form = try await FormBody.read(r, context: c, limit: 256 * 1024)
+            return try await BenchmarkPages.submit(form, engine: engine)
+        }
+        router.get("/benchmarks/:id") { _, c in try await BenchmarkPages.detail(c.parameters.get("id") ?? "", engine: engine) }
+
+        router.get("/feedback") { r, _ in EditorialPages.feedbackForm(page: params(r)["page"], sent: false, engine: engine) }
+        router.post("/feedback") { r, c in
+            let form = try await FormBody.read(r, context: c, limit: 64 * 1024)
+            return try await EditorialPages.sendFeedback(form, engine: engine)
+        }
+        for slug in EditorialPages.slugs {
+            router.get(RouterPath(stringLiteral: "/" + slug)) { _, _ in EditorialPages.render(slug, engine: engine) }
+        }
+        router.get("/public-api") { _, _ in EditorialPages.publicAPI(engine) }
+        router.get("/sitemap") { _, _ in FeedPages.sitemapPage(engine) }
+        router.get("/sitemap.xml") { _, _ in FeedPages.sitemapXML(engine) }
+        router.get("/feed.xml") { _, _ in FeedPages.atom(engine) }
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body, bounded.
+enum FormBody {
+    static func read(_ request: Request, context: some RequestContext, limit: Int) async throws -> Params {
+        let buffer = try await request.body.collect(upTo: limit)
+        return Params(query: String(buffer: buffer))
+    }
+}

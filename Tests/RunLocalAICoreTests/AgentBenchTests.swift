@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import RunLocalAICore
+
+@Suite("Agent: benchmark outputs, GGUF identity, recommendations")
+struct AgentBenchTests {
+    let c = TestSupport.catalog
+
+    @Test("llama-bench -o json (recorded on this repo's CPU build): pp and tg, model size, layers, backends")
+    func llamaBench() throws {
+        let r = try LlamaBenchReport.parse(AgentFixtures.text("llama-bench-cpu-gemma3-270m-p128-n32.json"))
+        #expect(r.timing.promptTokens == 128 && r.timing.generatedTokens == 32)
+        #expect(abs((r.timing.promptTPS ?? 0) - 787.560991) < 1e-6)
+        #expect(abs((r.timing.decodeTPS ?? 0) - 78.251916) < 1e-6)
+        #expect(r.modelSizeBytes == 246_587_904 && r.modelParams == 268_098_176)
+        #expect(r.gpuLayers == -1 && r.backends == "CPU" && r.threads == 2)
+        #expect(r.flashAttention == nil)   // -1 = auto
+        #expect(r.version == nil)          // the sdist build has no commit
+        #expect(r.modelType == "gemma3 270M Q4_K - Medium")
+    }
+
+    @Test("llama-bench failures are explained")
+    func llamaBenchErrors() {
+        #expect(throws: AgentError.self) { try LlamaBenchReport.parse(AgentFixtures.text("llama-bench-missing-model.stderr")) }
+        #expect(throws: AgentError.self) { try LlamaBenchReport.parse("[]") }
+        #expect(throws: AgentError.self) { try LlamaBenchReport.parse("[{\"n_prompt\": 512}]") }
+        let older = #"[{"build_commit":"3f4fc97f","build_number":4404,"n_prompt":512,"n_gen":0,"avg_ts":1000.0,"flash_attn":true,"n_gpu_layers":99,"backends":"CUDA"}]"#
+        let r = try? LlamaBenchReport.parse(older)
+        #expect(r?.flashAttention == true && r?.version == "b4404 (3f4fc97f)")
+    }
+
+    @Test("llama-server /completion timings and Ollama /api/generate durations")
+    func servers() throws {
+        let s = try LlamaServerTimings.parse(AgentFixtures.data("llama-server-completion.json"))
+        #expect(s.promptTokens == 512 && s.generatedTokens == 128 && s.decodeTPS == 78.17 && s.promptTPS == 836.17)
+        let o = try OllamaAPI.generate(AgentFixtures.data("ollama-generate-gemma3-270m.json"))
+        #expect(o.generatedTokens == 128 && o.promptTokens == 512)
+        #expect(abs((o.decodeTPS ?? 0) - 128 / 1.718922070) < 1e-6)
+        #expect(abs((o.promptTPS ?? 0) - 512 / 0.3981642) < 1e-3)
+        #expect(try OllamaAPI.version(AgentFixtures.data("ollama-version.json")) == "0.5.7")
+        let tags = try OllamaAPI.tags(AgentFixtures.data("ollama-tags.json"))
+        #expect(tags.map(\.name) == ["gemma3:270m", "llama3.2:latest"])
+        #expect(tags[1].quantization == "Q4_K_M" && tags[1].sizeBytes == 2_019_393_189)
+        #expect(throws: AgentError.self) { try OllamaAPI.generate(Data(#"{"error":"model 'x' not found"}"#.utf8)) }
+        #expect(throws: AgentError.self) { try OllamaAPI.tags(Data("<html>".utf8)) }
+    }
+
+    @Test("Median and VmHWM")
+    func stats() {
+        #expect(BenchStats.median([3, 1, 2]) == 2 && BenchStats.median([4, 1, 3, 2]) == 2.5 && BenchStats.median([]) == nil)
+        #expect(BenchStats.vmHWM(AgentFixtures.text("proc-status-llama-bench.txt")) == 321_272 * 1024)
+        #expect(NvidiaSMI.parseUsedMemory("1024\n512\n") == 1536 * 1_048_576)
+    }
+
+    @Test("SHA-256 known answers")
+    func sha() {
+        #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex(Data(repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test("A catalog model's architecture numbers identify it; a changed one does not match")
+    func ggufIdentity() throws {
+        let gemma = try c.model(named: "gemma-3-270m")
+        #expect(GGUFCatalogMatch.match(gemma.architecture, name: "Gemma 3 270m", catalog: c).id == "gemma-3-270m")
+        var other = gemma.architecture
+        other.hidden = 1234
+        #expect(GGUFCatalogMatch.match(other, name: nil, catalog: c).id == nil)
+    }
+
+    @Test("The real Gemma 3 270M GGUF is identified as gemma-3-270m",
+          .enabled(if: FileManager.default.fileExists(atPath: TestSupport.repoRoot.appendingPathComponent(".fixtures-cache/gemma-3-270m-Q4_K_M.gguf").path)))
+    func realGGUF() async throws {
+        let path = TestSupport.repoRoot.appendingPathComponent(".fixtures-cache/gemma-3-270m-Q4_K_M.gguf").path
+        let model = try await GGUFInspector().inspect(path)
+        let arch = try #require(model.architecture)
+        #expect(GGUFCatalogMatch.match(arch, name: model.name, catalog: c).id == "gemma-3-270m")
+        #expect(try SHA256.hexOfFile(path).count == 64)
+    }
+
+    @Test("Doctor's advice on a desktop with an RTX 3060 12GB: comfortable picks, one per use case")
+    func advice() {
+        let d = SystemDetector.detect(AgentFixtures.linux(nvidia: AgentFixtures.tool("nvidia-smi-rtx3060-12gb.csv"),
+                                                          udev: "udevadm-dmi-ddr5-6000-2x32gb.txt"), catalog: c)
+        let (system, _) = d.targetSystem(catalog: c)
+        let recs = AgentAdvisor.recommend(system: system, catalog: c)
+        #expect(recs.map(\.useCase.id) == ["chat", "coding", "vision", "long-context"])
+        for r in recs {
+            #expect(r.comfortable, "\(r.useCase.id): \(r.note)")
+            #expect(r.answer?.fit.tier == "comfortable")
+            #expect((r.model?.paramsB ?? 0) >= 3, "\(r.useCase.id) picked \(r.model?.id ?? "nothing")")
+        }
+        #expect(recs[2].model?.isVisionModel == true)
+    }
+}

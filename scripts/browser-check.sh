@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Headless-browser check of the site: builds the release binary, serves it on loopback, loads the main pages
+# in Chromium at desktop (1280x900) and phone (390x844) sizes, fails on console errors or pages that do not
+# render, and saves a handful of screenshots under docs/screenshots/.
+#
+#   scripts/browser-check.sh            # all pages; screenshots of the key ones
+#   CONFIG=debug scripts/browser-check.sh  # use the debug build (faster to build while iterating)
+# Every screenshot is kept under .build/browser-check/; the key ones are copied to docs/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT="$ROOT/.build/browser-check"
+SHOTS="$ROOT/docs/screenshots"
+PORT=${PORT:-$((18000 + RANDOM % 2000))}
+BASE="http://127.0.0.1:$PORT"
+mkdir -p "$OUT" "$SHOTS"
+
+CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -z "$CHROME" ]; then
+    echo "installing chromium (Debian package)…"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+    CHROME=$(command -v chromium)
+fi
+
+CONFIG=${CONFIG:-release}
+echo "building ($CONFIG)…"
+if ! swift build -c "$CONFIG" --product runlocalai >"$OUT/build.log" 2>&1; then
+    echo "build failed:"; grep -E "error" "$OUT/build.log" | head -20; exit 1
+fi
+BIN="$(swift build -c "$CONFIG" --show-bin-path)/runlocalai"
+
+DATA=$(mktemp -d)
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" >"$OUT/server.log" 2>&1 &
+SERVER=$!
+cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+    curl -fsS "$BASE/health" >/dev/null 2>&1 && break
+    kill -0 "$SERVER" 2>/dev/null || { echo "server exited:"; cat "$OUT/server.log"; exit 1; }
+    sleep 0.5
+done
+curl -fsS "$BASE/health" >/dev/null || { echo "server did not come up"; cat "$OUT/server.log"; exit 1; }
+
+# name|path|keep-desktop|keep-phone  (kept screenshots go to docs/screenshots)
+PAGES=(
+  "home|/|1|1"
+  "will-it-run|/will-it-run?model=llama-3.3-70b&quant=Q4_K_M&hardware=rtx-4090&ctx=8192|1|1"
+  "will-it-run-vision|/will-it-run?model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1|0|0"
+  "will-it-run-bad|/will-it-run?model=lama+3&hardware=rtx+9999|0|0"
+  "custom|/will-it-run/custom?gpu=rtx-3090&gpu=rtx-3060-12gb&ram=64&use=coding|0|0"
+  "models|/models|0|0"
+  "model|/models/qwen3-30b-a3b|1|0"
+  "hardware|/hardware|0|0"
+  "hardware-detail|/hardware/rtx-3090|1|0"
+  "tools|/tools|0|0"
+  "compare|/compare?a=rtx-3090&b=rtx-4090&model=qwen2.5-32b|0|0"
+  "guides|/guides/best-gpu|0|0"
+  "cost|/cost|0|0"
+  "glossary|/glossary|0|0"
+  "glossary-term|/glossary/kv-cache|0|1"
+  "error|/errors/cuda-out-of-memory|0|0"
+  "diagnose|/diagnose|0|0"
+  "methodology|/methodology|0|0"
+  "benchmarks|/benchmarks|0|0"
+  "submit|/benchmarks/submit|0|0"
+  "about|/about|0|0"
+)
+
+FAIL=0
+shoot() { # name url size file
+    local log="$OUT/$1.log"
+    timeout 60 "$CHROME" --headless --disable-gpu --no-sandbox --hide-scrollbars --no-first-run --disable-extensions \
+        --enable-logging=stderr --v=0 --virtual-time-budget=3000 --window-size="$3" --screenshot="$4" "$2" >"$log" 2>&1 || true
+    if grep -E "Uncaught|CONSOLE\(.*\).*(Error|error)|Failed to load resource" "$log" | grep -v "favicon" >/dev/null; then
+        echo "FAIL $1 ($3): console errors"; grep -E "Uncaught|CONSOLE|Failed to load" "$log" | head -5; FAIL=1
+    fi
+    if [ ! -s "$4" ]; then echo "FAIL $1 ($3): no screenshot"; FAIL=1; fi
+}
+
+for entry in "${PAGES[@]}"; do
+    IFS='|' read -r name path keepd keepp <<<"$entry"
+    url="$BASE$path"
+    status=$(curl -s -o "$OUT/$name.html" -w '%{http_code}' "$url")
+    case "$name" in *-bad) want=400 ;; *) want=200 ;; esac
+    if [ "$status" != "$want" ]; then echo "FAIL $name: HTTP $status (want $want)"; FAIL=1; fi
+    # The DOM as the browser builds it: the page must parse to a complete document.
+    timeout 60 "$CHROME" --headless --disable-gpu --no-sandbox --dump-dom "$url" >"$OUT/$name.dom" 2>/dev/null || true
+    grep -q "</html>" "$OUT/$name.dom" || { echo "FAIL $name: DOM not rendered"; FAIL=1; }
+    d="$OUT/$name-desktop.png"; p="$OUT/$name-phone.png"
+    shoot "$name" "$url" 1280,900 "$d"
+    shoot "$name-phone" "$url" 390,844 "$p"
+    [ "$keepd" = 1 ] && cp "$d" "$SHOTS/$name-desktop.png"
+    [ "$keepp" = 1 ] && cp "$p" "$SHOTS/$name-phone.png"
+    echo "ok   $name"
+done
+
+if [ "$FAIL" -ne 0 ]; then echo "browser check failed"; exit 1; fi
+echo "browser check passed; screenshots in docs/screenshots/"
