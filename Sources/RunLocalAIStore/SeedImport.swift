@@ -188,7 +188,7 @@ public enum RunExchange {
 
     public static func csv(_ runs: [BenchmarkRun]) -> String {
         var lines = [columns.joined(separator: ",")]
-        for r in runs { lines.append(columns.map { quote(value(r, $0)) }.joined(separator: ",")) }
+        for r in runs { lines.append(columns.map { quote(neutralizeFormula(value(r, $0))) }.joined(separator: ",")) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -212,7 +212,7 @@ public enum RunExchange {
                 continue
             }
             var fields: [String: String] = [:]
-            for (k, v) in zip(header, row) { fields[k] = v }
+            for (k, v) in zip(header, row) { fields[k] = restoreFormula(v) }
             do {
                 accept(try run(fields), record: record, file: file, catalog: catalog, now: now, into: &out)
             } catch {
@@ -319,6 +319,18 @@ public enum RunExchange {
             os: text("os"), measuredAt: try date("measured_at"), submitter: text("submitter"), command: text("command"),
             logExcerpt: text("log_excerpt"), logURL: text("log_url"), logSHA256: text("log_sha256"), source: text("source"),
             status: status, submittedAt: try date("submitted_at"))
+    }
+
+    /// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is written with a
+    /// leading apostrophe; numbers are left alone. Import removes the apostrophe again, so the round trip is exact.
+    static func neutralizeFormula(_ s: String) -> String {
+        guard let first = s.first, "=+-@\t\r".contains(first), Double(s) == nil else { return s }
+        return "'" + s
+    }
+
+    static func restoreFormula(_ s: String) -> String {
+        guard s.hasPrefix("'"), let second = s.dropFirst().first, "=+-@\t\r".contains(second) else { return s }
+        return String(s.dropFirst())
     }
 
     static func quote(_ s: String) -> String {

@@ -169,4 +169,18 @@ struct RunExchangeTests {
             #expect(try await store.importRuns(fresh) == 0)
         }
     }
+
+    @Test("CSV export neutralises spreadsheet formulas in text cells and import restores them exactly")
+    func csvFormulaInjection() throws {
+        var run = BenchmarkRun(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-3090"], runtime: "llama.cpp", decodeTPS: 100,
+                               status: .approved)
+        run.command = "=HYPERLINK(\"http://evil\",\"x\")"
+        run.submitter = "@alice"
+        let csv = RunExchange.csv([run])
+        #expect(csv.contains("'=HYPERLINK"))
+        #expect(csv.contains("'@alice"))
+        #expect(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"))
+        #expect(RunExchange.restoreFormula("'=1+1") == "=1+1")
+        #expect(RunExchange.neutralizeFormula("-5") == "-5")
+    }
 }
