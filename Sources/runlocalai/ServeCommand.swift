@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { postgresTask?.cancel() }
         try await store.migrate()
-        try await seedIfEmpty(store, logger: logger)
+        try await seedIfEmpty(store, catalog: catalog, logger: logger)
 
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token)
@@ -72,18 +72,15 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Seeds an empty store once from the published benchmark tables.
-    func seedIfEmpty(_ store: any BenchmarkStore, logger: Logger) async throws {
+    func seedIfEmpty(_ store: any BenchmarkStore, catalog: Catalog, logger: Logger) async throws {
         let dir = seed ?? "../shared/data/calibration"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         let csvs = names.filter { $0.hasSuffix(".csv") }.sorted().map { URL(fileURLWithPath: dir).appendingPathComponent($0) }
         guard !csvs.isEmpty else { return }
         let existing = try await store.runs(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases), limit: 1))
         guard existing.isEmpty else { return }
-        // SEED-IMPORT CALL SITE: the store helper's SeedImport (Sources/RunLocalAIStore/SeedImport.swift) turns the
-        // published CSVs into BenchmarkRuns; until it exists the store starts empty. When it lands:
-        //   let runs = try SeedImport.runs(from: csvs, catalog: catalog)
-        //   let added = try await store.importRuns(runs)
-        //   logger.info("seeded \(added) published runs from \(dir)")
-        logger.notice("store is empty; \(csvs.count) benchmark CSVs found in \(dir) but seeding waits for SeedImport")
+        let seed = try SeedImport.runs(files: csvs, catalog: catalog)
+        let added = try await store.importRuns(seed.runs)
+        logger.info("seeded the store from \(dir): \(seed.summary(added: added))")
     }
 }

@@ -13,23 +13,28 @@ import RunLocalAIStore
 public enum APIRoutes {
     public static func register(on router: Router<BasicRequestContext>, site: Site) {
         let api = API(site: site)
+        let cache = ResponseCache()
         let v1 = router.group("api/v1")
+        /// A catalog-data GET: answered from the cache by URI, else computed, encoded and kept.
+        @Sendable func cached(_ req: Request, _ body: () throws -> Data) throws -> Response {
+            APIJSON.raw(try cache.data(req.uri.description, body))
+        }
         v1.get("openapi.json") { _, _ in APIJSON.raw(OpenAPIDocument.json) }
-        v1.get("will-it-run") { req, _ in try api.willItRun(Query(req)) }
-        v1.get("will-it-run/custom") { req, _ in try api.custom(Query(req)) }
-        v1.get("models") { req, _ in try api.models(Query(req)) }
-        v1.get("models/:id") { _, ctx in try api.model(ctx.parameters.require("id")) }
-        v1.get("hardware") { req, _ in try api.hardwareList(Query(req)) }
-        v1.get("hardware/:id") { req, ctx in try api.hardware(ctx.parameters.require("id"), Query(req)) }
-        v1.get("runtimes") { _, _ in try api.runtimes() }
-        v1.get("glossary") { _, _ in try api.glossary() }
-        v1.get("glossary/:slug") { _, ctx in try api.term(ctx.parameters.require("slug")) }
-        v1.get("errors") { _, _ in try api.errors() }
-        v1.get("errors/:slug") { _, ctx in try api.errorArticle(ctx.parameters.require("slug")) }
+        v1.get("will-it-run") { req, _ in try cached(req) { try api.willItRun(Query(req)) } }
+        v1.get("will-it-run/custom") { req, _ in try cached(req) { try api.custom(Query(req)) } }
+        v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
+        v1.get("models/:id") { req, ctx in try cached(req) { try api.model(ctx.parameters.require("id")) } }
+        v1.get("hardware") { req, _ in try cached(req) { try api.hardwareList(Query(req)) } }
+        v1.get("hardware/:id") { req, ctx in try cached(req) { try api.hardware(ctx.parameters.require("id"), Query(req)) } }
+        v1.get("runtimes") { req, _ in try cached(req) { try api.runtimes() } }
+        v1.get("glossary") { req, _ in try cached(req) { try api.glossary() } }
+        v1.get("glossary/:slug") { req, ctx in try cached(req) { try api.term(ctx.parameters.require("slug")) } }
+        v1.get("errors") { req, _ in try cached(req) { try api.errors() } }
+        v1.get("errors/:slug") { req, ctx in try cached(req) { try api.errorArticle(ctx.parameters.require("slug")) } }
         v1.post("diagnose") { req, ctx in try await api.diagnose(req, ctx) }
-        v1.get("compare") { req, _ in try api.compare(Query(req)) }
-        v1.get("guides") { req, _ in try api.guides(Query(req)) }
-        v1.get("cost") { req, _ in try api.cost(Query(req)) }
+        v1.get("compare") { req, _ in try cached(req) { try api.compare(Query(req)) } }
+        v1.get("guides") { req, _ in try cached(req) { try api.guides(Query(req)) } }
+        v1.get("cost") { req, _ in try cached(req) { try api.cost(Query(req)) } }
         v1.get("benchmarks") { req, _ in try await api.benchmarks(req) }
         v1.post("benchmarks") { req, ctx in try await api.submit(req, ctx) }
         v1.post("benchmarks/:id/status") { req, ctx in try await api.setStatus(req, ctx) }
@@ -74,11 +79,11 @@ struct API: Sendable {
         }
     }
 
-    func willItRun(_ q: Query) throws -> Response {
-        try APIJSON.response(try answer(try query(q)))
+    func willItRun(_ q: Query) throws -> Data {
+        try APIJSON.encode(try answer(try query(q)))
     }
 
-    func custom(_ q: Query) throws -> Response {
+    func custom(_ q: Query) throws -> Data {
         let hardware = q.all("hardware")
         guard !hardware.isEmpty else { throw APIError.missing("hardware", example: "rtx-3090,rtx-3060-12gb") }
         let b = CustomBuildQuery(hardware: hardware, ramGiB: try q.double("ram", in: 1...65_536) ?? 32, os: q.string("os") ?? "linux",
@@ -90,7 +95,7 @@ struct API: Sendable {
         if !CustomBuildQuery.useCases.contains(b.useCase) {
             throw APIError.badParameter("use_case", "use_case '\(b.useCase)' is not one of \(CustomBuildQuery.useCases.joined(separator: ", "))")
         }
-        do { return try APIJSON.response(try CustomBuild.report(b, catalog: catalog, profiles: site.profiles)) } catch {
+        do { return try APIJSON.encode(try CustomBuild.report(b, catalog: catalog, profiles: site.profiles)) } catch {
             var e = APIError.from(error)
             if e.parameter == nil, e.code == "invalid_setting" { e.parameter = "hardware" }
             throw e
@@ -99,7 +104,7 @@ struct API: Sendable {
 
     // MARK: catalog
 
-    func models(_ q: Query) throws -> Response {
+    func models(_ q: Query) throws -> Data {
         var list = catalog.models
         if let use = q.string("use") { list = list.filter { $0.use.contains(use) } }
         if let v = try q.bool("vision") { list = list.filter { $0.isVisionModel == v } }
@@ -107,10 +112,10 @@ struct API: Sendable {
         if let family = q.string("family") { list = list.filter { $0.family.lowercased() == family.lowercased() } }
         if let maxP = try q.double("max_params_b", in: 0...100_000) { list = list.filter { $0.paramsB <= maxP } }
         let items = list.map { ModelSummaryDTO($0) }
-        return try APIJSON.response(ListDTO(count: items.count, items: items))
+        return try APIJSON.encode(ListDTO(count: items.count, items: items))
     }
 
-    func model(_ id: String) throws -> Response {
+    func model(_ id: String) throws -> Data {
         guard let m = catalog.model(id: id) ?? (try? catalog.model(named: id)) else {
             let suggestions: [String]
             if case .notFound(_, _, let s)? = (Result { try catalog.model(named: id) }.failure as? CatalogError) { suggestions = s } else { suggestions = [] }
@@ -125,10 +130,10 @@ struct API: Sendable {
                                  vision: m.vision.map { VisionDTO(encoder: $0.encoder, tokens_per_image: $0.tokensPerImage,
                                                                   max_tokens_per_image: $0.maxTokensPerImage, mmproj_bytes: $0.mmprojBytes()) },
                                  ollama: m.ollama, hf_repo: m.hfRepo, gguf_repo: m.ggufRepo, source: m.source, memory: table)
-        return try APIJSON.response(dto)
+        return try APIJSON.encode(dto)
     }
 
-    func hardwareList(_ q: Query) throws -> Response {
+    func hardwareList(_ q: Query) throws -> Data {
         var list = catalog.hardware
         if let kind = q.string("kind") {
             guard ["gpu", "apple", "soc", "cpu"].contains(kind) else { throw APIError.badParameter("kind", "kind '\(kind)' is not one of gpu, apple, soc, cpu") }
@@ -143,10 +148,10 @@ struct API: Sendable {
         }
         if let minMem = try q.double("min_memory_gib", in: 0...100_000) { list = list.filter { ($0.memoryChoicesGiB.max() ?? 0) >= minMem } }
         let items = list.map { HardwareSummaryDTO($0, score: site.derived.facts(id: $0.id)?.score.total ?? 0) }
-        return try APIJSON.response(ListDTO(count: items.count, items: items))
+        return try APIJSON.encode(ListDTO(count: items.count, items: items))
     }
 
-    func hardware(_ id: String, _ q: Query) throws -> Response {
+    func hardware(_ id: String, _ q: Query) throws -> Data {
         let device: HardwareDevice
         if let d = catalog.device(id: id) { device = d } else {
             do { device = try catalog.hardware(named: id).device } catch let e as CatalogError {
@@ -173,36 +178,36 @@ struct API: Sendable {
         let dto = HardwareDetailDTO(hardware: HardwareSummaryDTO(device, score: site.derived.facts(id: device.id)?.score.total ?? score.total),
                                     selection: .init(id: sel.id, name: sel.displayName, count: count), memory_gib: memory ?? 0,
                                     usable_gpu_bytes: system.gpus.reduce(0) { $0 + $1.usableBytes }, specs: specs, score: score, chips: chips)
-        return try APIJSON.response(dto)
+        return try APIJSON.encode(dto)
     }
 
-    func runtimes() throws -> Response {
+    func runtimes() throws -> Data {
         let items = catalog.runtimes.map(RuntimeDTO.init)
-        return try APIJSON.response(ListDTO(count: items.count, items: items))
+        return try APIJSON.encode(ListDTO(count: items.count, items: items))
     }
 
-    func glossary() throws -> Response {
+    func glossary() throws -> Data {
         let items = site.content.glossary.map { GlossarySummaryDTO(slug: $0.slug, term: $0.term, also_known_as: $0.alsoKnownAs, category: $0.category) }
-        return try APIJSON.response(ListDTO(count: items.count, items: items))
+        return try APIJSON.encode(ListDTO(count: items.count, items: items))
     }
 
-    func term(_ slug: String) throws -> Response {
+    func term(_ slug: String) throws -> Data {
         guard let t = site.content.term(slug) else {
             throw APIError.notFound("term", slug, suggestions: closest(slug, site.content.glossary.map(\.slug)))
         }
-        return try APIJSON.response(GlossaryTermDTO(t))
+        return try APIJSON.encode(GlossaryTermDTO(t))
     }
 
-    func errors() throws -> Response {
+    func errors() throws -> Data {
         let items = site.content.errors.map { ErrorSummaryDTO(slug: $0.slug, title: $0.title, category: $0.category) }
-        return try APIJSON.response(ListDTO(count: items.count, items: items))
+        return try APIJSON.encode(ListDTO(count: items.count, items: items))
     }
 
-    func errorArticle(_ slug: String) throws -> Response {
+    func errorArticle(_ slug: String) throws -> Data {
         guard let a = site.content.error(slug) else {
             throw APIError.notFound("error", slug, suggestions: closest(slug, site.content.errors.map(\.slug)))
         }
-        return try APIJSON.response(ErrorArticleDTO(a))
+        return try APIJSON.encode(ErrorArticleDTO(a))
     }
 
     func closest(_ s: String, _ candidates: [String]) -> [String] {
@@ -252,7 +257,7 @@ struct API: Sendable {
 
     // MARK: compare
 
-    func compare(_ q: Query) throws -> Response {
+    func compare(_ q: Query) throws -> Data {
         let models = q.all("model"), hardware = q.all("hardware")
         let a: WillItRunAnswer, b: WillItRunAnswer, kind: String
         if models.count == 1 && hardware.count == 2 {
@@ -278,18 +283,18 @@ struct API: Sendable {
         } else {
             summary = b.speed.decode_tps.expected > 0 ? "only \(name(b)) runs" : "neither runs"
         }
-        return try APIJSON.response(CompareDTO(kind: kind, a: a, b: b, decode_ratio: dr,
+        return try APIJSON.encode(CompareDTO(kind: kind, a: a, b: b, decode_ratio: dr,
                                                prefill_ratio: ratio(a.speed.prefill_tps.expected, b.speed.prefill_tps.expected), summary: summary))
     }
 
     // MARK: guides and cost
 
-    func guides(_ q: Query) throws -> Response {
+    func guides(_ q: Query) throws -> Data {
         let budget = try q.double("budget", in: 50...1_000_000) ?? Guides.defaultBudgetUSD
-        return try APIJSON.response(GuidesDTO(budget_usd: budget, picks: Guides.all(facts: site.derived.hardwareFacts, budget: budget, catalog: catalog)))
+        return try APIJSON.encode(GuidesDTO(budget_usd: budget, picks: Guides.all(facts: site.derived.hardwareFacts, budget: budget, catalog: catalog)))
     }
 
-    func cost(_ q: Query) throws -> Response {
+    func cost(_ q: Query) throws -> Data {
         let hw = try q.require("hardware", example: "rtx-4090")
         let model = q.string("model") ?? "llama-3.1-8b"
         let sel: HardwareSelection
@@ -310,7 +315,7 @@ struct API: Sendable {
                                cloudGPUHourlyUSD: try q.double("cloud_hourly", in: 0...1000) ?? d.cloudGPUHourlyUSD,
                                apiUSDPerMillionTokens: try q.double("api_per_million", in: 0...1000) ?? d.apiUSDPerMillionTokens)
         do { try c.validate() } catch { throw APIError.from(error) }
-        return try APIJSON.response(CostDTO(hardware: a.hardware.id, model: a.model.id, price_usd: price, tdp_w: tdp,
+        return try APIJSON.encode(CostDTO(hardware: a.hardware.id, model: a.model.id, price_usd: price, tdp_w: tdp,
                                             decode_tps: a.speed.decode_tps.expected, report: CloudCost.compare(c)))
     }
 

@@ -191,6 +191,8 @@ enum APIJSON {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    static func encode<T: Encodable>(_ value: T) throws -> Data { try encoder().encode(value) }
+
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -306,4 +308,40 @@ struct APIMiddleware: RouterMiddleware {
         for b in s.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
         return String(h, radix: 16)
     }
+}
+
+/// Encoded answers of catalog-data GETs by request URI. They depend only on the catalog, content and engine,
+/// which never change while a site runs, so a repeated question is answered without planning or encoding.
+/// Bounded: when full, the oldest half is dropped.
+final class ResponseCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: Data] = [:]
+    private var order: [String] = []
+    let capacity: Int
+    let maxEntryBytes: Int
+
+    init(capacity: Int = 4096, maxEntryBytes: Int = 256 * 1024) { self.capacity = max(2, capacity); self.maxEntryBytes = maxEntryBytes }
+
+    /// The cached body for `key`, or `compute()`'s, stored when small enough. Errors are not cached.
+    func data(_ key: String, _ compute: () throws -> Data) rethrows -> Data {
+        lock.lock()
+        if let d = entries[key] { lock.unlock(); return d }
+        lock.unlock()
+        let d = try compute()
+        guard d.count <= maxEntryBytes else { return d }
+        lock.lock()
+        if entries[key] == nil {
+            if entries.count >= capacity {
+                let drop = order.prefix(capacity / 2)
+                for k in drop { entries[k] = nil }
+                order.removeFirst(drop.count)
+            }
+            entries[key] = d
+            order.append(key)
+        }
+        lock.unlock()
+        return d
+    }
+
+    var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
 }

@@ -244,11 +244,11 @@ struct BenchCommand: AsyncParsableCommand {
             let (out, ram, vram) = try await runSampled(path, args, detected: detected)
             m.log += "# \(label): \(m.command)\n# exit status \(out.exitCode)\n\(out.stderr)\n\(out.stdout)\n"
             if let reason = out.failureReason(tool: "llama-bench") {
-                throw CLIError("error: \(reason)\n" + Self.tail(out.stderr, lines: 8))
+                throw CLIError("error: \(reason)" + Self.tail(out.stderr, lines: 8))
             }
             let r: LlamaBenchReport
             do { r = try LlamaBenchReport.parse(out.stdout) } catch let e as AgentError {
-                throw CLIError("error: \(e.description)\n" + Self.tail(out.stderr, lines: 8))
+                throw CLIError("error: \(e.description)" + Self.tail(out.stderr, lines: 8))
             }
             if i == 0 { report = r; continue }
             m.timings.append(r.timing)
@@ -454,8 +454,10 @@ struct BenchCommand: AsyncParsableCommand {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
     }
 
+    /// The last lines of a tool's stderr, as lines to append to a message ("" when it printed nothing).
     static func tail(_ s: String, lines: Int) -> String {
-        s.split(whereSeparator: \.isNewline).suffix(lines).joined(separator: "\n")
+        let l = s.split(whereSeparator: \.isNewline).suffix(lines)
+        return l.isEmpty ? "" : "\n" + l.joined(separator: "\n")
     }
 
     /// The head of the log (what was run, how it loaded) and its tail (the results), within 16 KiB,

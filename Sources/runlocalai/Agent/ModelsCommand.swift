@@ -52,7 +52,7 @@ struct ModelsCommand: AsyncParsableCommand {
         case .success(let r) where r.status == 200:
             do { ollama = try OllamaAPI.tags(r.body) } catch { ollamaError = "\(error)" }
         case .success(let r): ollamaError = "HTTP \(r.status) from \(base.absoluteString)/api/tags"
-        case .failure(let e): ollamaError = "Ollama not running (\(e.description))"
+        case .failure(let e): ollamaError = "not running (\(e.description))"
         }
 
         let home = FileManager.default.homeDirectoryForCurrentUser.path
