@@ -38,6 +38,11 @@ public final class ProfileCache: @unchecked Sendable {
 extension WillItRun {
     /// ``answer(_:catalog:)`` with profiles taken from `profiles` (same answer, without re-synthesising the model).
     public static func answer(_ q: WillItRunQuery, catalog: Catalog, profiles: ProfileCache) throws -> WillItRunAnswer {
+        try plan(q, catalog: catalog, profiles: profiles).answer
+    }
+
+    /// The estimate behind an answer too (for evidence from benchmark runs).
+    public static func plan(_ q: WillItRunQuery, catalog: Catalog, profiles: ProfileCache) throws -> (estimate: Estimate, answer: WillItRunAnswer) {
         let model = try catalog.model(named: q.model)
         guard let mix = QuantMix(name: q.quant) else {
             throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
@@ -45,7 +50,7 @@ extension WillItRun {
         let selection = try catalog.hardware(named: q.hardware)
         let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: try system(for: selection, query: q),
                                         settings: try settings(for: q))
-        return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
+        return (estimate, WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model)))
     }
 
     /// Plans a catalog model on an already-built system (custom builds, several different GPUs).

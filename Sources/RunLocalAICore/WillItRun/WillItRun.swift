@@ -126,6 +126,22 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         public var decode_tps: SpeedRange
         public var prefill_tps: SpeedRange
         public var evidence: String
+        /// Where the figures come from, in a sentence (set when benchmark runs were consulted).
+        public var evidence_basis: String?
+        /// Benchmark runs behind a measured / measured-near / community / extrapolated figure.
+        public var run_ids: [String]?
+        /// Several runs of the tuple disagree by more than 20%.
+        public var needs_review: Bool?
+    }
+
+    /// The same answer with speeds and evidence taken from benchmark runs (see the store's `EvidenceResolver`).
+    public func withEvidence(_ evidence: Evidence, decode: SpeedRange, prefill: SpeedRange, basis: String, runIDs: [String],
+                             needsReview: Bool) -> WillItRunAnswer {
+        var a = self
+        guard a.fit.tier != FitTier.wontRun.rawValue else { return a }
+        a.speed = Speed(decode_tps: decode, prefill_tps: prefill, evidence: evidence.rawValue, evidence_basis: basis,
+                        run_ids: runIDs.isEmpty ? nil : runIDs, needs_review: needsReview ? true : nil)
+        return a
     }
     public var model: Named
     public var quant: String
@@ -170,7 +186,8 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         self.devices = devices
         fit = FitPart(tier: e.fit.tier.rawValue, placement: e.fit.placement.rawValue, gpu_layers: e.fit.gpuLayers,
                       total_layers: e.fit.totalLayers, headroom_bytes: e.fit.headroomBytes, notes: e.fit.notes)
-        speed = Speed(decode_tps: e.decode, prefill_tps: e.prefill, evidence: e.evidence.rawValue)
+        speed = Speed(decode_tps: e.decode, prefill_tps: e.prefill, evidence: e.evidence.rawValue, evidence_basis: nil, run_ids: nil,
+                      needs_review: nil)
         self.commands = commands
     }
 }

@@ -20,7 +20,8 @@ public enum APIRoutes {
             APIJSON.raw(try cache.data(req.uri.description, body))
         }
         v1.get("openapi.json") { _, _ in APIJSON.raw(OpenAPIDocument.json) }
-        v1.get("will-it-run") { req, _ in try cached(req) { try api.willItRun(Query(req)) } }
+        // Not cached whole: the engine's part is (profiles), the evidence comes from the store on every request.
+        v1.get("will-it-run") { req, _ in APIJSON.raw(try await api.willItRun(Query(req))) }
         v1.get("will-it-run/custom") { req, _ in try cached(req) { try api.custom(Query(req)) } }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
         v1.get("models/:id") { req, ctx in try cached(req) { try api.model(ctx.parameters.require("id")) } }
@@ -79,8 +80,13 @@ struct API: Sendable {
         }
     }
 
-    func willItRun(_ q: Query) throws -> Data {
-        try APIJSON.encode(try answer(try query(q)))
+    func willItRun(_ q: Query) async throws -> Data {
+        let w = try query(q)
+        let planned: (estimate: Estimate, answer: WillItRunAnswer)
+        do { planned = try WillItRun.plan(w, catalog: catalog, profiles: site.profiles) } catch {
+            throw APIError.from(error, parameters: ["runtime": "runtime"])
+        }
+        return try APIJSON.encode(await site.applyEvidence(planned.estimate, to: planned.answer))
     }
 
     func custom(_ q: Query) throws -> Data {

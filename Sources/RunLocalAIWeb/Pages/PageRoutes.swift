@@ -14,7 +14,7 @@ public enum PageRoutes {
         @Sendable func params(_ r: Request) -> Params { Params(query: r.uri.query) }
 
         router.get("/") { r, _ in HomePage.render(engine) }
-        router.get("/will-it-run") { r, _ in WillItRunPage.render(params(r), engine: engine) }
+        router.get("/will-it-run") { r, _ in await WillItRunPage.render(params(r), engine: engine) }
         router.get("/will-it-run/custom") { r, _ in CustomBuildPage.render(params(r), engine: engine) }
 
         router.get("/models") { r, _ in ModelPages.list(params(r), engine: engine) }

@@ -81,7 +81,7 @@ struct WillItRunState: Sendable, Hashable {
 }
 
 enum WillItRunPage {
-    static func render(_ params: Params, engine: PageEngine) -> HTMLResponse {
+    static func render(_ params: Params, engine: PageEngine) async -> HTMLResponse {
         let state: WillItRunState
         do { state = try WillItRunState(params) } catch let e as WillItRunState.Invalid {
             return invalid(WillItRunState(model: params["model"], hardware: params["hardware"]), message: e.message, suggestions: [], engine: engine)
@@ -100,7 +100,7 @@ enum WillItRunPage {
             }
         }
         let answer: WillItRunAnswer
-        do { answer = try engine.answer(state.query) } catch {
+        do { answer = try await engine.site.answerWithEvidence(state.query) } catch {
             let links = UI.suggestions(error).map { s -> (String, String) in
                 let fixed = state.with { st in
                     switch error {
@@ -193,7 +193,8 @@ enum WillItRunPage {
             h2 { "Change the question" }
             form(engine, st)
             p(.class("small muted")) {
-                "Figures are the engine's estimate (evidence: \(ans.speed.evidence)); see the "
+                (ans.speed.evidence_basis.map { "Speed: \($0)" + (ans.speed.needs_review == true ? " (runs disagree by more than 20%: flagged for review)" : "") + ". " }
+                    ?? "Figures are the engine's estimate (evidence: \(ans.speed.evidence)). ") + "See the "
                 a(href: "/methodology") { "methodology" }
                 " for the equations, the calibration error and what the range means. Same answer as "
                 code { "runlocalai will-it-run" }
