@@ -16,11 +16,65 @@ extension Site {
         return await applyEvidence(estimate, to: answer)
     }
 
-    /// Applies the store's evidence to an answer built from `estimate`.
+    /// Applies the store's evidence to an answer built from `estimate`, through the short-lived cache.
     public func applyEvidence(_ estimate: Estimate, to answer: WillItRunAnswer) async -> WillItRunAnswer {
-        guard let model = estimate.profile.catalogID,
-              let runs = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)), !runs.isEmpty else { return answer }
-        let e = EvidenceResolver.resolve(estimate, runs: runs, catalog: catalog)
+        let key = "\(answer.model.id)|\(answer.quant)|\(answer.hardware.id)|\(answer.context)|\(answer.kv_type)|\(answer.flash_attention)|\(estimate.settings.runtime.rawValue)|\(answer.fit.gpu_layers)|\(answer.images)"
+        if let hit = evidenceCache.lookup(key) { return hit }
+        let result = await resolveEvidence(estimate, to: answer)
+        evidenceCache.store(key, result)
+        return result
+    }
+
+    func resolveEvidence(_ estimate: Estimate, to answer: WillItRunAnswer) async -> WillItRunAnswer {
+        guard let model = estimate.profile.catalogID else { return answer }
+        // The exact tuple first (a small, indexed query); only without a measurement of it are all the model's
+        // runs read for measured-near, community and extrapolated figures.
+        var e: ResolvedEvidence?
+        if let device = estimate.system.selection?.device.id,
+           let exact = try? await store.runs(BenchmarkQuery(model: model, quant: estimate.profile.quant, hardware: device,
+                                                             runtime: estimate.settings.runtime.rawValue, limit: 200)), !exact.isEmpty {
+            let r = EvidenceResolver.resolve(estimate, runs: exact, catalog: catalog)
+            if r.evidence == .measured { e = r }
+        }
+        if e == nil {
+            guard let runs = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)), !runs.isEmpty else { return answer }
+            e = EvidenceResolver.resolve(estimate, runs: runs, catalog: catalog)
+        }
+        guard let e else { return answer }
         return answer.withEvidence(e.evidence, decode: e.decode, prefill: e.prefill, basis: e.basis, runIDs: e.runIDs, needsReview: e.needsReview)
+    }
+}
+
+/// Answers with evidence applied, for a few seconds: a moderation decision on this server clears it at once
+/// (`invalidate()`), and another server sharing the PostgreSQL store sees it within `ttl`.
+///
+/// ```swift
+/// site.evidenceCache.invalidate()   // after approving a run
+/// ```
+public final class EvidenceCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (ContinuousClock.Instant, WillItRunAnswer)] = [:]
+    private let clock = ContinuousClock()
+    public let ttl: Duration
+    public let capacity: Int
+
+    public init(ttl: Duration = .seconds(2), capacity: Int = 4096) { self.ttl = ttl; self.capacity = capacity }
+
+    func lookup(_ key: String) -> WillItRunAnswer? {
+        lock.lock(); defer { lock.unlock() }
+        guard let (at, answer) = entries[key], clock.now - at < ttl else { return nil }
+        return answer
+    }
+
+    func store(_ key: String, _ answer: WillItRunAnswer) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = (clock.now, answer)
+    }
+
+    /// Forgets every cached answer (after a run's status changed here).
+    public func invalidate() {
+        lock.lock(); defer { lock.unlock() }
+        entries.removeAll(keepingCapacity: true)
     }
 }

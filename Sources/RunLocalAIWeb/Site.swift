@@ -20,6 +20,8 @@ public struct Site: Sendable {
     public var profiles: ProfileCache
     /// Request limits of the JSON API (body size, POST rate).
     public var limits: APILimits
+    /// Evidence applied to answers, kept briefly (see `EvidenceCache`).
+    public let evidenceCache = EvidenceCache()
     /// A digest of the catalog and content: the ETag of catalog data changes when it does.
     public let catalogVersion: String
     /// Figures computed once per site (score and chips of every device).

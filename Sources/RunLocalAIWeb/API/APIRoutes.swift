@@ -21,7 +21,8 @@ public enum APIRoutes {
         }
         v1.get("openapi.json") { _, _ in APIJSON.raw(OpenAPIDocument.json) }
         // Not cached whole: the engine's part is (profiles), the evidence comes from the store on every request.
-        v1.get("will-it-run") { req, _ in APIJSON.raw(try await api.willItRun(Query(req))) }
+        let plans = PlanCache()
+        v1.get("will-it-run") { req, _ in APIJSON.raw(try await api.willItRun(Query(req), key: req.uri.description, plans: plans, cache: cache)) }
         v1.get("will-it-run/custom") { req, _ in try cached(req) { try api.custom(Query(req)) } }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
         v1.get("models/:id") { req, ctx in try cached(req) { try api.model(ctx.parameters.require("id")) } }
@@ -53,6 +54,22 @@ public enum APIRoutes {
     }
 }
 
+/// Engine plans by request URI (bounded; plans are pure, so they never go stale while the catalog is loaded).
+final class PlanCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (estimate: Estimate, answer: WillItRunAnswer)] = [:]
+    let capacity = 4096
+    func lookup(_ key: String) -> (estimate: Estimate, answer: WillItRunAnswer)? {
+        lock.lock(); defer { lock.unlock() }
+        return entries[key]
+    }
+    func store(_ key: String, _ value: (estimate: Estimate, answer: WillItRunAnswer)) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = value
+    }
+}
+
 /// The handlers (one value shared by every route; it holds only the site).
 struct API: Sendable {
     let site: Site
@@ -80,13 +97,20 @@ struct API: Sendable {
         }
     }
 
-    func willItRun(_ q: Query) async throws -> Data {
-        let w = try query(q)
+    /// The engine's plan is pure and cached by URI; the evidence comes from the store on every request, and
+    /// when the model has no runs the cached encoding of the plain estimate is served.
+    func willItRun(_ q: Query, key: String, plans: PlanCache, cache: ResponseCache) async throws -> Data {
         let planned: (estimate: Estimate, answer: WillItRunAnswer)
-        do { planned = try WillItRun.plan(w, catalog: catalog, profiles: site.profiles) } catch {
-            throw APIError.from(error, parameters: ["runtime": "runtime"])
+        if let hit = plans.lookup(key) { planned = hit } else {
+            let w = try query(q)
+            do { planned = try WillItRun.plan(w, catalog: catalog, profiles: site.profiles) } catch {
+                throw APIError.from(error, parameters: ["runtime": "runtime"])
+            }
+            plans.store(key, planned)
         }
-        return try APIJSON.encode(await site.applyEvidence(planned.estimate, to: planned.answer))
+        let evidenced = await site.applyEvidence(planned.estimate, to: planned.answer)
+        if evidenced == planned.answer { return try cache.data(key) { try APIJSON.encode(planned.answer) } }
+        return try APIJSON.encode(evidenced)
     }
 
     func custom(_ q: Query) throws -> Data {
@@ -396,6 +420,7 @@ struct API: Sendable {
         guard try await site.store.run(id: id) != nil else { throw APIError.notFound("benchmark", id) }
         do {
             let run = try await site.store.setStatus(id: id, to: status, by: String((body.moderator ?? "operator").prefix(100)), note: body.note)
+            site.evidenceCache.invalidate()
             return try APIJSON.response(run)
         } catch { throw APIError.from(error) }
     }

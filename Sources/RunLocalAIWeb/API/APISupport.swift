@@ -344,4 +344,15 @@ final class ResponseCache: @unchecked Sendable {
     }
 
     var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+
+    /// The cached body for `key`, if any.
+    func lookup(_ key: String) -> Data? {
+        lock.lock(); defer { lock.unlock() }
+        return entries[key]
+    }
+
+    /// Keeps `data` for `key` (when small enough), evicting the older half when full.
+    func store(_ key: String, _ data: Data) {
+        _ = self.data(key) { data }
+    }
 }

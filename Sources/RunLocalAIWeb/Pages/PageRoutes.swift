@@ -12,22 +12,32 @@ public enum PageRoutes {
     public static func register(on router: Router<BasicRequestContext>, site: Site) {
         let engine = PageEngine(site: site)
         @Sendable func params(_ r: Request) -> Params { Params(query: r.uri.query) }
+        // Pages computed only from the catalog and content (not the store) are the same for every request with
+        // the same URI while the process runs: render once, keep the markup (bounded).
+        let pageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20)
+        @Sendable func cached(_ r: Request, _ render: () -> HTMLResponse) -> HTMLResponse {
+            let key = r.uri.description
+            if let hit = pageCache.lookup(key) { return HTMLResponse(document: .raw(String(decoding: hit, as: UTF8.self))) }
+            let page = render()
+            if page.status == .ok && page.headers.isEmpty { pageCache.store(key, Data(page.document.markup.utf8)) }
+            return page
+        }
 
-        router.get("/") { r, _ in HomePage.render(engine) }
+        router.get("/") { r, _ in cached(r) { HomePage.render(engine) } }
         router.get("/will-it-run") { r, _ in await WillItRunPage.render(params(r), engine: engine) }
-        router.get("/will-it-run/custom") { r, _ in CustomBuildPage.render(params(r), engine: engine) }
+        router.get("/will-it-run/custom") { r, _ in cached(r) { CustomBuildPage.render(params(r), engine: engine) } }
 
-        router.get("/models") { r, _ in ModelPages.list(params(r), engine: engine) }
-        router.get("/models/:id") { r, c in ModelPages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) }
-        router.get("/hardware") { r, _ in HardwarePages.list(params(r), engine: engine) }
-        router.get("/hardware/:id") { r, c in HardwarePages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) }
+        router.get("/models") { r, _ in cached(r) { ModelPages.list(params(r), engine: engine) } }
+        router.get("/models/:id") { r, c in cached(r) { ModelPages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
+        router.get("/hardware") { r, _ in cached(r) { HardwarePages.list(params(r), engine: engine) } }
+        router.get("/hardware/:id") { r, c in cached(r) { HardwarePages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
         router.get("/tools") { _, _ in ToolPages.list(engine) }
         router.get("/tools/:id") { _, c in ToolPages.detail(c.parameters.get("id") ?? "", engine: engine) }
-        router.get("/compare") { r, _ in ComparePages.hardware(params(r), engine: engine) }
-        router.get("/compare/models") { r, _ in ComparePages.models(params(r), engine: engine) }
+        router.get("/compare") { r, _ in cached(r) { ComparePages.hardware(params(r), engine: engine) } }
+        router.get("/compare/models") { r, _ in cached(r) { ComparePages.models(params(r), engine: engine) } }
 
         router.get("/guides") { _, _ in GuidePages.list(engine) }
-        router.get("/guides/:slug") { r, c in GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) }
+        router.get("/guides/:slug") { r, c in cached(r) { GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) } }
         router.get("/cost") { r, _ in CostPage.render(params(r), engine: engine) }
 
         router.get("/glossary") { r, _ in ContentPages.glossary(params(r), engine: engine) }
