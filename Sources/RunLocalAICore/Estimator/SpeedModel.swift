@@ -85,13 +85,13 @@ public enum SpeedModel {
     /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
     /// README's methodology for the fit and its error).
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.62, .cuda: 0.855, .metal: 0.765, .opencl: 0.508, .rocm: 0.693, .sycl: 0.5, .vulkan: 0.824],
+        bandwidth: [.cpu: 0.62, .cuda: 0.855, .metal: 0.766, .opencl: 0.508, .rocm: 0.694, .sycl: 0.5, .vulkan: 0.825],
         layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 44.2, .rocm: 60, .sycl: 50, .vulkan: 36.5],
-        compute: [.cpu: 0.45, .cuda: 0.552, .metal: 0.829, .opencl: 0.114, .rocm: 0.694, .sycl: 0.25, .vulkan: 0.465],
-        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.896, .kquantLow: 0.7, .legacy4: 1.01, .mxfp4: 1.01, .q8: 0.997],
-        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.69, .kquantLow: 0.628, .legacy4: 0.85, .mxfp4: 0.843, .q8: 0.861],
-        moeDecode: 0.999, moeLayerMicros: 13.7, moePrefill: 0.509, attentionCost: 0.709, attentionCostNoFA: 4.08,
-        pipelineEfficiency: 0.86, multiGPUMicros: 239, cpuCompute: 0.45)
+        compute: [.cpu: 0.45, .cuda: 0.517, .metal: 0.812, .opencl: 0.112, .rocm: 0.68, .sycl: 0.25, .vulkan: 0.455],
+        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.896, .kquantLow: 0.7, .legacy4: 1.01, .mxfp4: 1.01, .q8: 0.996],
+        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.689, .kquantLow: 0.657, .legacy4: 0.85, .mxfp4: 0.686, .q8: 0.861],
+        moeDecode: 1, moeLayerMicros: 15.1, moePrefill: 0.617, attentionCost: 0.989, attentionCostNoFA: 3.9,
+        pipelineEfficiency: 0.885, multiGPUMicros: 239, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
     /// measured ÷ predicted.
@@ -159,7 +159,9 @@ public enum SpeedModel {
         if usedGPUs > 1 { decodeSeconds += Double(usedGPUs - 1) * f.multiGPUMicros * 1e-6 }
 
         // Prefill.
-        let matmulFlops = 2 * Double(p.weights.activeParameterCount)
+        // The output layer runs for the prompt's last token only (llama.cpp outputs logits for it alone).
+        let outputParams = Double(p.weights.outputParameterCount)
+        let matmulFlops = 2 * (Double(p.weights.activeParameterCount) - outputParams) + 2 * outputParams / Double(max(1, s.promptTokens))
         let flopsPerToken = matmulFlops + attentionFlopsPerToken * (s.flashAttention ? f.attentionCost : f.attentionCostNoFA)
         var prefillSeconds = 0.0
         let ub = Double(max(1, min(s.ubatch, s.promptTokens)))

@@ -29,6 +29,9 @@ public struct WeightLayout: Sendable, Hashable {
     public var parameterCount: UInt64
     /// Parameters multiplied for one token (MoE: active experts only; the token embedding lookup excluded).
     public var activeParameterCount: UInt64
+    /// Parameters of the output layer (part of `activeParameterCount`): a prompt computes it for its last
+    /// token only, so prefill counts it once per prompt, not per token.
+    public var outputParameterCount: UInt64
     /// Count and bytes by tensor type.
     public var histogram: [GGMLType: (count: Int, bytes: UInt64)]
     /// The largest single tensor of any repeating layer (what a partial offload streams to the GPU at once).
@@ -49,7 +52,7 @@ public struct WeightLayout: Sendable, Hashable {
         var active = Array(repeating: UInt64(0), count: n)
         var repack = Array(repeating: UInt64(0), count: n)
         var embd: UInt64 = 0, embdElements: UInt64 = 0, output: UInt64 = 0, outputRepack: UInt64 = 0, file: UInt64 = 0
-        var params: UInt64 = 0, activeParams: UInt64 = 0, largest: UInt64 = 0
+        var params: UInt64 = 0, activeParams: UInt64 = 0, outputParams: UInt64 = 0, largest: UInt64 = 0
         var hist: [GGMLType: (count: Int, bytes: UInt64)] = [:]
         var hasOutput = false
         let expertFraction: Double = a.moe.map { Double($0.active) / Double(max($0.experts, 1)) } ?? 1
@@ -74,6 +77,7 @@ public struct WeightLayout: Sendable, Hashable {
             } else if t.name.hasPrefix("output") {
                 output &+= t.bytes
                 activeParams &+= t.elementCount
+                outputParams &+= t.elementCount
                 if t.name == "output.weight" {
                     hasOutput = true
                     if canRepack(t) { outputRepack = t.bytes }
@@ -89,6 +93,7 @@ public struct WeightLayout: Sendable, Hashable {
             output &+= embd
             tiedCopy = embd
             activeParams &+= embdElements
+            outputParams &+= embdElements
         }
         layerBytes = layer
         layerActiveBytes = active
@@ -100,6 +105,7 @@ public struct WeightLayout: Sendable, Hashable {
         fileBytes = file
         parameterCount = params
         activeParameterCount = activeParams
+        outputParameterCount = outputParams
         histogram = hist
         largestLayerTensorBytes = largest
     }
