@@ -20,6 +20,8 @@ public struct Site: Sendable {
     public var profiles: ProfileCache
     /// Request limits of the JSON API (body size, POST rate).
     public var limits: APILimits
+    /// The calibration report on the published runs the site was seeded from (shown on /methodology).
+    public var calibration: Calibration.Report?
     /// Evidence applied to answers, kept briefly (see `EvidenceCache`).
     public let evidenceCache = EvidenceCache()
     /// A digest of the catalog and content: the ETag of catalog data changes when it does.

@@ -62,13 +62,25 @@ struct ServeCommand: AsyncParsableCommand {
         try await seedIfEmpty(store, catalog: catalog, logger: logger)
 
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token)
+        var site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token)
+        site.calibration = calibrationReport(catalog: catalog)
         _ = site.derived.hardwareFacts   // compute scores and chips before the first request
         logger.info("catalog: \(catalog.models.count) models, \(catalog.hardware.count) hardware; content: \(library.glossary.count) terms, \(library.errors.count) errors; moderation \(token == nil ? "off" : "on")")
         let app = Application(router: buildRouter(site: site),
                               configuration: .init(address: .hostname(host, port: port), serverName: "runlocalai"),
                               logger: logger)
         try await app.runService()
+    }
+
+    /// The engine scored on the published tables (the methodology page shows it), if they are present.
+    func calibrationReport(catalog: Catalog) -> Calibration.Report? {
+        let dir = seed ?? "../shared/data/calibration"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
+        let rows = names.filter { $0.hasSuffix(".csv") }.sorted().flatMap { name -> [BenchmarkRow] in
+            guard let text = try? String(contentsOfFile: dir + "/" + name, encoding: .utf8) else { return [] }
+            return Calibration.rows(csv: text, file: name)
+        }
+        return rows.isEmpty ? nil : Calibration.report(rows: rows, catalog: catalog)
     }
 
     /// Seeds an empty store once from the published benchmark tables.
