@@ -253,15 +253,9 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
     }
 
     public func importRuns(_ runs: [BenchmarkRun]) async throws -> Int {
-        let now = StoreTime.now()
         // Every record is checked before anything is written: an import is all or nothing.
-        let prepared: [(BenchmarkRun, [SQLValue])] = try runs.map { run in
-            var r = run
-            r.submittedAt = (r.submittedAt ?? now).normalizedForStore
-            r.measuredAt = r.measuredAt.map(StoreTime.normalized)
-            if let id = r.id, !ImportedID.isAcceptable(id) { r.id = nil }
-            return (r, try RunRow.values(r, id: r.id ?? "", submittedAt: r.submittedAt!))
-        }
+        let prepared = try RunRow.prepareImport(runs)
+        let now = StoreTime.now()
         return try await transaction { conn in
             var added = 0
             for (run, values) in prepared {
