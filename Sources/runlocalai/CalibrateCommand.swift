@@ -45,7 +45,7 @@ struct Calibrate: AsyncParsableCommand {
                 }
                 print("")
             }
-            print(summaryText(report))
+            print(Self.summaryText(report))
             if !report.unresolved.isEmpty {
                 print("\nUnresolved rows:")
                 for u in report.unresolved { print("  \(u.file):\(u.line) \(u.hardware) / \(u.model): \(u.reason)") }
@@ -56,11 +56,11 @@ struct Calibrate: AsyncParsableCommand {
             let fitted = CalibrationFit.fit(cases: cases, start: SpeedModel.factors)
             let after = Calibration.report(rows: all, catalog: catalog, factors: fitted)
             print("\nFitted factors (paste into SpeedModel.factors):\n" + CalibrationFit.swiftSource(fitted))
-            print("\nAfter fitting:\n" + summaryText(after))
+            print("\nAfter fitting:\n" + Self.summaryText(after))
         }
     }
 
-    func summaryText(_ r: Calibration.Report) -> String {
+    static func summaryText(_ r: Calibration.Report) -> String {
         func line(_ name: String, _ s: Calibration.ErrorSummary) -> String {
             String(format: "%@: %d rows, median %.1f%%, mean %.1f%%, p90 %.1f%%, worst %.1f%%", name, s.rows,
                    s.medianAPE * 100, s.meanAPE * 100, s.p90APE * 100, s.maxAPE * 100)

@@ -24,8 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
-    @Option(name: .customLong("data-dir"), help: "Folder of the SQLite store (created if missing).") var dataDir: String = "./data"
-    @Option(help: "PostgreSQL URL instead of SQLite (default: DATABASE_URL when set).") var postgres: String?
+    @OptionGroup var storeOptions: StoreOptions
     @Option(help: "Folder of published benchmark CSVs to seed an empty store from (default: ../shared/data/calibration).") var seed: String?
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var contentOptions: ContentOptions
@@ -44,21 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
         let library = try contentOptions.load(catalog: catalog, catalogURL: catalogURL)
         let env = ProcessInfo.processInfo.environment
 
-        let store: any BenchmarkStore
-        var postgresTask: Task<Void, Never>?
-        if let url = postgres ?? env["DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            let pg = try PostgresBenchmarkStore(url: url)
-            postgresTask = Task { await pg.run() }
-            store = pg
-            logger.info("store: PostgreSQL")
-        } else {
-            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-            let path = URL(fileURLWithPath: dataDir).appendingPathComponent("runlocalai.sqlite").path
-            store = try SQLiteBenchmarkStore(path: path)
-            logger.info("store: SQLite \(path)")
-        }
+        let (store, postgresTask, storeDescription) = try await storeOptions.open()
+        logger.info("store: \(storeDescription)")
         defer { postgresTask?.cancel() }
-        try await store.migrate()
         try await seedIfEmpty(store, catalog: catalog, logger: logger)
 
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }

@@ -32,3 +32,30 @@ struct EvidenceTests {
         #expect(page.speed.evidence == "measured")
     }
 }
+
+@Suite("Export and regressions")
+struct ExportAndRegressionTests {
+    @Test("Published runs export as JSON that imports back, and as CSV; the regressions page answers")
+    func exportRoundTrip() async throws {
+        let site = try await APIFixture.site(adminToken: "t")
+        let run = BenchmarkRun(model: "llama-3-8b", quant: "Q4_K_M", hardware: ["rtx-3090"], runtime: "llama.cpp", runtimeVersion: "b4000",
+                               backend: "CUDA", context: 640, generatedTokens: 128, decodeTPS: 110, measuredAt: APIFixture.now.addingTimeInterval(-86_400),
+                               submitter: SeedImport.submitter, source: "test", status: .approved)
+        _ = try await site.store.importRuns([run])
+        try await APIFixture.with(site) { client in
+            let json = try await APIFixture.call(client, .get, "/api/v1/benchmarks/export.json")
+            #expect(json.status == .ok)
+            let parsed = RunExchange.runs(json: json.data, catalog: site.catalog, file: "export.json")
+            #expect(parsed.problems.isEmpty && parsed.runs.count == 1 && parsed.runs[0].decodeTPS == 110)
+            try await client.execute(uri: "/api/v1/benchmarks/export.csv", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
+                #expect(String(buffer: r.body).contains("llama-3-8b,Q4_K_M,rtx-3090"))
+            }
+            try await client.execute(uri: "/benchmarks/regressions", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body).contains("Regressions"))
+            }
+        }
+    }
+}

@@ -12,6 +12,12 @@ public struct BenchmarkRow: Sendable, Hashable {
     public var test: String
     public var tokensPerSecond: Double
     public var notes: String
+
+    public init(file: String, line: Int, source: String, hardware: String, backend: String, model: String, quant: String,
+                test: String, tokensPerSecond: Double, notes: String) {
+        self.file = file; self.line = line; self.source = source; self.hardware = hardware; self.backend = backend
+        self.model = model; self.quant = quant; self.test = test; self.tokensPerSecond = tokensPerSecond; self.notes = notes
+    }
 }
 
 /// A llama-bench test name: `pp512` (prefill 512 tokens), `tg128` (generate 128), `pp2048@d4096`

@@ -37,6 +37,13 @@ public enum APIRoutes {
         v1.get("compare") { req, _ in try cached(req) { try api.compare(Query(req)) } }
         v1.get("guides") { req, _ in try cached(req) { try api.guides(Query(req)) } }
         v1.get("cost") { req, _ in try cached(req) { try api.cost(Query(req)) } }
+        v1.get("benchmarks/export.json") { _, _ in APIJSON.raw(try RunExchange.json(try await api.publishedRuns())) }
+        v1.get("benchmarks/export.csv") { _, _ in
+            var r = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: RunExchange.csv(try await api.publishedRuns()))))
+            r.headers[.contentType] = "text/csv; charset=utf-8"
+            r.headers[.contentDisposition] = "attachment; filename=\"runlocalai-benchmarks.csv\""
+            return r
+        }
         v1.get("benchmarks") { req, _ in try await api.benchmarks(req) }
         v1.post("benchmarks") { req, ctx in try await api.submit(req, ctx) }
         v1.post("benchmarks/:id/status") { req, ctx in try await api.setStatus(req, ctx) }
@@ -94,6 +101,16 @@ struct API: Sendable {
     func answer(_ w: WillItRunQuery, parameters: [String: String] = [:]) throws -> WillItRunAnswer {
         do { return try WillItRun.answer(w, catalog: catalog, profiles: site.profiles) } catch {
             throw APIError.from(error, parameters: parameters.merging(["runtime": "runtime"]) { a, _ in a })
+        }
+    }
+
+    /// Every published run (approved or reproduced), for export.
+    func publishedRuns() async throws -> [BenchmarkRun] {
+        var all: [BenchmarkRun] = []
+        while true {
+            let page = try await site.store.runs(BenchmarkQuery(limit: 1000, offset: all.count))
+            all += page
+            if page.count < 1000 { return all }
         }
     }
 

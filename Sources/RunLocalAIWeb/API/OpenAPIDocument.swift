@@ -119,6 +119,11 @@ public enum OpenAPIDocument {
                                                 q("electricity", num, "USD per kWh, default 0.15"), q("cloud_hourly", num, "rented GPU USD per hour, default 0.40"),
                                                 q("api_per_million", num, "API USD per million output tokens, default 0.60")],
                                        responses: ok("Cost"), tag: "engine")],
+            "/api/v1/benchmarks/export.json": ["get": op("Export published runs (JSON)", "Every approved or reproduced run as a JSON array of BenchmarkRun, the format `runlocalai benchmarks import` reads back (CC-BY-4.0).",
+                                                          responses: ["200": ("runs", "BenchmarkRunArray")], tag: "benchmarks")],
+            "/api/v1/benchmarks/export.csv": ["get": ["summary": "Export published runs (CSV)", "tags": ["benchmarks"], "parameters": [S](),
+                                                      "description": "The same runs as CSV, one column per BenchmarkRun field; text cells that a spreadsheet would run as a formula start with an apostrophe.",
+                                                      "responses": ["200": ["description": "runs", "content": ["text/csv": ["schema": ["type": "string"]]]]]]],
             "/api/v1/benchmarks": [
                 "get": op("Benchmark runs", "Published runs (approved and reproduced), newest first. Other statuses need the admin token.",
                           params: [q("model", str, "model"), q("quant", str, "quantisation"), q("hardware", str, "hardware id"), q("runtime", str, "runtime"),
@@ -147,6 +152,7 @@ public enum OpenAPIDocument {
         let speed = ref("SpeedRange")
         return [
             "Error": obj(["error": obj(["status": int, "code": str, "message": str, "parameter": str], required: ["status", "code", "message"])]),
+            "BenchmarkRunArray": arr(ref("BenchmarkRun")),
             "SpeedRange": obj(["low": num, "expected": num, "high": num]),
             "WillItRunAnswer": obj([
                 "model": obj(["id": str, "name": str]), "quant": str, "hardware": obj(["id": str, "name": str, "count": int]),

@@ -54,7 +54,11 @@ enum BenchmarkPages {
                 div(.class("notice")) { p { "No runs match. Until runs are stored every speed on this site is the engine's estimate, labelled E. "
                     a(href: "/benchmarks/submit") { "Submit a run" }; "." } }
             } else {
-                p(.class("small muted")) { "\(runs.count) runs" }
+                if let chart = chart(runs, catalog: c) { div(.class("chart")) { chart } }
+                p(.class("small muted")) {
+                    "\(runs.count) runs · "; a(href: "/benchmarks/regressions") { "regressions" }
+                    " · export approved runs as "; a(href: "/api/v1/benchmarks/export.csv") { "CSV" }; " or "; a(href: "/api/v1/benchmarks/export.json") { "JSON" }
+                }
                 div(.class("table-wrap")) {
                     HTML.element("table", [], HTML {
                         thead { tr {
@@ -83,6 +87,55 @@ enum BenchmarkPages {
                 }
             }
         }
+    }
+
+    /// `/benchmarks/regressions`: the same tuple measured slower with a newer runtime version.
+    static func regressions(engine: PageEngine) async throws -> HTMLResponse {
+        let c = engine.catalog
+        let found = Regressions.find(in: try await engine.site.store.runs(BenchmarkQuery(limit: 1000)))
+        return Layout.page(title: "Regressions", description: "Runs that got slower with a newer runtime version.", path: "/benchmarks/regressions",
+                           crumbs: [("Benchmarks", "/benchmarks"), ("Regressions", nil)]) {
+            h1 { "Regressions" }
+            p(.class("lede")) {
+                "Approved runs of one model, quantisation, hardware and backend whose median decode dropped by more than "
+                "\(Int(Regressions.threshold * 100))% against the best earlier version of the same runtime."
+            }
+            if found.isEmpty {
+                div(.class("notice")) { p { "No regression among the stored runs: every newer runtime version is as fast as the best earlier one, within \(Int(Regressions.threshold * 100))%." } }
+            } else {
+                div(.class("table-wrap")) {
+                    HTML.element("table", [], HTML {
+                        thead { tr { th { "Model" }; th { "Hardware" }; th { "Quant" }; th { "Runtime" }; th { "Faster" }; th { "Slower" }; th(.class("num")) { "Drop" } } }
+                        tbody {
+                            for r in found {
+                                tr {
+                                    td { c.model(id: r.model)?.name ?? r.model }
+                                    td { (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + r.hardware.map { c.device(id: $0)?.displayName ?? $0 }.joined(separator: " + ") }
+                                    td(.class("mono")) { r.quant }
+                                    td { r.runtime + (r.backend.map { " (\($0))" } ?? "") }
+                                    td(.class("mono")) { "\(r.fasterVersion): \(Format.tps(r.fasterDecodeTPS))" }
+                                    td(.class("mono")) { "\(r.slowerVersion): \(Format.tps(r.slowerDecodeTPS))" }
+                                    td(.class("num")) { String(format: "−%.0f%%", r.drop * 100) }
+                                }
+                            }
+                        }
+                    })
+                }
+            }
+        }
+    }
+
+    /// Median decode by hardware for the listed runs of one model and quantisation (the chart above the table).
+    static func chart(_ runs: [BenchmarkRun], catalog c: Catalog) -> HTML? {
+        let models = Set(runs.map(\.model)), quants = Set(runs.map(\.quant))
+        guard models.count == 1, quants.count == 1, let model = models.first, let quant = quants.first else { return nil }
+        let byHardware = Dictionary(grouping: runs) { r in (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + r.hardware.map { c.device(id: $0)?.displayName ?? $0 }.joined(separator: " + ") }
+        guard byHardware.count >= 2 else { return nil }
+        let rows = byHardware.map { label, rs -> SVGBarChart.Row in
+            let tps = rs.map(\.decodeTPS).sorted()
+            return SVGBarChart.Row(label: label, value: Regressions.median(tps), low: tps.first, high: tps.last)
+        }.sorted { $0.value > $1.value }.prefix(24)
+        return SVGBarChart.svg(title: "\(c.model(id: model)?.name ?? model) \(quant): measured decode by hardware (median, min–max)", rows: Array(rows))
     }
 
     static func status(_ s: BenchmarkRun.Status) -> HTML {

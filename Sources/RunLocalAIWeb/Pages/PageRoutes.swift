@@ -53,6 +53,7 @@ public enum PageRoutes {
 
         router.get("/benchmarks") { r, _ in try await BenchmarkPages.list(params(r), engine: engine) }
         router.get("/benchmarks/submit") { _, _ in BenchmarkPages.submitForm(engine: engine) }
+        router.get("/benchmarks/regressions") { _, _ in try await BenchmarkPages.regressions(engine: engine) }
         router.post("/benchmarks/submit") { r, c in
             let form = try await FormBody.read(r, context: c, limit: 256 * 1024)
             return try await BenchmarkPages.submit(form, engine: engine)
