@@ -64,3 +64,22 @@ public struct Feedback: Sendable, Hashable, Codable {
         self.id = id; self.page = page; self.message = message; self.contact = contact; self.createdAt = createdAt
     }
 }
+
+extension BenchmarkStore {
+    /// Every run matching the query's filters (published runs by default), read a page of 1000 at a time.
+    ///
+    /// ```swift
+    /// let published = try await store.allRuns()
+    /// ```
+    public func allRuns(_ filter: BenchmarkQuery = BenchmarkQuery()) async throws -> [BenchmarkRun] {
+        var all: [BenchmarkRun] = []
+        var query = filter
+        query.limit = 1000
+        while true {
+            query.offset = all.count
+            let page = try await runs(query)
+            all += page
+            if page.count < 1000 { return all }
+        }
+    }
+}

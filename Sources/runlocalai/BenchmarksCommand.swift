@@ -87,12 +87,5 @@ struct BenchmarksCommand: AsyncParsableCommand {
         }
     }
 
-    static func published(_ store: any BenchmarkStore) async throws -> [BenchmarkRun] {
-        var all: [BenchmarkRun] = []
-        while true {
-            let page = try await store.runs(BenchmarkQuery(limit: 1000, offset: all.count))
-            all += page
-            if page.count < 1000 { return all }
-        }
-    }
+    static func published(_ store: any BenchmarkStore) async throws -> [BenchmarkRun] { try await store.allRuns() }
 }

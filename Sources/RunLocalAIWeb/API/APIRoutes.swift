@@ -105,14 +105,7 @@ struct API: Sendable {
     }
 
     /// Every published run (approved or reproduced), for export.
-    func publishedRuns() async throws -> [BenchmarkRun] {
-        var all: [BenchmarkRun] = []
-        while true {
-            let page = try await site.store.runs(BenchmarkQuery(limit: 1000, offset: all.count))
-            all += page
-            if page.count < 1000 { return all }
-        }
-    }
+    func publishedRuns() async throws -> [BenchmarkRun] { try await site.store.allRuns() }
 
     /// The engine's plan is pure and cached by URI; the evidence comes from the store on every request, and
     /// when the model has no runs the cached encoding of the plain estimate is served.
