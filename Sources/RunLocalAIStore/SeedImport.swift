@@ -56,9 +56,7 @@ public enum SeedImport {
     }
 
     /// Reads the rows of calibration CSV files.
-    public static func rows(files: [URL]) throws -> [BenchmarkRow] {
-        try files.flatMap { url in Calibration.rows(csv: try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent) }
-    }
+    public static func rows(files: [URL]) throws -> [BenchmarkRow] { try Calibration.rows(files: files) }
 
     /// Reads the CSV files and makes their runs.
     public static func runs(files: [URL], catalog: Catalog) throws -> Report {

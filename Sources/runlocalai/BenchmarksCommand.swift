@@ -33,14 +33,14 @@ struct BenchmarksCommand: AsyncParsableCommand {
         @OptionGroup var catalogOptions: CatalogOptions
         func run() async throws {
             let catalog = try catalogOptions.load()
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("error: cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
             let name = (file as NSString).lastPathComponent
             let parsed = file.lowercased().hasSuffix(".csv")
                 ? RunExchange.runs(csv: String(decoding: data, as: UTF8.self), catalog: catalog, file: name)
                 : RunExchange.runs(json: data, catalog: catalog, file: name)
             guard parsed.problems.isEmpty else {
                 for p in parsed.problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
-                throw CLIError("error: \(parsed.problems.count) problem(s) in \(file); nothing was imported")
+                throw CLIError("\(parsed.problems.count) problem(s) in \(file); nothing was imported")
             }
             let (store, task, description) = try await storeOptions.open()
             defer { task?.cancel() }

@@ -22,11 +22,7 @@ struct Calibrate: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try catalogOptions.load()
-        var all: [BenchmarkRow] = []
-        for path in files {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("error: cannot read \(path)") }
-            all += Calibration.rows(csv: text, file: (path as NSString).lastPathComponent)
-        }
+        let all = try reportingErrors { try Calibration.rows(files: files.map { URL(fileURLWithPath: $0) }) }
         let report = Calibration.report(rows: all, catalog: catalog)
         if json {
             struct Summary: Encodable {

@@ -110,7 +110,7 @@ struct CatalogStats: Encodable {
             let library = try ContentLoader.load(from: dir, catalog: c)
             return (library.glossary.count, library.errors.count)
         } catch let e as ContentError {
-            throw CLIError("error: content: \(e.description)")
+            throw CLIError("content: \(e.description)")
         }
     }
 }

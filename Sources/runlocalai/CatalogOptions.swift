@@ -36,6 +36,6 @@ func printJSON<T: Encodable>(_ value: T) throws {
 /// Runs `body`, turning the engine's errors into one-line messages with a non-zero exit.
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() }
-    catch let e as CatalogError { throw CLIError("error: \(e.description)") }
-    catch let e as EstimateError { throw CLIError("error: \(e.description)") }
+    catch let e as CatalogError { throw CLIError("\(e.description)") }
+    catch let e as EstimateError { throw CLIError("\(e.description)") }
 }

@@ -17,7 +17,7 @@ struct ContentOptions: ParsableArguments {
         guard let url = locate(catalogURL: catalogURL) else {
             throw ValidationError("cannot find the content folder; run from the repository or pass --content PATH")
         }
-        do { return try ContentLoader.load(from: url, catalog: catalog) } catch let e as ContentError { throw CLIError("error: \(e.description)") }
+        do { return try ContentLoader.load(from: url, catalog: catalog) } catch let e as ContentError { throw CLIError("\(e.description)") }
     }
 }
 
@@ -58,7 +58,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let catalog = try catalogOptions.load()
         let library = try contentOptions.load(catalog: catalog, catalogURL: catalogURL)
         let log = try readLog()
-        guard !log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError("error: the log is empty") }
+        guard !log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError("the log is empty") }
         let matches = LogDiagnosis.diagnose(log, articles: library.errors).prefix(limit)
         if json {
             try printJSON(Output(matches: matches.map { m in
@@ -86,7 +86,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     func readLog() throws -> String {
         let data: Data
         if let file, file != "-" {
-            guard let h = FileHandle(forReadingAtPath: file) else { throw CLIError("error: cannot read \(file)") }
+            guard let h = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot read \(file)") }
             defer { try? h.close() }
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             let window = LogDiagnosis.windowBytes

@@ -46,15 +46,15 @@ struct DiffusionCommand: AsyncParsableCommand {
 
     func settings(for m: DiffusionModel) throws -> DiffusionSettings {
         guard let p = DiffusionPrecision(name: precision) else {
-            throw CLIError("error: unknown precision '\(precision)'; use fp32, fp16, bf16, fp8, Q8_0, Q5_K or Q4_K")
+            throw CLIError("unknown precision '\(precision)'; use fp32, fp16, bf16, fp8, Q8_0, Q5_K or Q4_K")
         }
         guard let tp = DiffusionPrecision(name: tePrecision) else {
-            throw CLIError("error: unknown text encoder precision '\(tePrecision)'; use fp16 or fp8")
+            throw CLIError("unknown text encoder precision '\(tePrecision)'; use fp16 or fp8")
         }
         var (w, h) = (m.nativeWidth, m.nativeHeight)
         if let resolution {
             guard let parsed = DiffusionReport.parseResolution(resolution) else {
-                throw CLIError("error: resolution '\(resolution)' is not WIDTHxHEIGHT (e.g. 1024x1024) or one number for a square")
+                throw CLIError("resolution '\(resolution)' is not WIDTHxHEIGHT (e.g. 1024x1024) or one number for a square")
             }
             (w, h) = parsed
         }

@@ -7,7 +7,7 @@ enum GGUFProfileLoader {
         do {
             return try await GGUFInspector().inspect(pathOrURL)
         } catch let e as GGUFError {
-            throw CLIError("error: \(pathOrURL): \(e.description)")
+            throw CLIError("\(pathOrURL): \(e.description)")
         }
     }
 
@@ -15,7 +15,7 @@ enum GGUFProfileLoader {
         let model = try await model(path)
         let projector = try await mmproj.asyncMap { try await Self.model($0) }
         do { return try ModelProfile(gguf: model, path: path, mmproj: projector) }
-        catch let e as GGUFError { throw CLIError("error: \(path): \(e.description)") }
+        catch let e as GGUFError { throw CLIError("\(path): \(e.description)") }
     }
 }
 

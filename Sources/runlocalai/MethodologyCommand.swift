@@ -15,11 +15,8 @@ struct MethodologyCommand: AsyncParsableCommand {
         var report: Calibration.Report?
         let catalog = try catalogOptions.load()
         if !calibration.isEmpty {
-            var rows: [BenchmarkRow] = []
-            for path in calibration.sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("error: cannot read \(path)") }
-                rows += Calibration.rows(csv: text, file: (path as NSString).lastPathComponent)
-            }
+            let files = calibration.map { URL(fileURLWithPath: $0) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+            let rows = try reportingErrors { try Calibration.rows(files: files) }
             report = Calibration.report(rows: rows, catalog: catalog)
         }
         print(Methodology.markdown(calibration: report, catalog: catalog), terminator: "")

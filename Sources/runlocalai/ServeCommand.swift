@@ -61,20 +61,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The engine scored on the published tables (the methodology page shows it), if they are present.
     func calibrationReport(catalog: Catalog) -> Calibration.Report? {
-        let dir = seed ?? "../shared/data/calibration"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
-        let rows = names.filter { $0.hasSuffix(".csv") }.sorted().flatMap { name -> [BenchmarkRow] in
-            guard let text = try? String(contentsOfFile: dir + "/" + name, encoding: .utf8) else { return [] }
-            return Calibration.rows(csv: text, file: name)
-        }
-        return rows.isEmpty ? nil : Calibration.report(rows: rows, catalog: catalog)
+        guard let rows = try? Calibration.rows(files: Calibration.csvFiles(in: seedDirectory)), !rows.isEmpty else { return nil }
+        return Calibration.report(rows: rows, catalog: catalog)
     }
+
+    /// Where the published benchmark tables are read from.
+    var seedDirectory: String { seed ?? "../shared/data/calibration" }
 
     /// Seeds an empty store once from the published benchmark tables.
     func seedIfEmpty(_ store: any BenchmarkStore, catalog: Catalog, logger: Logger) async throws {
-        let dir = seed ?? "../shared/data/calibration"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        let csvs = names.filter { $0.hasSuffix(".csv") }.sorted().map { URL(fileURLWithPath: dir).appendingPathComponent($0) }
+        let dir = seedDirectory
+        let csvs = Calibration.csvFiles(in: dir)
         guard !csvs.isEmpty else { return }
         let existing = try await store.runs(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases), limit: 1))
         guard existing.isEmpty else { return }

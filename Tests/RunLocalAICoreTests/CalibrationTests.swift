@@ -4,19 +4,12 @@ import Testing
 
 @Suite("The speed model against published llama.cpp runs")
 struct CalibrationTests {
-    static var calibrationFiles: [URL] {
-        let dir = TestSupport.shared.appendingPathComponent("data/calibration")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
-            .filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0) }
-    }
+    static var calibrationFiles: [URL] { Calibration.csvFiles(in: TestSupport.shared.appendingPathComponent("data/calibration").path) }
 
     @Test("Over shared/data/calibration: ≥ 90% of rows resolved, decode median error ≤ 15%, prefill ≤ 30%",
           .enabled(if: !calibrationFiles.isEmpty, "shared/data/calibration is not beside the repository"))
     func calibrationTargets() throws {
-        var rows: [BenchmarkRow] = []
-        for url in Self.calibrationFiles {
-            rows += Calibration.rows(csv: try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
-        }
+        let rows = try Calibration.rows(files: Self.calibrationFiles)
         let r = Calibration.report(rows: rows, catalog: TestSupport.catalog)
         #expect(Double(r.resolved) / Double(r.rows) >= 0.9)
         #expect(r.decode.medianAPE <= 0.15)
@@ -60,10 +53,7 @@ struct MethodologyTests {
     @Test("docs/methodology.md equals what the engine generates (regenerate with `runlocalai methodology --calibration ...`)",
           .enabled(if: !CalibrationTests.calibrationFiles.isEmpty, "shared/data/calibration is not beside the repository"))
     func methodologyIsGenerated() throws {
-        var rows: [BenchmarkRow] = []
-        for url in CalibrationTests.calibrationFiles {
-            rows += Calibration.rows(csv: try String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
-        }
+        let rows = try Calibration.rows(files: CalibrationTests.calibrationFiles)
         let expected = Methodology.markdown(calibration: Calibration.report(rows: rows, catalog: TestSupport.catalog), catalog: TestSupport.catalog)
         let committed = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/methodology.md"), encoding: .utf8)
         #expect(committed == expected)

@@ -99,6 +99,22 @@ public enum Calibration {
         }
     }
 
+    /// Reads the rows of benchmark CSV files, in the order given; an unreadable file is an error naming it.
+    public static func rows(files: [URL]) throws -> [BenchmarkRow] {
+        try files.flatMap { url -> [BenchmarkRow] in
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw CatalogError.invalid("cannot read \(url.path): check the path and that it is UTF-8 CSV")
+            }
+            return rows(csv: text, file: url.lastPathComponent)
+        }
+    }
+
+    /// The `*.csv` files of a folder, sorted by name (empty when the folder does not exist).
+    public static func csvFiles(in directory: String) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".csv") }.sorted().map { URL(fileURLWithPath: directory).appendingPathComponent($0) }
+    }
+
     /// The backend a table names ("Vulkan (RADV per file)" → .vulkan, "ROCm 6.0" → .rocm), nil if unstated.
     public static func backend(_ text: String) -> Backend? {
         let t = text.lowercased()

@@ -43,10 +43,7 @@ extension WillItRun {
 
     /// The estimate behind an answer too (for evidence from benchmark runs).
     public static func plan(_ q: WillItRunQuery, catalog: Catalog, profiles: ProfileCache) throws -> (estimate: Estimate, answer: WillItRunAnswer) {
-        let model = try catalog.model(named: q.model)
-        guard let mix = QuantMix(name: q.quant) else {
-            throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
-        }
+        let (model, mix) = try modelAndMix(q, catalog: catalog)
         let selection = try catalog.hardware(named: q.hardware)
         let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: try system(for: selection, query: q),
                                         settings: try settings(for: q))
@@ -55,10 +52,7 @@ extension WillItRun {
 
     /// Plans a catalog model on an already-built system (custom builds, several different GPUs).
     public static func answer(_ q: WillItRunQuery, system: TargetSystem, catalog: Catalog, profiles: ProfileCache) throws -> WillItRunAnswer {
-        let model = try catalog.model(named: q.model)
-        guard let mix = QuantMix(name: q.quant) else {
-            throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
-        }
+        let (model, mix) = try modelAndMix(q, catalog: catalog)
         let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: system, settings: try settings(for: q))
         return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
     }

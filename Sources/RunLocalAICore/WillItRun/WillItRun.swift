@@ -32,16 +32,16 @@ public struct WillItRunQuery: Sendable, Hashable {
 public enum WillItRun {
     /// Resolves the query's names and settings (throwing clear errors) and plans it.
     public static func answer(_ q: WillItRunQuery, catalog: Catalog) throws -> WillItRunAnswer {
+        try plan(q, catalog: catalog, profiles: ProfileCache(capacity: 1)).answer
+    }
+
+    /// The catalog model and llama.cpp file type a query names (clear errors for unknown names).
+    static func modelAndMix(_ q: WillItRunQuery, catalog: Catalog) throws -> (CatalogModel, QuantMix) {
         let model = try catalog.model(named: q.model)
         guard let mix = QuantMix(name: q.quant) else {
             throw CatalogError.notFound(kind: "quantisation", query: q.quant, suggestions: QuantMix.suggestions(for: q.quant))
         }
-        let selection = try catalog.hardware(named: q.hardware)
-        let profile = ModelProfile(model: model, mix: mix)
-        let settings = try settings(for: q)
-        let system = try system(for: selection, query: q)
-        let estimate = try Planner.plan(profile: profile, system: system, settings: settings)
-        return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
+        return (model, mix)
     }
 
     /// Plans a profile read from a file (GGUF) on named hardware.

@@ -155,12 +155,12 @@ struct BenchCommand: AsyncParsableCommand {
         case .llamaCpp:
             let dirs = llamaCppDir.map { [$0, ($0 as NSString).appendingPathComponent("bin")] } ?? []
             if let bench = llamaBench.map({ ProcessRunner.which($0) ?? "" }) ?? ProcessRunner.which("llama-bench", in: dirs) {
-                guard !bench.isEmpty else { throw CLIError("error: --llama-bench \(llamaBench!) is not an executable file") }
+                guard !bench.isEmpty else { throw CLIError("--llama-bench \(llamaBench!) is not an executable file") }
                 m = try await measureLlamaBench(bench, detected: detected)
             } else if let server = ProcessRunner.which("llama-server", in: dirs) {
                 m = try await measureLlamaServer(server, system: system)
             } else {
-                throw CLIError("error: neither llama-bench nor llama-server found on PATH\(llamaCppDir.map { " or in \($0)" } ?? ""); pass --llama-bench PATH or --llama-cpp DIR")
+                throw CLIError("neither llama-bench nor llama-server found on PATH\(llamaCppDir.map { " or in \($0)" } ?? ""); pass --llama-bench PATH or --llama-cpp DIR")
             }
         case .ollama:
             m = try await measureOllama()
@@ -171,7 +171,7 @@ struct BenchCommand: AsyncParsableCommand {
                        loadAfter.map { String(format: "%.2f", $0) } ?? "?") + m.log
         let decodeRuns = m.timings.compactMap(\.decodeTPS)
         let prefillRuns = m.timings.compactMap(\.promptTPS)
-        guard let decode = BenchStats.median(decodeRuns) else { throw CLIError("error: no run reported a decode speed") }
+        guard let decode = BenchStats.median(decodeRuns) else { throw CLIError("no run reported a decode speed") }
         let prefill = BenchStats.median(prefillRuns)
         let ttft = BenchStats.median(m.timings.compactMap(\.ttftMS))
 
@@ -225,7 +225,7 @@ struct BenchCommand: AsyncParsableCommand {
         } else {
             print(text(out, detected: detected))
         }
-        if submit != nil && submitted == nil { throw CLIError("error: the run was measured but not submitted: \(submitError ?? "unknown error")") }
+        if submit != nil && submitted == nil { throw CLIError("the run was measured but not submitted: \(submitError ?? "unknown error")") }
     }
 
     func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
@@ -244,11 +244,11 @@ struct BenchCommand: AsyncParsableCommand {
             let (out, ram, vram) = try await runSampled(path, args, detected: detected)
             m.log += "# \(label): \(m.command)\n# exit status \(out.exitCode)\n\(out.stderr)\n\(out.stdout)\n"
             if let reason = out.failureReason(tool: "llama-bench") {
-                throw CLIError("error: \(reason)" + Self.tail(out.stderr, lines: 8))
+                throw CLIError("\(reason)" + Self.tail(out.stderr, lines: 8))
             }
             let r: LlamaBenchReport
             do { r = try LlamaBenchReport.parse(out.stdout) } catch let e as AgentError {
-                throw CLIError("error: \(e.description)" + Self.tail(out.stderr, lines: 8))
+                throw CLIError("\(e.description)" + Self.tail(out.stderr, lines: 8))
             }
             if i == 0 { report = r; continue }
             m.timings.append(r.timing)
@@ -325,7 +325,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard up else {
             await stopServer(peak, server: server)
-            throw CLIError("error: llama-server did not become ready on 127.0.0.1:\(port)")
+            throw CLIError("llama-server did not become ready on 127.0.0.1:\(port)")
         }
         for i in 0...reps {
             let label = i == 0 ? "warm-up run (discarded)" : "run \(i)/\(reps)"
@@ -340,7 +340,7 @@ struct BenchCommand: AsyncParsableCommand {
                 m.log += "# \(label): POST /completion -> HTTP \(r.status)\n\(String(decoding: r.body.prefix(4096), as: UTF8.self))\n"
                 guard r.status == 200 else {
                     await stopServer(peak, server: server)
-                    throw CLIError("error: llama-server answered HTTP \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
+                    throw CLIError("llama-server answered HTTP \(r.status): \(String(decoding: r.body.prefix(300), as: UTF8.self))")
                 }
                 let t = try LlamaServerTimings.parse(r.body)
                 if i > 0 {
@@ -349,7 +349,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
             case .failure(let e):
                 await stopServer(peak, server: server)
-                throw CLIError("error: \(e.description)")
+                throw CLIError("\(e.description)")
             }
         }
         let out = await stopServer(peak, server: server)
@@ -373,16 +373,16 @@ struct BenchCommand: AsyncParsableCommand {
     func ollamaIdentity(catalog: Catalog) async throws -> (String, String, ModelProfile?, String?) {
         let base = try HTTPClient.localRuntimeURL(ollamaURL)
         guard case .success(let r) = await HTTPClient.get(base.appendingPathComponent("api/tags"), timeout: 5), r.status == 200 else {
-            throw CLIError("error: Ollama is not answering at \(ollamaURL) (start it with `ollama serve`)")
+            throw CLIError("Ollama is not answering at \(ollamaURL) (start it with `ollama serve`)")
         }
         let tags = try OllamaAPI.tags(r.body)
         let wanted = model.contains(":") ? model : model + ":latest"
         guard let tag = tags.first(where: { $0.name == wanted || $0.name == model }) else {
-            throw CLIError("error: Ollama has no model '\(model)'; it has: \(tags.map(\.name).joined(separator: ", ")) (pull it with `ollama pull \(model)`)")
+            throw CLIError("Ollama has no model '\(model)'; it has: \(tags.map(\.name).joined(separator: ", ")) (pull it with `ollama pull \(model)`)")
         }
         let quant = tag.quantization ?? "Q4_K_M"
         guard let cm = try? catalog.model(named: model) else {
-            throw CLIError("error: '\(model)' is not a catalog model, so the run cannot be filed or predicted; benchmark its GGUF file with --runtime llama.cpp instead")
+            throw CLIError("'\(model)' is not a catalog model, so the run cannot be filed or predicted; benchmark its GGUF file with --runtime llama.cpp instead")
         }
         let profile = QuantMix(name: quant).map { ModelProfile(model: cm, mix: $0) }
         return (cm.id, QuantMix(name: quant)?.name ?? quant, profile, profile == nil ? "quantisation \(quant) is unknown to the engine" : nil)
@@ -417,7 +417,7 @@ struct BenchCommand: AsyncParsableCommand {
                     progress(String(format: "[bench]   prefill %.1f tok/s (%d tokens), decode %.1f tok/s", t.promptTPS ?? 0, t.promptTokens ?? 0, t.decodeTPS ?? 0))
                 }
             case .failure(let e):
-                throw CLIError("error: \(e.description)")
+                throw CLIError("\(e.description)")
             }
         }
         return m

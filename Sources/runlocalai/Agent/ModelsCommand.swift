@@ -59,7 +59,7 @@ struct ModelsCommand: AsyncParsableCommand {
         let searched = dirs.isEmpty
             ? ["\(home)/.cache/llama.cpp", "\(home)/.lmstudio/models", "\(home)/.cache/lm-studio/models", "\(home)/models"]
             : dirs
-        for d in dirs where !FileManager.default.fileExists(atPath: d) { throw CLIError("error: --dir \(d) does not exist") }
+        for d in dirs where !FileManager.default.fileExists(atPath: d) { throw CLIError("--dir \(d) does not exist") }
         var files: [FileEntry] = []
         for path in Self.ggufFiles(in: searched) {
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0

@@ -149,10 +149,10 @@ enum HTTPClient {
     /// Parses a runtime URL and checks it is loopback (127.0.0.1, ::1, localhost).
     static func localRuntimeURL(_ s: String) throws -> URL {
         guard let url = URL(string: s), let host = url.host?.lowercased(), url.scheme == "http" || url.scheme == "https" else {
-            throw CLIError("error: '\(s)' is not an http URL")
+            throw CLIError("'\(s)' is not an http URL")
         }
         guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || host.hasPrefix("127.") else {
-            throw CLIError("error: runtime URL \(s) is not on this machine; the agent only talks to local runtimes (127.0.0.1)")
+            throw CLIError("runtime URL \(s) is not on this machine; the agent only talks to local runtimes (127.0.0.1)")
         }
         return url
     }

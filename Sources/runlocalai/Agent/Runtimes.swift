@@ -27,7 +27,7 @@ struct InstalledRuntimes: Encodable {
     static func find(llamaCppDir: String?, ollamaURL: String) async throws -> InstalledRuntimes {
         let dirs = llamaCppDir.map { [$0, ($0 as NSString).appendingPathComponent("bin")] } ?? []
         if let d = llamaCppDir, !FileManager.default.fileExists(atPath: d) {
-            throw CLIError("error: --llama-cpp \(d) does not exist")
+            throw CLIError("--llama-cpp \(d) does not exist")
         }
         var binaries: [String: String] = [:]
         for b in llamaBinaries {
