@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),   // already under Hummingbird; named for NIOCore's SocketAddress
     ],
     targets: [
         // The engine: catalog, GGUF reader, memory / fit / speed estimator, commands. Pure; reads only files it is handed.
@@ -37,6 +38,7 @@ let package = Package(
                 "RunLocalAICore",
                 "RunLocalAIStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The command-line tool: every subcommand is a view of RunLocalAICore.

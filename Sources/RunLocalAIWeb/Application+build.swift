@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Logging
 
 /// Builds the site's router: the JSON API under `/api/v1` (see `API/`), the HTML pages (see `Pages/`) and `/health`.
@@ -7,13 +8,31 @@ import Logging
 /// let router = buildRouter(site: site)
 /// let app = Application(router: router)
 /// ```
-public func buildRouter(site: Site) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(site: Site) -> Router<SiteRequestContext> {
+    let router = Router(context: SiteRequestContext.self)
     router.add(middleware: APIMiddleware(site: site))
     router.get("/health") { _, _ in await APIRoutes.health(site: site) }
     APIRoutes.register(on: router, site: site)
     PageRoutes.register(on: router, site: site)
     return router
+}
+
+/// The context of every request the site handles: Hummingbird's core storage plus the peer's address, which the
+/// API's rate limiter keys on (`APIMiddleware.clientKey`).
+///
+/// ```swift
+/// let router = Router(context: SiteRequestContext.self)
+/// router.get("/ip") { _, context in context.remoteAddress?.ipAddress ?? "unknown" }
+/// ```
+public struct SiteRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connected peer (a proxy's address when the site runs behind one); nil in the in-process test client.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
 }
 
 /// The application `runlocalai serve` runs.

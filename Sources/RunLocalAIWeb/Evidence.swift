@@ -16,6 +16,23 @@ extension Site {
         return await applyEvidence(estimate, to: answer)
     }
 
+    /// The engine's workload chips of `hardware` with each chip's decode speed and evidence replaced by the
+    /// will-it-run answer for the very question the chip links to, so a chip and that answer show the same figure.
+    public func chipsWithEvidence(_ chips: [WorkloadChip], hardware: HardwareSelection) async -> [WorkloadChip] {
+        let query = hardware.id.replacingOccurrences(of: "@", with: " ")
+        var out: [WorkloadChip] = []
+        for var ch in chips {
+            if ch.status != .doesNotFit,
+               let a = try? await answerWithEvidence(WillItRunQuery(model: ch.model, quant: ch.quant, hardware: query, context: ch.context, images: ch.images)),
+               a.fit.tier != FitTier.wontRun.rawValue {
+                ch.decode_tps = a.speed.decode_tps.expected
+                ch.evidence = a.speed.evidence
+            }
+            out.append(ch)
+        }
+        return out
+    }
+
     /// Applies the store's evidence to an answer built from `estimate`, through the short-lived cache.
     public func applyEvidence(_ estimate: Estimate, to answer: WillItRunAnswer) async -> WillItRunAnswer {
         let key = "\(answer.model.id)|\(answer.quant)|\(answer.hardware.id)|\(answer.context)|\(answer.kv_type)|\(answer.flash_attention)|\(estimate.settings.runtime.rawValue)|\(answer.fit.gpu_layers)|\(answer.images)"
@@ -54,6 +71,7 @@ extension Site {
 public final class EvidenceCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (ContinuousClock.Instant, WillItRunAnswer)] = [:]
+    private var generationCount: UInt64 = 0
     private let clock = ContinuousClock()
     public let ttl: Duration
     public let capacity: Int
@@ -76,5 +94,9 @@ public final class EvidenceCache: @unchecked Sendable {
     public func invalidate() {
         lock.lock(); defer { lock.unlock() }
         entries.removeAll(keepingCapacity: true)
+        generationCount &+= 1
     }
+
+    /// Changes on every `invalidate()`: caches of whole pages built on these answers put it in their keys.
+    public var generation: UInt64 { lock.lock(); defer { lock.unlock() }; return generationCount }
 }

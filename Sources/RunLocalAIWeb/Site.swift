@@ -76,8 +76,14 @@ public struct APILimits: Sendable, Hashable {
     /// Token bucket per client for POST requests: burst size and refill per second.
     public var postBurst: Double
     public var postRefillPerSecond: Double
-    public init(maxBodyBytes: Int = 256 * 1024, postBurst: Double = 20, postRefillPerSecond: Double = 0.5) {
+    /// Whether the site runs behind a reverse proxy that appends the client's address to `X-Forwarded-For`. Only
+    /// then is that header believed (its last entry, the one the proxy wrote); otherwise any client could pick a
+    /// fresh address per request and never be limited. Off by default: the peer's own address is the client.
+    public var trustForwardedFor: Bool
+
+    public init(maxBodyBytes: Int = 256 * 1024, postBurst: Double = 20, postRefillPerSecond: Double = 0.5, trustForwardedFor: Bool = false) {
         self.maxBodyBytes = maxBodyBytes; self.postBurst = postBurst; self.postRefillPerSecond = postRefillPerSecond
+        self.trustForwardedFor = trustForwardedFor
     }
 }
 

@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
           runlocalai serve --port 8080
           RUNLOCALAI_ADMIN_TOKEN=secret runlocalai serve --host 0.0.0.0 --data-dir /var/lib/runlocalai
           runlocalai serve --postgres postgres://runlocalai:secret@db:5432/runlocalai
+          runlocalai serve --behind-proxy          # nginx in front appends the client to X-Forwarded-For
         """)
 
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
@@ -28,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder of published benchmark CSVs to seed an empty store from (default: ../shared/data/calibration).") var seed: String?
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var contentOptions: ContentOptions
+    @Flag(help: "The site runs behind a reverse proxy that appends each client's address to X-Forwarded-For: rate-limit by that address (its last entry) instead of the proxy's.")
+    var behindProxy = false
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1...65535") }
@@ -49,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await seedIfEmpty(store, catalog: catalog, logger: logger)
 
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        var site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token)
+        var site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token,
+                        limits: APILimits(trustForwardedFor: behindProxy))
         site.calibration = calibrationReport(catalog: catalog)
         _ = site.derived.hardwareFacts   // compute scores and chips before the first request
         logger.info("catalog: \(catalog.models.count) models, \(catalog.hardware.count) hardware; content: \(library.glossary.count) terms, \(library.errors.count) errors; moderation \(token == nil ? "off" : "on")")

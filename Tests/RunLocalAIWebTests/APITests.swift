@@ -45,6 +45,20 @@ enum APIFixture {
         try await app.test(.router) { client in try await body(client) }
     }
 
+    /// Runs `body` against a fresh router on `site` and hands back what it returned.
+    static func withReply(_ site: Site, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Reply) async throws -> Reply {
+        let box = ReplyBox()
+        try await with(site) { client in box.set(try await body(client)) }
+        return try #require(box.value)
+    }
+
+    final class ReplyBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Reply?
+        func set(_ r: Reply) { lock.lock(); stored = r; lock.unlock() }
+        var value: Reply? { lock.lock(); defer { lock.unlock() }; return stored }
+    }
+
     /// Sends a request and checks the reply against the OpenAPI document: the status is documented for the
     /// operation, and a JSON body validates against the documented schema.
     @discardableResult
@@ -351,9 +365,9 @@ struct APITests {
         }
     }
 
-    @Test("Limits: a body over the limit is 413; POSTs beyond the bucket are 429 with Retry-After, per client")
+    @Test("Limits: a body over the limit is 413; POSTs beyond the bucket are 429 with Retry-After, per client (by peer; by X-Forwarded-For only behind a proxy)")
     func limits() async throws {
-        let site = try await F.site(adminToken: nil, limits: APILimits(maxBodyBytes: 1024, postBurst: 3, postRefillPerSecond: 0.1))
+        let site = try await F.site(adminToken: nil, limits: APILimits(maxBodyBytes: 1024, postBurst: 3, postRefillPerSecond: 0.1, trustForwardedFor: true))
         try await F.with(site) { c in
             let big = String(repeating: "x", count: 5000)
             F.expectError(try await F.call(c, .post, "/api/v1/diagnose", headers: [.contentType: "text/plain"], body: big), 413, code: "body_too_large")
@@ -370,6 +384,20 @@ struct APITests {
             #expect(try await F.call(c, .post, "/api/v1/diagnose", headers: other, body: "CUDA error: out of memory").status == .ok)
             #expect(try await F.call(c, .get, "/api/v1/runtimes").status == .ok)
         }
+        // Not behind a proxy, X-Forwarded-For is the client's own word: a fresh address per request does not escape the limit.
+        let direct = try await F.site(adminToken: nil, limits: APILimits(maxBodyBytes: 1024, postBurst: 3, postRefillPerSecond: 0.1))
+        try await F.with(direct) { c in
+            for i in 1...3 {
+                let h: HTTPFields = [.contentType: "text/plain", .init("X-Forwarded-For")!: "192.0.2.\(i)"]
+                #expect(try await F.call(c, .post, "/api/v1/diagnose", headers: h, body: "CUDA error: out of memory").status == .ok)
+            }
+            let spoofed: HTTPFields = [.contentType: "text/plain", .init("X-Forwarded-For")!: "192.0.2.99"]
+            F.expectError(try await F.call(c, .post, "/api/v1/diagnose", headers: spoofed, body: "CUDA error: out of memory"), 429, code: "rate_limited")
+        }
+        // Behind a proxy, only the entry the proxy appended counts, not what the client put in front of it.
+        #expect(APIMiddleware.clientKey(Request(head: .init(method: .post, scheme: "http", authority: "x", path: "/api/v1/diagnose",
+                                                            headerFields: [.init("X-Forwarded-For")!: "1.2.3.4, 203.0.113.5"]), body: .init(buffer: .init())),
+                                        peer: nil, trustForwardedFor: true) == "203.0.113.5")
     }
 
     @Test("Caching: catalog data carries an ETag and Cache-Control; If-None-Match gives 304; benchmarks are not cached")
@@ -378,7 +406,10 @@ struct APITests {
             let uri = "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090"
             let first = try await F.call(c, .get, uri)
             let etag = try #require(first.headers[.eTag])
-            #expect(first.headers[.cacheControl]?.contains("max-age") == true)
+            #expect(first.headers[.cacheControl] == "no-cache")   // will-it-run carries the store's evidence: revalidate
+            let runtimes = try await F.call(c, .get, "/api/v1/runtimes")
+            #expect(runtimes.headers[.cacheControl]?.contains("max-age") == true)
+            #expect(runtimes.headers[.eTag] != nil)
             let again = try await F.call(c, .get, uri, headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified)
             #expect(again.data.isEmpty)

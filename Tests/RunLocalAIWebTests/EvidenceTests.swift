@@ -31,6 +31,64 @@ struct EvidenceTests {
         let page = try await site.answerWithEvidence(WillItRunQuery(model: "llama-3-8b", quant: "Q4_K_M", hardware: "rtx-3090", context: 4096))
         #expect(page.speed.evidence == "measured")
     }
+
+    @Test("One tuple, one figure: after a run is approved, the will-it-run API, the hardware API's chip, compare, cost, the model page and the hardware page show the same speed and evidence")
+    func oneFigureEverywhere() async throws {
+        let site = try await APIFixture.site(adminToken: "t")
+        let run = BenchmarkRun(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-3090"], runtime: "llama.cpp", backend: "CUDA",
+                               context: 8192, generatedTokens: 128, decodeTPS: 123.4, measuredAt: APIFixture.now.addingTimeInterval(-86_400),
+                               submitter: SeedImport.submitter, source: "test: a published llama-bench run", status: .approved)
+        _ = try await site.store.importRuns([run])
+        try await APIFixture.with(site) { client in
+            let wir = try await APIFixture.call(client, .get, "/api/v1/will-it-run?model=llama-3.1-8b&quant=Q4_K_M&hardware=rtx-3090&ctx=8192")
+            let evidence = try #require(wir.json?["speed"]?["evidence"]?.string)
+            let expected = try #require(wir.json?["speed"]?["decode_tps"]?["expected"]?.number)
+            #expect(evidence != "estimated")
+
+            let hw = try await APIFixture.call(client, .get, "/api/v1/hardware/rtx-3090", template: "/api/v1/hardware/{id}")
+            let chip = try #require(hw.json?["chips"]?.array?.first { $0["id"]?.string == "chat-7b" })
+            #expect(chip["decode_tps"]?.number == expected)
+            #expect(chip["evidence"]?.string == evidence)
+
+            let cmp = try await APIFixture.call(client, .get, "/api/v1/compare?model=llama-3.1-8b&hardware=rtx-3090,rtx-4090&ctx=8192")
+            #expect(cmp.json?["a"]?["speed"]?["decode_tps"]?["expected"]?.number == expected)
+            #expect(cmp.json?["a"]?["speed"]?["evidence"]?.string == evidence)
+
+            let cost = try await APIFixture.call(client, .get, "/api/v1/cost?hardware=rtx-3090&model=llama-3.1-8b")
+            #expect(cost.json?["decode_tps"]?.number == expected)
+
+            let shown = Format.tps(expected)
+            let mark = UI.evidence(evidence).markup
+            for uri in ["/models/llama-3.1-8b?hardware=rtx-3090", "/hardware/rtx-3090", "/compare?a=rtx-3090&b=rtx-4090&model=llama-3.1-8b"] {
+                try await client.execute(uri: uri, method: .get) { r in
+                    let html = String(buffer: r.body)
+                    #expect(r.status == .ok, "\(uri)")
+                    #expect(html.contains(shown), "\(uri) shows \(shown) tok/s")
+                    if !uri.hasPrefix("/compare") { #expect(html.contains(mark), "\(uri) labels it \(evidence)") }
+                }
+            }
+        }
+    }
+
+    @Test("The will-it-run answer's ETag changes when a run is approved, so a client revalidating gets the new evidence")
+    func etagFollowsEvidence() async throws {
+        let site = try await APIFixture.site(adminToken: "t")
+        let uri = "/api/v1/will-it-run?model=llama-3.1-8b&quant=Q4_K_M&hardware=rtx-4090&ctx=8192"
+        let first = try await APIFixture.withReply(site) { try await APIFixture.call($0, .get, uri) }
+        let tag = try #require(first.headers[.eTag])
+        #expect(first.headers[.cacheControl] == "no-cache")
+        let same = try await APIFixture.withReply(site) { try await APIFixture.call($0, .get, uri, headers: [.ifNoneMatch: tag]) }
+        #expect(same.status == .notModified)
+        let run = BenchmarkRun(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-4090"], runtime: "llama.cpp", backend: "CUDA",
+                               context: 8192, generatedTokens: 128, decodeTPS: 140, measuredAt: APIFixture.now.addingTimeInterval(-86_400),
+                               submitter: SeedImport.submitter, source: "test", status: .approved)
+        _ = try await site.store.importRuns([run])
+        site.evidenceCache.invalidate()
+        let after = try await APIFixture.withReply(site) { try await APIFixture.call($0, .get, uri, headers: [.ifNoneMatch: tag]) }
+        #expect(after.status == .ok)
+        #expect(after.headers[.eTag] != tag)
+        #expect(after.json?["speed"]?["evidence"]?.string != "estimated")
+    }
 }
 
 @Suite("Export and regressions")

@@ -71,6 +71,9 @@ public struct WorkloadChip: Sendable, Hashable, Codable {
     public var total_bytes: UInt64
     public var gpu_layers: Int
     public var total_layers: Int
+    /// Where `decode_tps` comes from: the engine gives `estimated`; a site with benchmark runs replaces the figure
+    /// and this label with the will-it-run answer's for the same question.
+    public var evidence: String = Evidence.estimated.rawValue
 }
 
 public enum WorkloadChips {

@@ -11,32 +11,33 @@ import RunLocalAIStore
 /// APIRoutes.register(on: router, site: site)
 /// ```
 public enum APIRoutes {
-    public static func register(on router: Router<BasicRequestContext>, site: Site) {
+    public static func register(on router: Router<SiteRequestContext>, site: Site) {
         let api = API(site: site)
         let cache = ResponseCache()
         let v1 = router.group("api/v1")
         /// A catalog-data GET: answered from the cache by URI, else computed, encoded and kept.
         @Sendable func cached(_ req: Request, _ body: () throws -> Data) throws -> Response {
-            APIJSON.raw(try cache.data(req.uri.description, body))
+            APIJSON.tagged(try cache.data(req.uri.description, body))
         }
-        v1.get("openapi.json") { _, _ in APIJSON.raw(OpenAPIDocument.json) }
+        v1.get("openapi.json") { _, _ in APIJSON.tagged(OpenAPIDocument.json) }
         // Not cached whole: the engine's part is (profiles), the evidence comes from the store on every request.
         let plans = PlanCache()
-        v1.get("will-it-run") { req, _ in APIJSON.raw(try await api.willItRun(Query(req), key: req.uri.description, plans: plans, cache: cache)) }
+        v1.get("will-it-run") { req, _ in APIJSON.tagged(try await api.willItRun(Query(req), key: req.uri.description, plans: plans, cache: cache)) }
         v1.get("will-it-run/custom") { req, _ in try cached(req) { try api.custom(Query(req)) } }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
         v1.get("models/:id") { req, ctx in try cached(req) { try api.model(ctx.parameters.require("id")) } }
         v1.get("hardware") { req, _ in try cached(req) { try api.hardwareList(Query(req)) } }
-        v1.get("hardware/:id") { req, ctx in try cached(req) { try api.hardware(ctx.parameters.require("id"), Query(req)) } }
+        v1.get("hardware/:id") { req, ctx in APIJSON.tagged(try await api.hardware(ctx.parameters.require("id"), Query(req))) }
         v1.get("runtimes") { req, _ in try cached(req) { try api.runtimes() } }
         v1.get("glossary") { req, _ in try cached(req) { try api.glossary() } }
         v1.get("glossary/:slug") { req, ctx in try cached(req) { try api.term(ctx.parameters.require("slug")) } }
         v1.get("errors") { req, _ in try cached(req) { try api.errors() } }
         v1.get("errors/:slug") { req, ctx in try cached(req) { try api.errorArticle(ctx.parameters.require("slug")) } }
         v1.post("diagnose") { req, ctx in try await api.diagnose(req, ctx) }
-        v1.get("compare") { req, _ in try cached(req) { try api.compare(Query(req)) } }
+        // Speeds carry the store's evidence: computed per request (plans and evidence have their own caches).
+        v1.get("compare") { req, _ in APIJSON.tagged(try await api.compare(Query(req))) }
         v1.get("guides") { req, _ in try cached(req) { try api.guides(Query(req)) } }
-        v1.get("cost") { req, _ in try cached(req) { try api.cost(Query(req)) } }
+        v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
         v1.get("benchmarks/export.json") { _, _ in APIJSON.raw(try RunExchange.json(try await api.publishedRuns())) }
         v1.get("benchmarks/export.csv") { _, _ in
             var r = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: RunExchange.csv(try await api.publishedRuns()))))
@@ -98,8 +99,9 @@ struct API: Sendable {
         return w
     }
 
-    func answer(_ w: WillItRunQuery, parameters: [String: String] = [:]) throws -> WillItRunAnswer {
-        do { return try WillItRun.answer(w, catalog: catalog, profiles: site.profiles) } catch {
+    /// The answer with the store's evidence applied, as the will-it-run route and every page give it.
+    func answer(_ w: WillItRunQuery, parameters: [String: String] = [:]) async throws -> WillItRunAnswer {
+        do { return try await site.answerWithEvidence(w) } catch {
             throw APIError.from(error, parameters: parameters.merging(["runtime": "runtime"]) { a, _ in a })
         }
     }
@@ -191,7 +193,7 @@ struct API: Sendable {
         return try APIJSON.encode(ListDTO(count: items.count, items: items))
     }
 
-    func hardware(_ id: String, _ q: Query) throws -> Data {
+    func hardware(_ id: String, _ q: Query) async throws -> Data {
         let device: HardwareDevice
         if let d = catalog.device(id: id) { device = d } else {
             do { device = try catalog.hardware(named: id).device } catch let e as CatalogError {
@@ -210,8 +212,10 @@ struct API: Sendable {
         if count > 1 && device.isUnifiedMemory { throw APIError.badParameter("count", "\(device.displayName) is a whole machine; count must be 1") }
         let sel = HardwareSelection(device: device, count: count, memoryGiB: memory)
         let system = TargetSystem(sel)
-        let chips = WorkloadChips.chips(for: system, catalog: catalog, profiles: site.profiles)
-        let score = HardwareScore.score(chips: chips, backends: device.backends, tdpW: device.tdpW.map { $0 * Double(count) })
+        // The Score is computed from the engine's chips (every card ranked the same way); the chips shown carry evidence.
+        let estimated = WorkloadChips.chips(for: system, catalog: catalog, profiles: site.profiles)
+        let score = HardwareScore.score(chips: estimated, backends: device.backends, tdpW: device.tdpW.map { $0 * Double(count) })
+        let chips = await site.chipsWithEvidence(estimated, hardware: sel)
         let specs = HardwareSpecsDTO(memory_type: device.memoryType, bus_width_bits: device.busWidthBits, fp16_tensor_tflops: device.fp16TensorTFLOPS,
                                      fp32_tflops: device.fp32TFLOPS, pcie: device.pcie, released: device.released, gpu_cores: device.gpuCores,
                                      cpu_cores: device.cpuCores, gpu_max_alloc_gib: device.gpuMaxAllocGiB, source: device.source)
@@ -263,7 +267,7 @@ struct API: Sendable {
 
     // MARK: diagnose
 
-    func body(_ req: Request, _ ctx: BasicRequestContext) async throws -> Data {
+    func body(_ req: Request, _ ctx: SiteRequestContext) async throws -> Data {
         var req = req
         let buffer = try await req.collectBody(upTo: site.limits.maxBodyBytes)
         return Data(buffer.readableBytesView)
@@ -274,7 +278,7 @@ struct API: Sendable {
         do { return try APIJSON.decoder().decode(T.self, from: data) } catch { throw APIError.from(error) }
     }
 
-    func diagnose(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+    func diagnose(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
         let data = try await body(req, ctx)
         let type = req.headers[.contentType]?.lowercased() ?? "text/plain"
         let log: String
@@ -297,17 +301,17 @@ struct API: Sendable {
 
     // MARK: compare
 
-    func compare(_ q: Query) throws -> Data {
+    func compare(_ q: Query) async throws -> Data {
         let models = q.all("model"), hardware = q.all("hardware")
         let a: WillItRunAnswer, b: WillItRunAnswer, kind: String
         if models.count == 1 && hardware.count == 2 {
             kind = "hardware"
-            a = try answer(try query(q, model: models[0], hardware: hardware[0]))
-            b = try answer(try query(q, model: models[0], hardware: hardware[1]))
+            a = try await answer(try query(q, model: models[0], hardware: hardware[0]))
+            b = try await answer(try query(q, model: models[0], hardware: hardware[1]))
         } else if models.count == 2 && hardware.count == 1 {
             kind = "models"
-            a = try answer(try query(q, model: models[0], hardware: hardware[0]))
-            b = try answer(try query(q, model: models[1], hardware: hardware[0]))
+            a = try await answer(try query(q, model: models[0], hardware: hardware[0]))
+            b = try await answer(try query(q, model: models[1], hardware: hardware[0]))
         } else {
             throw APIError(.badRequest, code: "invalid_parameter",
                            "compare needs one model and two hardware (model=llama-3.1-8b&hardware=rtx-3090,rtx-4090) or two models and one hardware (model=qwen2.5-14b,llama-3.1-8b&hardware=rtx-3090)",
@@ -334,12 +338,12 @@ struct API: Sendable {
         return try APIJSON.encode(GuidesDTO(budget_usd: budget, picks: Guides.all(facts: site.derived.hardwareFacts, budget: budget, catalog: catalog)))
     }
 
-    func cost(_ q: Query) throws -> Data {
+    func cost(_ q: Query) async throws -> Data {
         let hw = try q.require("hardware", example: "rtx-4090")
         let model = q.string("model") ?? "llama-3.1-8b"
         let sel: HardwareSelection
         do { sel = try catalog.hardware(named: hw) } catch { throw APIError.from(error) }
-        let a = try answer(WillItRunQuery(model: model, quant: q.string("quant") ?? "Q4_K_M", hardware: hw,
+        let a = try await answer(WillItRunQuery(model: model, quant: q.string("quant") ?? "Q4_K_M", hardware: hw,
                                           context: try q.int("ctx", in: 1...1_048_576) ?? 8192))
         guard let price = try q.double("price", in: 0...10_000_000) ?? sel.device.price?.street ?? sel.device.price?.launch else {
             throw APIError.missing("price", example: "1600")
@@ -403,7 +407,7 @@ struct API: Sendable {
         return try APIJSON.response(BenchmarkListDTO(runs: runs, limit: bq.limit, offset: bq.offset))
     }
 
-    func submit(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+    func submit(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
         guard req.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send the run as application/json")
         }
@@ -413,7 +417,7 @@ struct API: Sendable {
         do { return try APIJSON.response(try await site.store.submit(run), status: .created) } catch { throw APIError.from(error) }
     }
 
-    func setStatus(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+    func setStatus(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
         guard site.adminToken?.isEmpty == false else {
             throw APIError(.notFound, code: "no_route", "no API route POST \(req.uri.path); moderation is off on this server")
         }
@@ -435,7 +439,7 @@ struct API: Sendable {
         } catch { throw APIError.from(error) }
     }
 
-    func feedback(_ req: Request, _ ctx: BasicRequestContext) async throws -> Response {
+    func feedback(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
         let f = try decode(FeedbackRequestDTO.self, try await body(req, ctx))
         let page = f.page.trimmingCharacters(in: .whitespacesAndNewlines), message = f.message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !page.isEmpty, page.utf8.count <= 500 else { throw APIError.badParameter("page", "page must be 1...500 characters (the page's path)") }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RunLocalAICore
 import RunLocalAIStore
 
@@ -165,7 +166,7 @@ enum APIJSON {
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .iso8601
-        e.outputFormatting = [.withoutEscapingSlashes]
+        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]   // byte-stable: the ETag is the body's digest
         return e
     }
 
@@ -192,6 +193,12 @@ enum APIJSON {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> Data { try encoder().encode(value) }
+
+    /// A 200 JSON answer with an entity tag computed from its bytes (the API middleware answers 304 from it).
+    static func tagged(_ data: Data) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .eTag: APIMiddleware.etag(data)],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
 
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -231,12 +238,12 @@ final class RateLimiter: @unchecked Sendable {
 
 /// The API's cross-cutting rules, applied to `/api/` paths only: JSON errors for every failure (never an HTML
 /// or empty 404/500), the body-size limit (413), a per-client token bucket on POSTs (429 + Retry-After), and
-/// ETag / Cache-Control / 304 on catalog data.
+/// ETag / Cache-Control / 304 on catalog data (the tag is a digest of the body, so it changes with the evidence).
 ///
-/// The client key is the first `X-Forwarded-For` address, else `X-Real-IP`, else one shared bucket for direct
-/// connections: `BasicRequestContext` does not carry the peer address, so run the site behind a proxy that sets one.
+/// The client key is the peer's IP address; behind a reverse proxy (`APILimits.trustForwardedFor`, `serve
+/// --behind-proxy`) it is the address the proxy appended to `X-Forwarded-For`.
 struct APIMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = SiteRequestContext
     let site: Site
     let limiter: RateLimiter
 
@@ -253,12 +260,22 @@ struct APIMiddleware: RouterMiddleware {
         return ["will-it-run", "models", "hardware", "runtimes", "glossary", "errors", "compare", "guides", "cost", "openapi.json"].contains(head)
     }
 
-    static func clientKey(_ request: Request) -> String {
-        if let f = request.headers[.init("X-Forwarded-For")!], let first = f.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
+    /// Catalog-data paths whose answers also carry the store's evidence (speeds), so they change when a run is
+    /// approved: clients may keep them but must revalidate (the ETag makes that a 304 when nothing changed).
+    static func readsStore(_ path: String) -> Bool {
+        let parts = path.dropFirst("/api/v1/".count).split(separator: "/")
+        guard let head = parts.first else { return false }
+        return ["will-it-run", "compare", "cost"].contains(String(head)) || (head == "hardware" && parts.count == 2)
+    }
+
+    /// Who a request is from, for the rate limiter. A client can write any `X-Forwarded-For` it likes, so the header
+    /// counts only when the site is told it runs behind a proxy, and then only its last entry (the proxy's own).
+    static func clientKey(_ request: Request, peer: SocketAddress?, trustForwardedFor: Bool) -> String {
+        if trustForwardedFor, let f = request.headers[.init("X-Forwarded-For")!],
+           let last = f.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
         }
-        if let r = request.headers[.init("X-Real-IP")!] { return r.trimmingCharacters(in: .whitespaces) }
-        return "direct"
+        return peer?.ipAddress ?? "unknown-peer"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -270,27 +287,27 @@ struct APIMiddleware: RouterMiddleware {
                     throw APIError(.contentTooLarge, code: "body_too_large",
                                    "the request body is \(len) bytes; the limit is \(site.limits.maxBodyBytes) bytes")
                 }
-                if let retry = limiter.take(Self.clientKey(request)) {
+                if let retry = limiter.take(Self.clientKey(request, peer: context.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)) {
                     throw APIError(.tooManyRequests, code: "rate_limited", "too many requests; retry in \(retry) s",
                                    headers: [.retryAfter: String(retry)])
                 }
             }
-            var etag: String?
-            if request.method == .get || request.method == .head, Self.isCatalogData(path) {
-                etag = "\"\(site.catalogVersion)-\(Self.fnv(request.uri.description))\""
+            var response = try await next(request, context)
+            if request.method == .get || request.method == .head, response.status == .ok, Self.isCatalogData(path),
+               let etag = response.headers[.eTag] {
+                // The tag is the body's digest (set by `APIJSON.tagged`), so an answer whose evidence changed in the
+                // store gets a new tag at once; answers that read the store must be revalidated on every use.
+                let cacheControl = Self.readsStore(path) ? "no-cache" : "public, max-age=300"
                 if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
                     let t = $0.trimmingCharacters(in: .whitespaces)
-                    return t == etag! || t == "W/" + etag! || t == "*"
+                    return t == etag || t == "W/" + etag || t == "*"
                 }) {
-                    return Response(status: .notModified, headers: [.eTag: etag!, .cacheControl: "public, max-age=300"])
+                    return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
                 }
-            }
-            var response = try await next(request, context)
-            if let etag, response.status == .ok {
-                response.headers[.eTag] = etag
-                response.headers[.cacheControl] = "public, max-age=300"
-            } else if response.headers[.cacheControl] == nil {
-                response.headers[.cacheControl] = "no-store"
+                response.headers[.cacheControl] = cacheControl
+            } else {
+                response.headers[.eTag] = nil
+                if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
             }
             return response
         } catch {
@@ -303,56 +320,65 @@ struct APIMiddleware: RouterMiddleware {
         }
     }
 
-    static func fnv(_ s: String) -> String {
+    /// A strong entity tag for a body: its 64-bit FNV-1a digest and length.
+    static func etag(_ data: Data) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
-        return String(h, radix: 16)
+        for b in data { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
+        return "\"\(String(h, radix: 16))-\(String(data.count, radix: 16))\""
     }
 }
 
-/// Encoded answers of catalog-data GETs by request URI. They depend only on the catalog, content and engine,
-/// which never change while a site runs, so a repeated question is answered without planning or encoding.
-/// Bounded: when full, the oldest half is dropped.
+/// Encoded answers by request URI, bounded (when full, the oldest half is dropped). Without a `ttl` an entry lives
+/// as long as the process: for answers that depend only on the catalog, content and engine, which never change while
+/// a site runs. With one, an entry is served for `ttl` only: for answers that also read the store's evidence.
+///
+/// ```swift
+/// let cache = ResponseCache(ttl: .seconds(2))
+/// let body = cache.data(request.uri.description) { try render() }
+/// ```
 final class ResponseCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: Data] = [:]
+    private var entries: [String: (data: Data, at: ContinuousClock.Instant)] = [:]
     private var order: [String] = []
+    private let clock = ContinuousClock()
     let capacity: Int
     let maxEntryBytes: Int
+    let ttl: Duration?
 
-    init(capacity: Int = 4096, maxEntryBytes: Int = 256 * 1024) { self.capacity = max(2, capacity); self.maxEntryBytes = maxEntryBytes }
+    init(capacity: Int = 4096, maxEntryBytes: Int = 256 * 1024, ttl: Duration? = nil) {
+        self.capacity = max(2, capacity); self.maxEntryBytes = maxEntryBytes; self.ttl = ttl
+    }
 
     /// The cached body for `key`, or `compute()`'s, stored when small enough. Errors are not cached.
     func data(_ key: String, _ compute: () throws -> Data) rethrows -> Data {
-        lock.lock()
-        if let d = entries[key] { lock.unlock(); return d }
-        lock.unlock()
+        if let d = lookup(key) { return d }
         let d = try compute()
-        guard d.count <= maxEntryBytes else { return d }
-        lock.lock()
+        store(key, d)
+        return d
+    }
+
+    var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+
+    /// The cached body for `key`, if any (and not older than `ttl`).
+    func lookup(_ key: String) -> Data? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[key] else { return nil }
+        if let ttl, clock.now - e.at >= ttl { return nil }
+        return e.data
+    }
+
+    /// Keeps `data` for `key` (when small enough), evicting the older half when full.
+    func store(_ key: String, _ data: Data) {
+        guard data.count <= maxEntryBytes else { return }
+        lock.lock(); defer { lock.unlock() }
         if entries[key] == nil {
             if entries.count >= capacity {
                 let drop = order.prefix(capacity / 2)
                 for k in drop { entries[k] = nil }
                 order.removeFirst(drop.count)
             }
-            entries[key] = d
             order.append(key)
         }
-        lock.unlock()
-        return d
-    }
-
-    var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
-
-    /// The cached body for `key`, if any.
-    func lookup(_ key: String) -> Data? {
-        lock.lock(); defer { lock.unlock() }
-        return entries[key]
-    }
-
-    /// Keeps `data` for `key` (when small enough), evicting the older half when full.
-    func store(_ key: String, _ data: Data) {
-        _ = self.data(key) { data }
+        entries[key] = (data, clock.now)
     }
 }

@@ -158,7 +158,7 @@ enum BenchmarkPages {
         let hwName = (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + r.hardware.map { c.device(id: $0)?.displayName ?? $0 }.joined(separator: " + ")
         let modelName = c.model(id: r.model)?.name ?? r.model
         let hwQuery = (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + (r.hardware.first ?? "")
-        let est = try? engine.answer(WillItRunQuery(model: r.model, quant: r.quant, hardware: hwQuery, context: r.context ?? 4096,
+        let est = try? engine.estimate(WillItRunQuery(model: r.model, quant: r.quant, hardware: hwQuery, context: r.context ?? 4096,
                                                      kvType: r.kvType, flashAttention: r.flashAttention))
         let reached = lifecycle.firstIndex(of: r.status)
         return Layout.page(title: "\(modelName) on \(hwName)", path: "/benchmarks/\(id)", crumbs: [("Benchmarks", "/benchmarks"), ("Run \(id)", nil)]) {

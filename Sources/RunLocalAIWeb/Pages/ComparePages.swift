@@ -4,7 +4,7 @@ import RunLocalAICore
 
 /// `/compare?a=&b=&model=` (two pieces of hardware on one model) and `/compare/models?a=&b=&hardware=`.
 enum ComparePages {
-    static func hardware(_ q: Params, engine: PageEngine) -> HTMLResponse {
+    static func hardware(_ q: Params, engine: PageEngine) async -> HTMLResponse {
         let c = engine.catalog
         let aName = q["a"], bName = q["b"]
         let model = q["model"] ?? "llama-3.1-8b"
@@ -33,7 +33,7 @@ enum ComparePages {
         for name in [aName, bName] {
             do {
                 let sel = try c.hardware(named: name)
-                let ans = try engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: name, context: ctx))
+                let ans = try await engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: name, context: ctx))
                 let chips = engine.chips(sel)
                 sides.append((sel, ans, chips, engine.score(sel, chips: chips)))
             } catch {
@@ -93,7 +93,7 @@ enum ComparePages {
         a.fit.tier == "wont-run" ? "—" : "\(Format.tps(a.speed.decode_tps.expected)) (\(Format.tps(a.speed.decode_tps.low))–\(Format.tps(a.speed.decode_tps.high)))"
     }
 
-    static func models(_ q: Params, engine: PageEngine) -> HTMLResponse {
+    static func models(_ q: Params, engine: PageEngine) async -> HTMLResponse {
         let aName = q["a"], bName = q["b"]
         let hw = q["hardware"] ?? "rtx-4090"
         let ctx = q["ctx"].flatMap(WillItRunState.parseContext) ?? 8192
@@ -128,9 +128,11 @@ enum ComparePages {
             }
         }
         let quants = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M"]
-        func ans(_ m: CatalogModel, _ quant: String) -> WillItRunAnswer? {
-            try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hw, context: min(ctx, m.architecture.contextLength)))
-        }
+        let answers = await engine.answers(ms.flatMap { m in quants.map { quant in
+            WillItRunQuery(model: m.id, quant: quant, hardware: hw, context: min(ctx, m.architecture.contextLength))
+        } })
+        /// Side `side` (0 or 1) at `quant`.
+        func ans(_ side: Int, _ quant: String) -> WillItRunAnswer? { answers[side * quants.count + quants.firstIndex(of: quant)!] }
         let hwName = (try? c.hardware(named: hw))?.displayName ?? hw
         return Layout.page(title: "\(ms[0].name) vs \(ms[1].name)", path: "/compare/models", crumbs: [("Compare", "/compare"), ("\(ms[0].name) vs \(ms[1].name)", nil)]) {
             h1 { "\(ms[0].name) vs \(ms[1].name)" }
@@ -145,7 +147,7 @@ enum ComparePages {
                 tr { th { "Licence" }; td { ms[0].license }; td { ms[1].license } }
                 tr { th { "Released" }; td(.class("num")) { ms[0].released ?? "—" }; td(.class("num")) { ms[1].released ?? "—" } }
                 for quant in quants {
-                    let x = ans(ms[0], quant), y = ans(ms[1], quant)
+                    let x = ans(0, quant), y = ans(1, quant)
                     tr {
                         th { quant }
                         td { if let x { UI.tier(x.fit.tier); " "; span(.class("mono small")) { "\(Format.bytes(x.memory.total_bytes))\(x.fit.tier == "wont-run" ? "" : ", \(Format.tps(x.speed.decode_tps.expected)) tok/s")" } } else { "—" } }

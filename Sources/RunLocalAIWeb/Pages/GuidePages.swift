@@ -107,7 +107,7 @@ enum GuidePages {
 
 /// `/cost`: owning a card against renting a GPU or paying an API (Recommendations' CloudCost).
 enum CostPage {
-    static func render(_ q: Params, engine: PageEngine) -> HTMLResponse {
+    static func render(_ q: Params, engine: PageEngine) async -> HTMLResponse {
         let hw = q["hardware"] ?? "rtx-3090"
         let model = q["model"] ?? "llama-3.1-8b"
         func num(_ key: String, _ def: Double) -> (Double?, String) {
@@ -134,7 +134,7 @@ enum CostPage {
         let sel: HardwareSelection, ans: WillItRunAnswer
         do {
             sel = try engine.catalog.hardware(named: hw)
-            ans = try engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: hw, context: 8192))
+            ans = try await engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: hw, context: 8192))
         } catch {
             return bad(UI.message(error), UI.suggestions(error).map { ($0, URLs.build("/cost", [("hardware", $0), ("model", model)])) })
         }

@@ -88,7 +88,7 @@ enum HardwarePages {
         }
     }
 
-    static func detail(_ id: String, _ q: Params, engine: PageEngine) -> HTMLResponse {
+    static func detail(_ id: String, _ q: Params, engine: PageEngine) async -> HTMLResponse {
         let c = engine.catalog
         guard let d = c.device(id: id) ?? (try? c.hardware(named: id))?.device else {
             var sugg: [(String, String)] = []
@@ -100,11 +100,15 @@ enum HardwarePages {
         var selection = HardwareSelection(device: d)
         if let m = q["memory"].flatMap(Double.init), d.memoryChoicesGiB.contains(m) { selection.memoryGiB = m }
         let useCase = q["use"].flatMap { CustomBuildQuery.useCases.contains($0) ? $0 : nil } ?? "chat"
-        let chips = engine.chips(selection)
-        let score = engine.score(selection, chips: chips)
+        let score = engine.score(selection, chips: engine.chips(selection))
         let system = TargetSystem(selection)
-        let verdicts = CustomBuild.verdicts(system: system, useCase: useCase, context: 8192, catalog: c, profiles: engine.profiles)
         let hwQuery = selection.id.replacingOccurrences(of: "@", with: " ")
+        let chips = await engine.chipsWithEvidence(selection)
+        // The verdicts (best quant per model) are the engine's; the speed shown for each is the will-it-run answer's.
+        let verdicts = Array(CustomBuild.verdicts(system: system, useCase: useCase, context: 8192, catalog: c, profiles: engine.profiles).prefix(40))
+        let verdictAnswers = await engine.answers(verdicts.map { v in
+            WillItRunQuery(model: v.id, quant: v.quant, hardware: hwQuery, context: 8192, images: useCase == "vision" ? 1 : 0)
+        })
         return Layout.page(title: d.displayName, description: "\(d.displayName): specs, RunLocalAI Score, what runs on it and how fast.",
                            path: "/hardware/\(d.id)", crumbs: [("Hardware", "/hardware"), (d.displayName, nil)]) {
             p(.class("kicker")) { [d.vendor, d.kind.rawValue.uppercased(), d.form?.rawValue, d.released].compactMap { $0 }.joined(separator: " · ") }
@@ -123,6 +127,7 @@ enum HardwarePages {
                     p(.class("kicker")) { "RunLocalAI Score" }
                     p(.class("score")) { String(score.total); small { " / 1000" } }
                     p(.class("small muted")) { "\(Format.number(score.raw)) points × \(String(format: "%.2f", score.confidence_multiplier)) (evidence: \(score.evidence))" }
+                    p(.class("small muted")) { "Scored on the engine's estimates, so every card is ranked the same way; the workloads below show measured speeds where approved runs exist." }
                     for (label, value, maxV) in [("Throughput", score.throughput, HardwareScore.throughputMax), ("Memory fit", score.vram_fit, HardwareScore.vramFitMax),
                                                  ("Ecosystem", score.ecosystem, HardwareScore.ecosystemMax), ("Efficiency", score.efficiency, HardwareScore.efficiencyMax)] {
                         div(.class("small")) { span { label }; span(.class("mono muted")) { " \(Format.number(value)) / \(Format.number(maxV))" } }
@@ -158,7 +163,7 @@ enum HardwarePages {
                     li {
                         a(href: WillItRunState(model: ch.model, quant: ch.quant, hardware: hwQuery, ctx: ch.context, images: ch.images).url) { ch.label }
                         UI.chip(ch.status)
-                        if ch.status != .doesNotFit { span(.class("mono small")) { "\(Format.tps(ch.decode_tps)) tok/s" } }
+                        if ch.status != .doesNotFit { span(.class("mono small")) { "\(Format.tps(ch.decode_tps)) tok/s " }; UI.evidence(ch.evidence) }
                     }
                 }
             }
@@ -170,13 +175,14 @@ enum HardwarePages {
                 }, separator: " · ")
                 span(.class("muted")) { " — best quantisation for each model at 8K context." }
             }
-            UI.table([("Model", false), ("Verdict", false), ("Quant", false), ("Decode tok/s", true), ("Memory", true)]) {
-                for v in verdicts.prefix(40) {
+            UI.table([("Model", false), ("Verdict", false), ("Quant", false), ("Decode tok/s", true), ("Evidence", false), ("Memory", true)]) {
+                for (v, ans) in zip(verdicts, verdictAnswers) {
                     tr {
                         td { a(href: "/models/\(URLs.segment(v.id))") { v.name } }
                         td { UI.tier(v.tier) }
                         td(.class("mono")) { v.quant }
-                        td(.class("num")) { v.tier == "wont-run" ? "—" : Format.tps(v.decode_tps) }
+                        td(.class("num")) { v.tier == "wont-run" ? "—" : Format.tps(ans?.speed.decode_tps.expected ?? v.decode_tps) }
+                        td { v.tier == "wont-run" ? HTML("—") : UI.evidence(ans?.speed.evidence ?? Evidence.estimated.rawValue) }
                         td(.class("num")) { Format.bytes(v.total_bytes) }
                     }
                 }

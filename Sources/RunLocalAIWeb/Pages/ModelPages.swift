@@ -94,7 +94,7 @@ enum ModelPages {
         }
     }
 
-    static func detail(_ id: String, _ q: Params, engine: PageEngine) -> HTMLResponse {
+    static func detail(_ id: String, _ q: Params, engine: PageEngine) async -> HTMLResponse {
         let c = engine.catalog
         guard let m = c.model(id: id) ?? (try? c.model(named: id)) else {
             var sugg: [(String, String)] = []
@@ -111,22 +111,19 @@ enum ModelPages {
         }
         let images = m.isVisionModel ? 1 : 0
         let ctxs = PageEngine.contexts.filter { $0 <= max(m.architecture.contextLength, 2048) }
-        // Memory by quant × context on the chosen hardware.
+        // Memory by quant × context on the chosen hardware (the engine's plan: evidence changes speeds, not memory).
         var grid: [(quant: String, cells: [WillItRunAnswer?])] = []
         for quant in PageEngine.tableQuants + (m.id.hasPrefix("gpt-oss") ? ["MXFP4"] : []) {
             grid.append((quant, ctxs.map { ctx in
-                try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: ctx, images: ctx > 1024 ? images : 0))
+                try? engine.estimate(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: ctx, images: ctx > 1024 ? images : 0))
             }))
         }
         let defaultCtx = min(8192, m.architecture.contextLength)
         let quant = q["quant"].flatMap { QuantMix(name: $0)?.name } ?? (m.id.hasPrefix("gpt-oss") ? "MXFP4" : "Q4_K_M")
-        let main = try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: defaultCtx, images: images))
-        var across: [(String, WillItRunAnswer)] = []
-        for h in referenceHardware {
-            if let a = try? engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: h, context: defaultCtx, images: images)) {
-                across.append((h, a))
-            }
-        }
+        let main = try? await engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: defaultCtx, images: images))
+        let across: [(String, WillItRunAnswer)] = zip(referenceHardware, await engine.answers(referenceHardware.map {
+            WillItRunQuery(model: m.id, quant: quant, hardware: $0, context: defaultCtx, images: images)
+        })).compactMap { h, a in a.map { (h, $0) } }
         let arch = m.architecture
         let palette = SVGLineChart.palette
         let series: [SVGLineChart.Series] = grid.enumerated().compactMap { i, row in
@@ -220,7 +217,7 @@ enum ModelPages {
             }
             p(.class("small muted")) { "GiB. Green: runs comfortably; amber: with tradeoffs (offload, tight or slow); red: won't run. Each cell links to its full answer." }
             h2 { "Speed on common hardware" }
-            p(.class("small muted")) { "\(quant), \(Format.context(defaultCtx)) context. Bar: expected decode; whisker: the engine's range." }
+            p(.class("small muted")) { "\(quant), \(Format.context(defaultCtx)) context. Bar: expected decode; whisker: its range. Measured figures replace the engine's estimate where approved runs exist (evidence column)." }
             div(.class("chart")) {
                 SVGBarChart.svg(title: "Decode speed of \(m.name) \(quant) by hardware",
                                 rows: across.filter { $0.1.fit.tier != "wont-run" }.map { h, ans in
@@ -229,13 +226,14 @@ enum ModelPages {
                                           note: ans.fit.placement == "partial" ? "\(ans.fit.gpu_layers)/\(ans.fit.total_layers) layers" : nil)
                                 })
             }
-            UI.table([("Hardware", false), ("Verdict", false), ("Decode tok/s", true), ("Prefill tok/s", true), ("Memory", true), ("", false)]) {
+            UI.table([("Hardware", false), ("Verdict", false), ("Decode tok/s", true), ("Prefill tok/s", true), ("Evidence", false), ("Memory", true), ("", false)]) {
                 for (h, ans) in across {
                     tr {
                         td { ans.hardware.name }
                         td { UI.tier(ans.fit.tier) }
                         td(.class("num")) { ans.fit.tier == "wont-run" ? "—" : "\(Format.tps(ans.speed.decode_tps.expected)) (\(Format.tps(ans.speed.decode_tps.low))–\(Format.tps(ans.speed.decode_tps.high)))" }
                         td(.class("num")) { ans.fit.tier == "wont-run" ? "—" : Format.tps(ans.speed.prefill_tps.expected) }
+                        td { ans.fit.tier == "wont-run" ? HTML("—") : UI.evidence(ans.speed.evidence) }
                         td(.class("num")) { Format.bytes(ans.memory.total_bytes) }
                         td { a(href: WillItRunState(model: m.id, quant: quant, hardware: h, ctx: defaultCtx, images: images).url) { "details" } }
                     }

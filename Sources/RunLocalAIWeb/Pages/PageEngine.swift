@@ -14,11 +14,34 @@ struct PageEngine: Sendable {
 
     var catalog: Catalog { site.catalog }
 
-    func answer(_ q: WillItRunQuery) throws -> WillItRunAnswer {
+    /// The engine's plan with the store's evidence applied (`Site.answerWithEvidence`): every speed a page shows
+    /// for a catalog tuple comes from here, so a page, the will-it-run page and the API never disagree.
+    func answer(_ q: WillItRunQuery) async throws -> WillItRunAnswer {
+        try await site.answerWithEvidence(q)
+    }
+
+    /// `answer` for several questions, in order; nil where the engine refuses one.
+    func answers(_ qs: [WillItRunQuery]) async -> [WillItRunAnswer?] {
+        var out: [WillItRunAnswer?] = []
+        out.reserveCapacity(qs.count)
+        for q in qs { out.append(try? await answer(q)) }
+        return out
+    }
+
+    /// A device's workload chips with each chip's decode speed taken from `answer` for the very question the chip
+    /// links to, so a chip and its will-it-run page show the same figure and evidence. (The Score is computed from
+    /// the engine's own chips, `chips(_:)`, so that every card is ranked on the same footing.)
+    func chipsWithEvidence(_ selection: HardwareSelection) async -> [WorkloadChip] {
+        await site.chipsWithEvidence(chips(selection), hardware: selection)
+    }
+
+    /// The engine's plan alone: for memory figures, fit verdicts, and "our prediction" beside a measured run.
+    func estimate(_ q: WillItRunQuery) throws -> WillItRunAnswer {
         try WillItRun.answer(q, catalog: site.catalog, profiles: profiles)
     }
 
-    func answer(_ q: WillItRunQuery, system: TargetSystem) throws -> WillItRunAnswer {
+    /// The engine's plan on a custom system (several cards, host RAM): no catalog tuple, so no evidence.
+    func estimate(_ q: WillItRunQuery, system: TargetSystem) throws -> WillItRunAnswer {
         try WillItRun.answer(q, system: system, catalog: site.catalog, profiles: profiles)
     }
 

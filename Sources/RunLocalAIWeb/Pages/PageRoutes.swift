@@ -9,7 +9,7 @@ import RunLocalAICore
 /// PageRoutes.register(on: router, site: site)
 /// ```
 public enum PageRoutes {
-    public static func register(on router: Router<BasicRequestContext>, site: Site) {
+    public static func register(on router: Router<SiteRequestContext>, site: Site) {
         let engine = PageEngine(site: site)
         @Sendable func params(_ r: Request) -> Params { Params(query: r.uri.query) }
         // Pages computed only from the catalog and content (not the store) are the same for every request with
@@ -22,23 +22,33 @@ public enum PageRoutes {
             if page.status == .ok && page.headers.isEmpty { pageCache.store(key, Data(page.document.markup.utf8)) }
             return page
         }
+        // Pages that show speeds carry the store's evidence: kept only as long as the evidence cache keeps an answer,
+        // and dropped at once when a run's status changes on this server.
+        let livePageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20, ttl: site.evidenceCache.ttl)
+        @Sendable func live(_ r: Request, _ render: () async -> HTMLResponse) async -> HTMLResponse {
+            let key = "\(site.evidenceCache.generation)|\(r.uri.description)"
+            if let hit = livePageCache.lookup(key) { return HTMLResponse(document: .raw(String(decoding: hit, as: UTF8.self))) }
+            let page = await render()
+            if page.status == .ok && page.headers.isEmpty { livePageCache.store(key, Data(page.document.markup.utf8)) }
+            return page
+        }
 
         router.get("/") { r, _ in cached(r) { HomePage.render(engine) } }
         router.get("/will-it-run") { r, _ in await WillItRunPage.render(params(r), engine: engine) }
         router.get("/will-it-run/custom") { r, _ in cached(r) { CustomBuildPage.render(params(r), engine: engine) } }
 
         router.get("/models") { r, _ in cached(r) { ModelPages.list(params(r), engine: engine) } }
-        router.get("/models/:id") { r, c in cached(r) { ModelPages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
+        router.get("/models/:id") { r, c in await live(r) { await ModelPages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
         router.get("/hardware") { r, _ in cached(r) { HardwarePages.list(params(r), engine: engine) } }
-        router.get("/hardware/:id") { r, c in cached(r) { HardwarePages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
+        router.get("/hardware/:id") { r, c in await live(r) { await HardwarePages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
         router.get("/tools") { _, _ in ToolPages.list(engine) }
-        router.get("/tools/:id") { _, c in ToolPages.detail(c.parameters.get("id") ?? "", engine: engine) }
-        router.get("/compare") { r, _ in cached(r) { ComparePages.hardware(params(r), engine: engine) } }
-        router.get("/compare/models") { r, _ in cached(r) { ComparePages.models(params(r), engine: engine) } }
+        router.get("/tools/:id") { _, c in await ToolPages.detail(c.parameters.get("id") ?? "", engine: engine) }
+        router.get("/compare") { r, _ in await live(r) { await ComparePages.hardware(params(r), engine: engine) } }
+        router.get("/compare/models") { r, _ in await live(r) { await ComparePages.models(params(r), engine: engine) } }
 
         router.get("/guides") { _, _ in GuidePages.list(engine) }
         router.get("/guides/:slug") { r, c in cached(r) { GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) } }
-        router.get("/cost") { r, _ in CostPage.render(params(r), engine: engine) }
+        router.get("/cost") { r, _ in await CostPage.render(params(r), engine: engine) }
 
         router.get("/glossary") { r, _ in ContentPages.glossary(params(r), engine: engine) }
         router.get("/glossary/:slug") { _, c in ContentPages.term(c.parameters.get("slug") ?? "", engine: engine) }

@@ -45,13 +45,14 @@ enum ToolPages {
         yes ? span(.class("tier comfortable"), .title("yes")) { "yes" } : span(.class("muted")) { "·" }
     }
 
-    static func detail(_ id: String, engine: PageEngine) -> HTMLResponse {
+    static func detail(_ id: String, engine: PageEngine) async -> HTMLResponse {
         guard let r = engine.catalog.runtimes.first(where: { $0.id == id }) ?? (try? engine.catalog.runtime(named: id)) else {
             return UI.notFound("runtime '\(id)'", path: "/tools/\(id)",
                                suggestions: engine.catalog.runtimes.prefix(8).map { ($0.name, "/tools/\(URLs.segment($0.id))") })
         }
-        let example = r.kind.flatMap { kind in
-            try? engine.answer(WillItRunQuery(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: "rtx-3060-12gb", context: 8192, runtime: kind.rawValue))
+        var example: WillItRunAnswer?
+        if let kind = r.kind {
+            example = try? await engine.answer(WillItRunQuery(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: "rtx-3060-12gb", context: 8192, runtime: kind.rawValue))
         }
         return Layout.page(title: r.name, description: "\(r.name): platforms, backends, formats and caveats.", path: "/tools/\(r.id)",
                            crumbs: [("Tools", "/tools"), (r.name, nil)]) {

@@ -100,7 +100,7 @@ enum WillItRunPage {
             }
         }
         let answer: WillItRunAnswer
-        do { answer = try await engine.site.answerWithEvidence(state.query) } catch {
+        do { answer = try await engine.answer(state.query) } catch {
             let links = UI.suggestions(error).map { s -> (String, String) in
                 let fixed = state.with { st in
                     switch error {
@@ -119,7 +119,7 @@ enum WillItRunPage {
             }
             return invalid(state, message: UI.message(error), suggestions: links, engine: engine)
         }
-        return page(state, answer, engine: engine)
+        return page(state, answer, whatIf: await whatIf(state, answer, engine: engine), engine: engine)
     }
 
     static func invalid(_ state: WillItRunState, message: String, suggestions: [(String, String)], engine: PageEngine) -> HTMLResponse {
@@ -137,7 +137,7 @@ enum WillItRunPage {
 
     // MARK: The answer
 
-    static func page(_ st: WillItRunState, _ ans: WillItRunAnswer, engine: PageEngine) -> HTMLResponse {
+    static func page(_ st: WillItRunState, _ ans: WillItRunAnswer, whatIf: HTML, engine: PageEngine) -> HTMLResponse {
         let title = "\(ans.model.name) \(ans.quant) on \(ans.hardware.name)"
         let gpuDevices = ans.devices.filter { $0.kind != "host" }
         let host = ans.devices.first { $0.kind == "host" }
@@ -166,7 +166,7 @@ enum WillItRunPage {
                     }
                 }
             }
-            whatIf(st, ans, engine: engine)
+            whatIf
             h2 { "Memory by device" }
             p(.class("small muted")) {
                 "What llama.cpp allocates on each device, component by component, against the memory it can use "
@@ -214,8 +214,8 @@ enum WillItRunPage {
         }
     }
 
-    /// "What if" links, each with the engine's verdict for it.
-    static func whatIf(_ st: WillItRunState, _ ans: WillItRunAnswer, engine: PageEngine) -> HTML {
+    /// "What if" links, each with its own answer (verdict and speed, evidence applied like the main answer's).
+    static func whatIf(_ st: WillItRunState, _ ans: WillItRunAnswer, engine: PageEngine) async -> HTML {
         var options: [(label: String, state: WillItRunState)] = []
         if let q = PageEngine.nextQuantDown(ans.quant) { options.append(("\(q) instead of \(ans.quant)", st.with { $0.quant = q })) }
         let half = st.ctx / 2
@@ -227,11 +227,11 @@ enum WillItRunPage {
         if ans.fit.tier != "comfortable", let q = PageEngine.nextQuantDown(ans.quant).flatMap(PageEngine.nextQuantDown) {
             options.append(("\(q)", st.with { $0.quant = q }))
         }
+        let alternatives = await engine.answers(options.map(\.state.query))
         return HTML {
             p(.class("kicker")) { "What if" }
             ul(.class("whatif")) {
-                for o in options {
-                    let alt = try? engine.answer(o.state.query)
+                for (o, alt) in zip(options, alternatives) {
                     li {
                         a(href: o.state.url) {
                             b { o.label }
@@ -323,7 +323,7 @@ enum WillItRunPage {
             h2 { "Examples" }
             ul(.class("whatif")) {
                 for ex in exampleQuestions {
-                    if let ans = try? engine.answer(ex.query) {
+                    if let ans = try? engine.estimate(ex.query) {
                         li { a(href: ex.url) { b { ans.model.name }; " on \(ans.hardware.name) → \(FitTierLabel.short(ans.fit.tier))" } }
                     }
                 }
