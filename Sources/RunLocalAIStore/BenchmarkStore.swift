@@ -21,6 +21,8 @@ public protocol BenchmarkStore: Sendable {
     func run(id: String) async throws -> BenchmarkRun?
     /// Runs matching the query, newest first.
     func runs(_ query: BenchmarkQuery) async throws -> [BenchmarkRun]
+    /// How many runs match the query's filters (its limit and offset are ignored), counted by the database.
+    func count(_ query: BenchmarkQuery) async throws -> Int
     /// Moderation: approve, reject, mark duplicate or reproduced. Throws for an unknown id.
     @discardableResult
     func setStatus(id: String, to status: BenchmarkRun.Status, by moderator: String, note: String?) async throws -> BenchmarkRun

@@ -219,6 +219,22 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
     }
 
     public func runs(_ query: BenchmarkQuery) async throws -> [BenchmarkRun] {
+        var (whereSQL, values) = Self.filter(query)
+        func next(_ v: SQLValue) -> String { values.append(v); return "$\(values.count)" }
+        let sql = Self.selectSQL + whereSQL + " ORDER BY submitted_at DESC, seq DESC"
+            + " LIMIT \(next(.integer(Int64(query.clampedLimit)))) OFFSET \(next(.integer(Int64(query.clampedOffset))))"
+        return try await fetchRuns(Self.query(sql, values))
+    }
+
+    public func count(_ query: BenchmarkQuery) async throws -> Int {
+        let (whereSQL, values) = Self.filter(query)
+        let rows = try await client.query(Self.query("SELECT COUNT(*) FROM runs" + whereSQL, values), logger: logger)
+        for try await (n) in rows.decode(Int64.self) { return Int(n) }
+        return 0
+    }
+
+    /// The WHERE clause (with a leading space, or empty) and its numbered parameters for a query's filters.
+    static func filter(_ query: BenchmarkQuery) -> (String, [SQLValue]) {
         var clauses: [String] = []
         var values: [SQLValue] = []
         func next(_ v: SQLValue) -> String { values.append(v); return "$\(values.count)" }
@@ -228,10 +244,7 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
         if let q = query.quant { clauses.append("quant = \(next(.text(q)))") }
         if let rt = query.runtime { clauses.append("runtime = \(next(.text(rt)))") }
         if let h = query.hardware { clauses.append("jsonb_exists(hardware::jsonb, \(next(.text(h))))") }
-        let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        let sql = Self.selectSQL + whereSQL + " ORDER BY submitted_at DESC, seq DESC"
-            + " LIMIT \(next(.integer(Int64(query.clampedLimit)))) OFFSET \(next(.integer(Int64(query.clampedOffset))))"
-        return try await fetchRuns(Self.query(sql, values))
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), values)
     }
 
     @discardableResult

@@ -143,6 +143,23 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
     }
 
     public func runs(_ query: BenchmarkQuery) async throws -> [BenchmarkRun] {
+        var (whereSQL, args) = Self.filter(query)
+        let sql = Self.selectSQL + whereSQL + " ORDER BY submitted_at DESC, seq DESC LIMIT ? OFFSET ?"
+        args += [query.clampedLimit, query.clampedOffset]
+        let arguments = StatementArguments(args)
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.decodeRun)
+        }
+    }
+
+    public func count(_ query: BenchmarkQuery) async throws -> Int {
+        let (whereSQL, args) = Self.filter(query)
+        let arguments = StatementArguments(args)
+        return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs" + whereSQL, arguments: arguments) ?? 0 }
+    }
+
+    /// The WHERE clause (with a leading space, or empty) and its arguments for a query's filters.
+    static func filter(_ query: BenchmarkQuery) -> (String, [(any DatabaseValueConvertible)?]) {
         var clauses: [String] = []
         var args: [(any DatabaseValueConvertible)?] = []
         let statuses = query.sortedStatuses
@@ -157,13 +174,7 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
             clauses.append("EXISTS (SELECT 1 FROM json_each(runs.hardware) WHERE json_each.value = ?)")
             args.append(h)
         }
-        let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        let sql = Self.selectSQL + whereSQL + " ORDER BY submitted_at DESC, seq DESC LIMIT ? OFFSET ?"
-        args += [query.clampedLimit, query.clampedOffset]
-        let arguments = StatementArguments(args)
-        return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.decodeRun)
-        }
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), args)
     }
 
     @discardableResult

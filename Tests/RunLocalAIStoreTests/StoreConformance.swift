@@ -66,7 +66,7 @@ struct StoreConformance {
 
     // MARK: Queries
 
-    @Test("Queries filter by model, quant, hardware, runtime and status", arguments: StoreFactory.all)
+    @Test("Queries filter (and count) by model, quant, hardware, runtime and status", arguments: StoreFactory.all)
     func queryFilters(_ factory: StoreFactory) async throws {
         try await factory.with { store async throws in
             let a = try await store.submit(Sample.run(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-3090"]))
@@ -75,7 +75,11 @@ struct StoreConformance {
             let d = try await store.submit(Sample.run(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-4090"], decode: 150))
             for id in [a.id!, b.id!, c.id!] { try await store.setStatus(id: id, to: .approved, by: "mod", note: nil) }
 
-            func ids(_ q: BenchmarkQuery) async throws -> Set<String> { Set(try await store.runs(q).compactMap(\.id)) }
+            func ids(_ q: BenchmarkQuery) async throws -> Set<String> {
+                let found = Set(try await store.runs(q).compactMap(\.id))
+                #expect(try await store.count(q) == found.count, "the database's count agrees with the rows read")
+                return found
+            }
             #expect(try await ids(BenchmarkQuery()) == [a.id!, b.id!, c.id!], "the default query shows published runs only")
             #expect(try await ids(BenchmarkQuery(statuses: [.pending])) == [d.id!])
             #expect(try await ids(BenchmarkQuery(statuses: [])) == [a.id!, b.id!, c.id!, d.id!], "no statuses means any")
@@ -86,6 +90,7 @@ struct StoreConformance {
             #expect(try await ids(BenchmarkQuery(hardware: "rtx")) == [], "hardware matches whole ids, not substrings")
             #expect(try await ids(BenchmarkQuery(runtime: "ollama")) == [c.id!])
             #expect(try await ids(BenchmarkQuery(model: "no-such-model")) == [])
+            #expect(try await store.count(BenchmarkQuery(statuses: [], limit: 1, offset: 3)) == 4, "a count ignores limit and offset")
         }
     }
 
