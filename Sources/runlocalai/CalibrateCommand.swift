@@ -18,6 +18,8 @@ struct Calibrate: AsyncParsableCommand {
     @Flag(help: "Print the JSON summary.") var json = false
     @Flag(help: "Also print every row's prediction.") var rows = false
     @Flag(help: "Fit the efficiency factors on these rows and print them (and the error after fitting).") var fit = false
+    @Flag(help: "Leave one file out: fit on the other files, predict that file's rows; prints the held-out error per file and overall.")
+    var crossValidate = false
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
@@ -53,6 +55,15 @@ struct Calibrate: AsyncParsableCommand {
             let after = Calibration.report(rows: all, catalog: catalog, factors: fitted)
             print("\nFitted factors (paste into SpeedModel.factors):\n" + CalibrationFit.swiftSource(fitted))
             print("\nAfter fitting:\n" + Self.summaryText(after))
+        }
+        if crossValidate {
+            let (held, perFile) = CalibrationFit.crossValidate(rows: all, catalog: catalog)
+            print("\nLeave-one-file-out (each file predicted by factors fitted on the others):")
+            for f in perFile {
+                print(String(format: "  %@: decode %d rows median %.1f%% worst %.1f%%; prefill %d rows median %.1f%% worst %.1f%%", f.file,
+                             f.decode.rows, f.decode.medianAPE * 100, f.decode.maxAPE * 100, f.prefill.rows, f.prefill.medianAPE * 100, f.prefill.maxAPE * 100))
+            }
+            print(Self.summaryText(held))
         }
     }
 

@@ -58,4 +58,16 @@ struct MethodologyTests {
         let committed = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("docs/methodology.md"), encoding: .utf8)
         #expect(committed == expected)
     }
+
+    @Test("The README's calibration figures are the report's", .enabled(if: !CalibrationTests.calibrationFiles.isEmpty, "shared/data/calibration is not beside the repository"))
+    func readmeFiguresAreCurrent() throws {
+        let r = Calibration.report(rows: try Calibration.rows(files: CalibrationTests.calibrationFiles), catalog: TestSupport.catalog)
+        let readme = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        func line(_ name: String, _ s: Calibration.ErrorSummary) -> String {
+            String(format: "- %@: median %.1f%%, 90th percentile %.1f%% (%d rows)", name, s.medianAPE * 100, s.p90APE * 100, s.rows)
+        }
+        #expect(readme.contains(line("decode", r.decode)))
+        #expect(readme.contains(line("prefill", r.prefill)))
+        #expect(readme.contains("\(r.resolved) of \(r.rows)"))
+    }
 }

@@ -40,7 +40,7 @@ extension DetectedSystem {
             let memory = g.memoryBytes ?? UInt64((g.catalogMemoryGiB ?? d.memoryChoicesGiB.max() ?? 0) * gib)
             planned.append(TargetSystem.GPU(name: g.name, backend: g.backend, memoryBytes: memory, usableBytes: memory,
                                             bandwidthGBs: d.bandwidthGBs, fp16TFLOPS: d.fp16TensorTFLOPS ?? d.fp32TFLOPS ?? 1,
-                                            unified: false, pcieGBs: TargetSystem.pcieBandwidth(d.pcie)))
+                                            unified: false, pcieGBs: TargetSystem.pcieBandwidth(d.pcie), fp32TFLOPS: d.fp32TFLOPS ?? 0))
             devices.append(d)
             if let free = g.memoryFreeBytes, free + (1 << 30) < memory {
                 notes.append(String(format: "%@ has %.1f of %.1f GiB free now: other programs hold the rest, and the plan assumes it all",

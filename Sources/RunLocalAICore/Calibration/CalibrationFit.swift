@@ -23,13 +23,18 @@ public enum CalibrationFit {
             ps.append(.init(name: "bandwidth.\(b.rawValue)", get: { $0.bandwidth[b] ?? 0.6 }, set: { $0.bandwidth[b] = $1 }, range: 0.2...0.95))
             ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 2...60))
             ps.append(.init(name: "compute.\(b.rawValue)", get: { $0.compute[b] ?? 0.3 }, set: { $0.compute[b] = $1 }, range: 0.05...0.95))
+            ps.append(.init(name: "decodeComputeScale.\(b.rawValue)", get: { $0.decodeComputeScale[b] ?? 1 }, set: { $0.decodeComputeScale[b] = $1 },
+                            range: 0.05...4))
         }
         for q in SpeedModel.QuantFamily.allCases where q != .float {
             ps.append(.init(name: "quantDecode.\(q.rawValue)", get: { $0.quantDecode[q] ?? 1 }, set: { $0.quantDecode[q] = $1 }, range: 0.7...1.2))
             ps.append(.init(name: "quantPrefill.\(q.rawValue)", get: { $0.quantPrefill[q] ?? 1 }, set: { $0.quantPrefill[q] = $1 }, range: 0.3...1.3))
         }
+        for q in SpeedModel.QuantFamily.allCases {
+            ps.append(.init(name: "decodeCompute.\(q.rawValue)", get: { $0.decodeCompute[q] ?? 2 }, set: { $0.decodeCompute[q] = $1 }, range: 2...200))
+        }
         ps.append(.init(name: "moeDecode", get: { $0.moeDecode }, set: { $0.moeDecode = $1 }, range: 0.2...1.2))
-        ps.append(.init(name: "moeLayerMicros", get: { $0.moeLayerMicros }, set: { $0.moeLayerMicros = $1 }, range: 0...200))
+        ps.append(.init(name: "moeLayerMicros", get: { $0.moeLayerMicros }, set: { $0.moeLayerMicros = $1 }, range: 2...200))
         ps.append(.init(name: "moePrefill", get: { $0.moePrefill }, set: { $0.moePrefill = $1 }, range: 0.1...1.2))
         ps.append(.init(name: "attentionCost", get: { $0.attentionCost }, set: { $0.attentionCost = $1 }, range: 0.5...10))
         ps.append(.init(name: "attentionCostNoFA", get: { $0.attentionCostNoFA }, set: { $0.attentionCostNoFA = $1 }, range: 0.5...20))
@@ -74,6 +79,35 @@ public enum CalibrationFit {
         return f
     }
 
+    /// Leave-one-file-out: for each source file, the factors are fitted on every other file and that file's rows
+    /// are predicted with them. The error is what the model makes on published runs it was not fitted on, the
+    /// honest measure of whether the fit learned physics or rows.
+    ///
+    /// ```swift
+    /// let held = CalibrationFit.crossValidate(rows: rows, catalog: catalog)
+    /// held.report.decode.medianAPE
+    /// ```
+    public static func crossValidate(rows: [BenchmarkRow], catalog: Catalog, start: SpeedModel.Factors = SpeedModel.factors,
+                                     rounds: Int = 12) -> (report: Calibration.Report, perFile: [(file: String, decode: Calibration.ErrorSummary, prefill: Calibration.ErrorSummary)]) {
+        let (cases, unresolved) = Calibration.cases(rows, catalog: catalog)
+        let files = Array(Set(cases.map(\.row.file))).sorted()
+        var predictions: [Calibration.Prediction] = []
+        var perFile: [(String, Calibration.ErrorSummary, Calibration.ErrorSummary)] = []
+        for file in files {
+            let fitted = fit(cases: cases.filter { $0.row.file != file }, start: start, rounds: rounds)
+            let held = cases.filter { $0.row.file == file }.map {
+                Calibration.Prediction(row: $0.row, test: $0.test, hardwareID: $0.hardwareID, modelID: $0.profile.id, predicted: $0.predict(fitted))
+            }
+            predictions += held
+            perFile.append((file, Calibration.ErrorSummary(held.filter { $0.test.kind == .decode }.map(\.ape)),
+                            Calibration.ErrorSummary(held.filter { $0.test.kind == .prefill }.map(\.ape))))
+        }
+        let report = Calibration.Report(rows: rows.count, predictions: predictions, unresolved: unresolved,
+                                        decode: Calibration.ErrorSummary(predictions.filter { $0.test.kind == .decode }.map(\.ape)),
+                                        prefill: Calibration.ErrorSummary(predictions.filter { $0.test.kind == .prefill }.map(\.ape)))
+        return (report, perFile)
+    }
+
     /// The factors as Swift source for `SpeedModel.factors`.
     public static func swiftSource(_ f: SpeedModel.Factors) -> String {
         func dict<K>(_ d: [K: Double], _ key: (K) -> String) -> String {
@@ -85,6 +119,8 @@ public enum CalibrationFit {
         layerMicros: \(dict(f.layerMicros) { $0.rawValue }),
         compute: \(dict(f.compute) { $0.rawValue }),
         quantDecode: \(dict(f.quantDecode) { $0.rawValue }),
+        decodeCompute: \(dict(f.decodeCompute) { $0.rawValue }),
+        decodeComputeScale: \(dict(f.decodeComputeScale) { $0.rawValue }),
         quantPrefill: \(dict(f.quantPrefill) { $0.rawValue }),
         moeDecode: \(String(format: "%.3g", f.moeDecode)), moeLayerMicros: \(String(format: "%.3g", f.moeLayerMicros)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
         multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))

@@ -32,8 +32,10 @@ public enum Evidence: String, Sendable, Codable, CaseIterable {
 
 /// The speed equations: decode is bound by the bytes each token reads, prefill by the arithmetic.
 ///
-/// Decode time per token = Σ over devices (bytes read there ÷ (bandwidth × efficiency)) + a fixed cost per
-/// layer (kernel launches, synchronisation). Bytes read are the weights of the active path (all of a dense
+/// Decode time per token = Σ over devices (bytes read there ÷ (bandwidth × efficiency) + the arithmetic on the
+/// weights there ÷ the shader FP32 rate) + a fixed cost per layer (kernel launches, synchronisation). The
+/// arithmetic (multiply-add plus dequantisation, per weight, by quantisation family) is what makes a quantised
+/// model on a GPU with little compute per byte (Apple's Max and Ultra chips) slower than its bytes alone say. Bytes read are the weights of the active path (all of a dense
 /// model; router, shared and `active` experts of a MoE) plus the KV cache up to the current depth.
 /// Prefill time per token = FLOPs (2 × active parameters + attention over the context) ÷ (peak matrix rate ×
 /// efficiency), plus, in a partial offload, the host layers' weights streamed over PCIe once per batch.
@@ -50,6 +52,12 @@ public enum SpeedModel {
         public var compute: [Backend: Double]
         /// Multipliers by quantisation family on decode and prefill.
         public var quantDecode: [QuantFamily: Double]
+        /// Shader operations per weight per decoded token, by quantisation family (2 is the bare multiply-add;
+        /// the rest is unpacking the blocks and kernel inefficiency), at the GPU's FP32 rate.
+        public var decodeCompute: [QuantFamily: Double]
+        /// Per backend, the cost of that arithmetic relative to plain FP32 shader work: below 1 where the kernels
+        /// use packed integer dot products (CUDA's dp4a path), about 1 where they dequantise to floats (Metal).
+        public var decodeComputeScale: [Backend: Double]
         public var quantPrefill: [QuantFamily: Double]
         /// Multipliers for mixture-of-experts models (scattered expert reads, small expert matmuls).
         public var moeDecode: Double
@@ -85,13 +93,15 @@ public enum SpeedModel {
     /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
     /// README's methodology for the fit and its error).
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.62, .cuda: 0.855, .metal: 0.766, .opencl: 0.508, .rocm: 0.694, .sycl: 0.5, .vulkan: 0.825],
-        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 44.2, .rocm: 60, .sycl: 50, .vulkan: 36.5],
-        compute: [.cpu: 0.45, .cuda: 0.517, .metal: 0.812, .opencl: 0.112, .rocm: 0.68, .sycl: 0.25, .vulkan: 0.455],
-        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.896, .kquantLow: 0.7, .legacy4: 1.01, .mxfp4: 1.01, .q8: 0.996],
-        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.689, .kquantLow: 0.657, .legacy4: 0.85, .mxfp4: 0.686, .q8: 0.861],
-        moeDecode: 1, moeLayerMicros: 15.1, moePrefill: 0.617, attentionCost: 0.989, attentionCostNoFA: 3.9,
-        pipelineEfficiency: 0.885, multiGPUMicros: 239, cpuCompute: 0.45)
+        bandwidth: [.cpu: 0.62, .cuda: 0.879, .metal: 0.95, .opencl: 0.48, .rocm: 0.95, .sycl: 0.5, .vulkan: 0.825],
+        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 2.49, .rocm: 60, .sycl: 50, .vulkan: 25.8],
+        compute: [.cpu: 0.45, .cuda: 0.516, .metal: 0.812, .opencl: 0.112, .rocm: 0.68, .sycl: 0.25, .vulkan: 0.441],
+        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.989, .kquantLow: 0.702, .legacy4: 1.01, .mxfp4: 1.06, .q8: 0.974],
+        decodeCompute: [.float: 3.24, .iquant: 2, .kquant: 5.93, .kquantLow: 30.3, .legacy4: 2, .mxfp4: 9.87, .q8: 2],
+        decodeComputeScale: [.cpu: 1, .cuda: 0.799, .metal: 3.22, .opencl: 0.978, .rocm: 4, .sycl: 1, .vulkan: 0.992],
+        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.689, .kquantLow: 0.658, .legacy4: 0.85, .mxfp4: 0.666, .q8: 0.857],
+        moeDecode: 0.986, moeLayerMicros: 2, moePrefill: 0.642, attentionCost: 1.05, attentionCostNoFA: 3.87, pipelineEfficiency: 0.885,
+        multiGPUMicros: 239, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
     /// measured ÷ predicted.
@@ -117,6 +127,8 @@ public enum SpeedModel {
         // Decode: tokens already in the cache when generating (half-way through a generation of N tokens).
         let decodeDepth = Double(s.depth)
         var gpuBytes = Array(repeating: 0.0, count: system.gpus.count)
+        var gpuWeightBytes = Array(repeating: 0.0, count: system.gpus.count)
+        var activeWeightBytes = Double(p.weights.outputBytes)
         var gpuLayers = Array(repeating: 0, count: system.gpus.count)
         var hostBytes = 0.0
         var hostWeights = 0.0
@@ -129,15 +141,16 @@ public enum SpeedModel {
                                     + s.valueType.bytes(forElements: UInt64(a.vElements(layer: l)) * 256)) / 256
             let bytes = Double(p.weights.layerActiveBytes[l]) + kvTokens * kvPerToken
             attentionFlopsPerToken += 4 * Double(a.heads) * Double(a.headDimK) * min(prefillDepth, window)
+            activeWeightBytes += Double(p.weights.layerActiveBytes[l])
             if let d = MemoryModel.device(ofLayer: l, layers: n, gpuLayers: usage.gpuLayers, splits: splits) {
-                gpuBytes[d] += bytes; gpuLayers[d] += 1
+                gpuBytes[d] += bytes; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l])
             } else {
                 hostBytes += bytes; hostWeights += Double(p.weights.layerBytes[l])
             }
         }
         let outputBytes = Double(p.weights.outputBytes)
         if let d = MemoryModel.device(ofLayer: n, layers: n, gpuLayers: usage.gpuLayers, splits: splits) {
-            gpuBytes[d] += outputBytes
+            gpuBytes[d] += outputBytes; gpuWeightBytes[d] += outputBytes
         } else {
             hostBytes += outputBytes; hostWeights += outputBytes
         }
@@ -149,6 +162,9 @@ public enum SpeedModel {
             usedGPUs += 1
             let eff = (f.bandwidth[gpu.backend] ?? 0.6) * (f.quantDecode[family] ?? 1) * (moe ? f.moeDecode : 1)
             decodeSeconds += gpuBytes[d] / (gpu.bandwidthGBs * 1e9 * eff)
+            let shaderTFLOPS = gpu.fp32TFLOPS > 0 ? gpu.fp32TFLOPS : gpu.fp16TFLOPS / 2
+            let weightsHere = activeWeightBytes > 0 ? Double(p.weights.activeParameterCount) * gpuWeightBytes[d] / activeWeightBytes : 0
+            decodeSeconds += weightsHere * (f.decodeCompute[family] ?? 2) * (f.decodeComputeScale[gpu.backend] ?? 1) / (shaderTFLOPS * 1e12)
             decodeSeconds += Double(gpuLayers[d]) * ((f.layerMicros[gpu.backend] ?? 30) + (moe ? f.moeLayerMicros : 0)) * 1e-6
         }
         if hostBytes > 0 {

@@ -21,6 +21,9 @@ public struct TargetSystem: Sendable, Hashable {
         public var fp16TFLOPS: Double
         public var unified: Bool
         public var pcieGBs: Double
+        /// The shader (non-tensor) FP32 rate, TFLOPS: what decode's matrix-vector kernels and dequantisation run
+        /// on. 0 when the datasheet gives none (the speed model then takes half the FP16 rate).
+        public var fp32TFLOPS: Double = 0
     }
     /// The CPU side: RAM and how fast the CPU works through it.
     public struct Host: Sendable, Hashable {
@@ -70,7 +73,7 @@ public struct TargetSystem: Sendable, Hashable {
             let b = backend ?? TargetSystem.defaultBackend(d)
             let gpu = GPU(name: d.displayName, backend: b, memoryBytes: memory, usableBytes: usable,
                           bandwidthGBs: d.bandwidthGBs, fp16TFLOPS: d.fp16TensorTFLOPS ?? d.fp32TFLOPS ?? 1,
-                          unified: true, pcieGBs: d.bandwidthGBs)
+                          unified: true, pcieGBs: d.bandwidthGBs, fp32TFLOPS: d.fp32TFLOPS ?? 0)
             let cpuTF = max(0.5, Double(d.cpuCores ?? 12) * 0.1)
             self.init(gpus: [gpu], host: Host(ramGiB: Double(memory) / gib, bandwidthGBs: d.bandwidthGBs,
                                               fp32TFLOPS: cpuTF, name: d.displayName),
@@ -79,7 +82,7 @@ public struct TargetSystem: Sendable, Hashable {
             let b = backend ?? TargetSystem.defaultBackend(d)
             let one = GPU(name: d.displayName, backend: b, memoryBytes: memory, usableBytes: memory,
                           bandwidthGBs: d.bandwidthGBs, fp16TFLOPS: d.fp16TensorTFLOPS ?? d.fp32TFLOPS ?? 1,
-                          unified: false, pcieGBs: TargetSystem.pcieBandwidth(d.pcie))
+                          unified: false, pcieGBs: TargetSystem.pcieBandwidth(d.pcie), fp32TFLOPS: d.fp32TFLOPS ?? 0)
             self.init(gpus: Array(repeating: one, count: s.count), host: host ?? Host(), selection: s)
         }
     }

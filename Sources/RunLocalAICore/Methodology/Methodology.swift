@@ -73,10 +73,14 @@ public enum Methodology {
 
         ## Speed
 
-        Decode (tokens/s) = 1 ÷ Σ over devices [bytes read per token ÷ (bandwidth × efficiency) + layers × per-layer cost].
-        Bytes read per token: the active weights (a MoE model's router, shared experts and `active ÷ experts` of the
-        expert tensors) plus the KV cache up to the current depth (sliding-window layers: the window). Several GPUs in a
-        layer split run in turn, plus \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
+        Decode (tokens/s) = 1 ÷ Σ over devices [bytes read per token ÷ (bandwidth × efficiency) + active weights there ×
+        operations per weight ÷ shader FP32 rate + layers × per-layer cost]. Bytes read per token: the active weights (a
+        MoE model's router, shared experts and `active ÷ experts` of the expert tensors) plus the KV cache up to the current
+        depth (sliding-window layers: the window). Operations per weight: the multiply-add and the unpacking of the
+        quantisation's blocks, by family, scaled per backend (integer dot-product kernels are cheaper than dequantising to
+        floats). This term is why a quantised model gains less than its bytes promise on a GPU with little arithmetic per
+        byte of bandwidth (Apple's Max and Ultra chips). Several GPUs in a layer split run in turn, plus
+        \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
 
         Prefill (tokens/s) = 1 ÷ [FLOPs per token ÷ (peak FP16 matrix rate × efficiency) + weights ÷ bandwidth ÷ ubatch
         + (partial offload) host layers' bytes ÷ PCIe bandwidth ÷ ubatch], with FLOPs per token = 2 × active parameters +
@@ -90,6 +94,7 @@ public enum Methodology {
         - per-layer cost: \(table(f.layerMicros, " µs"))
         - compute: \(table(f.compute))
         - decode by quantisation family: \(table(f.quantDecode))
+        - decode operations per weight by family: \(table(f.decodeCompute)), × per backend: \(table(f.decodeComputeScale))
         - prefill by quantisation family: \(table(f.quantPrefill))
         - MoE decode \(String(format: "%.3g", f.moeDecode)), MoE prefill \(String(format: "%.3g", f.moePrefill)), CPU prefill \(String(format: "%.3g", f.cpuCompute)) of peak FP32
 
@@ -118,7 +123,9 @@ public enum Methodology {
             | prefill | \(r.prefill.rows) | \(pct(r.prefill.medianAPE)) | \(pct(r.prefill.meanAPE)) | \(pct(r.prefill.p90APE)) | \(pct(r.prefill.maxAPE)) |
 
             Resolved \(r.resolved) of \(r.rows) rows; the \(r.unresolved.count) others are listed by `runlocalai calibrate` with the
-            reason (hardware not stated by the source, or a name that fits two catalog entries).
+            reason (hardware not stated by the source, or a name that fits two catalog entries). The error on runs the fit
+            has not seen comes from `runlocalai calibrate --cross-validate`: each source file is predicted with factors
+            fitted on the other files.
 
             """
         }
