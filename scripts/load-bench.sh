@@ -4,6 +4,10 @@
 #
 #   scripts/load-bench.sh                 # 2 threads, 50 connections, 10 s per endpoint
 #   DURATION=30s CONNECTIONS=100 scripts/load-bench.sh
+#   SEED=/nonexistent scripts/load-bench.sh   # empty store: engine estimates only, no evidence lookups
+#
+# By default the store is seeded from ../shared/data/calibration (as `runlocalai serve` does), so the speeds carry
+# evidence from the published runs and every answer reads the store (through its short-lived caches).
 #
 # Needs wrk (Debian: apt-get install -y wrk). Targets: > 5,000 req/s and p99 < 10 ms on 2 cores.
 set -euo pipefail
@@ -18,7 +22,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 swift build -c release --product runlocalai >/dev/null
 BIN="$(swift build -c release --show-bin-path)/runlocalai"
 DATA="$(mktemp -d)"
-"$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --seed /nonexistent >"$DATA/serve.log" 2>&1 &
+SEED="${SEED:-../shared/data/calibration}"
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --seed "$SEED" >"$DATA/serve.log" 2>&1 &
 SERVER=$!
 cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
@@ -55,4 +60,5 @@ bench "will-it-run API" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llava-1
 bench "will-it-run API, uncached (varied ctx)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090" "$DATA/vary.lua"
 bench "will-it-run API (2x 3090, 70B)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.3-70b&hardware=2x%20rtx-3090&ctx=8192"
 bench "model page /models/llama-3.1-8b" "http://127.0.0.1:$PORT/models/llama-3.1-8b"
+bench "hardware page /hardware/rtx-3090" "http://127.0.0.1:$PORT/hardware/rtx-3090"
 bench "health" "http://127.0.0.1:$PORT/health"

@@ -44,19 +44,24 @@ extension Site {
 
     func resolveEvidence(_ estimate: Estimate, to answer: WillItRunAnswer) async -> WillItRunAnswer {
         guard let model = estimate.profile.catalogID else { return answer }
-        // The exact tuple first (a small, indexed query); only without a measurement of it are all the model's
-        // runs read for measured-near, community and extrapolated figures.
+        // The model's published runs (newest 1000), read once per model per `ttl`; the exact tuple first, and only
+        // without a measurement of it all of them for measured-near, community and extrapolated figures.
+        let runs: [BenchmarkRun]
+        if let hit = evidenceCache.runs(of: model) { runs = hit } else {
+            guard let read = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)) else { return answer }
+            evidenceCache.store(runs: read, of: model)
+            runs = read
+        }
+        guard !runs.isEmpty else { return answer }
         var e: ResolvedEvidence?
-        if let device = estimate.system.selection?.device.id,
-           let exact = try? await store.runs(BenchmarkQuery(model: model, quant: estimate.profile.quant, hardware: device,
-                                                             runtime: estimate.settings.runtime.rawValue, limit: 200)), !exact.isEmpty {
-            let r = EvidenceResolver.resolve(estimate, runs: exact, catalog: catalog)
-            if r.evidence == .measured { e = r }
+        if let device = estimate.system.selection?.device.id {
+            let exact = runs.filter { $0.quant == estimate.profile.quant && $0.hardware.contains(device) && $0.runtime == estimate.settings.runtime.rawValue }
+            if !exact.isEmpty {
+                let r = EvidenceResolver.resolve(estimate, runs: exact, catalog: catalog)
+                if r.evidence == .measured { e = r }
+            }
         }
-        if e == nil {
-            guard let runs = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)), !runs.isEmpty else { return answer }
-            e = EvidenceResolver.resolve(estimate, runs: runs, catalog: catalog)
-        }
+        if e == nil { e = EvidenceResolver.resolve(estimate, runs: runs, catalog: catalog) }
         guard let e else { return answer }
         return answer.withEvidence(e.evidence, decode: e.decode, prefill: e.prefill, basis: e.basis, runIDs: e.runIDs, needsReview: e.needsReview)
     }
@@ -71,6 +76,7 @@ extension Site {
 public final class EvidenceCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (ContinuousClock.Instant, WillItRunAnswer)] = [:]
+    private var modelRuns: [String: (ContinuousClock.Instant, [BenchmarkRun])] = [:]
     private var generationCount: UInt64 = 0
     private let clock = ContinuousClock()
     public let ttl: Duration
@@ -94,7 +100,21 @@ public final class EvidenceCache: @unchecked Sendable {
     public func invalidate() {
         lock.lock(); defer { lock.unlock() }
         entries.removeAll(keepingCapacity: true)
+        modelRuns.removeAll(keepingCapacity: true)
         generationCount &+= 1
+    }
+
+    /// A model's published runs as last read from the store, if read within `ttl`.
+    func runs(of model: String) -> [BenchmarkRun]? {
+        lock.lock(); defer { lock.unlock() }
+        guard let (at, runs) = modelRuns[model], clock.now - at < ttl else { return nil }
+        return runs
+    }
+
+    func store(runs: [BenchmarkRun], of model: String) {
+        lock.lock(); defer { lock.unlock() }
+        if modelRuns.count >= capacity { modelRuns.removeAll(keepingCapacity: true) }
+        modelRuns[model] = (clock.now, runs)
     }
 
     /// Changes on every `invalidate()`: caches of whole pages built on these answers put it in their keys.

@@ -340,6 +340,7 @@ final class ResponseCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: (data: Data, at: ContinuousClock.Instant)] = [:]
     private var order: [String] = []
+    private var refreshing: Set<String> = []
     private let clock = ContinuousClock()
     let capacity: Int
     let maxEntryBytes: Int
@@ -367,10 +368,39 @@ final class ResponseCache: @unchecked Sendable {
         return e.data
     }
 
+    /// What a request should do about `key` in a cache with a `ttl`.
+    enum Claim {
+        /// Serve this (fresh, or stale while another request renders the new one).
+        case serve(Data)
+        /// Render it, then `store` it (or `release` the claim if it cannot be stored).
+        case render
+    }
+
+    /// Stale-while-revalidate: a fresh entry is served; of the requests that find an expired one, the first renders
+    /// it anew and the others are served the expired copy meanwhile, so an expiry under load costs one render, not
+    /// one per waiting connection.
+    func claim(_ key: String) -> Claim {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[key] else { return .render }
+        if let ttl, clock.now - e.at >= ttl {
+            if refreshing.contains(key) { return .serve(e.data) }
+            refreshing.insert(key)
+            return .render
+        }
+        return .serve(e.data)
+    }
+
+    /// Gives up a `.render` claim without storing (the render failed or was not cacheable).
+    func release(_ key: String) {
+        lock.lock(); defer { lock.unlock() }
+        refreshing.remove(key)
+    }
+
     /// Keeps `data` for `key` (when small enough), evicting the older half when full.
     func store(_ key: String, _ data: Data) {
-        guard data.count <= maxEntryBytes else { return }
+        guard data.count <= maxEntryBytes else { release(key); return }
         lock.lock(); defer { lock.unlock() }
+        refreshing.remove(key)
         if entries[key] == nil {
             if entries.count >= capacity {
                 let drop = order.prefix(capacity / 2)

@@ -27,9 +27,9 @@ public enum PageRoutes {
         let livePageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20, ttl: site.evidenceCache.ttl)
         @Sendable func live(_ r: Request, _ render: () async -> HTMLResponse) async -> HTMLResponse {
             let key = "\(site.evidenceCache.generation)|\(r.uri.description)"
-            if let hit = livePageCache.lookup(key) { return HTMLResponse(document: .raw(String(decoding: hit, as: UTF8.self))) }
+            if case .serve(let hit) = livePageCache.claim(key) { return HTMLResponse(document: .raw(String(decoding: hit, as: UTF8.self))) }
             let page = await render()
-            if page.status == .ok && page.headers.isEmpty { livePageCache.store(key, Data(page.document.markup.utf8)) }
+            if page.status == .ok && page.headers.isEmpty { livePageCache.store(key, Data(page.document.markup.utf8)) } else { livePageCache.release(key) }
             return page
         }
 
