@@ -52,6 +52,10 @@ struct Calibrate: AsyncParsableCommand {
         if fit {
             let (cases, _) = Calibration.cases(all, catalog: catalog)
             let fitted = CalibrationFit.fit(cases: cases, start: SpeedModel.factors)
+            let skipped = CalibrationFit.fittable(cases: cases, start: SpeedModel.factors).tooFewRows
+            if !skipped.isEmpty {
+                print("\nNot fitted (fewer than \(CalibrationFit.minimumSupport) rows depend on them): " + skipped.joined(separator: ", "))
+            }
             let after = Calibration.report(rows: all, catalog: catalog, factors: fitted)
             print("\nFitted factors (paste into SpeedModel.factors):\n" + CalibrationFit.swiftSource(fitted))
             print("\nAfter fitting:\n" + Self.summaryText(after))

@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Coordinate descent on the mean absolute log error, one factor at a time with shrinking multiplicative
 /// steps, each factor clamped to a physical range (an efficiency stays in (0, 1], a per-layer cost stays
-/// positive). Few factors, many rows: the fit learns backend and quantisation behaviour, not rows.
+/// positive). Few factors, many rows: the fit learns backend and quantisation behaviour, not rows. A factor that
+/// fewer than ``minimumSupport`` rows depend on is not fitted at all (it keeps its starting value): two rows of one
+/// quantisation family would otherwise be matched exactly by that family's two factors, which is learning rows.
 ///
 /// ```swift
 /// let fitted = CalibrationFit.fit(cases: cases, start: SpeedModel.factors)
@@ -21,7 +23,7 @@ public enum CalibrationFit {
         var ps: [Parameter] = []
         for b in Backend.allCases.sorted(by: { $0.rawValue < $1.rawValue }) where backends.contains(b) {
             ps.append(.init(name: "bandwidth.\(b.rawValue)", get: { $0.bandwidth[b] ?? 0.6 }, set: { $0.bandwidth[b] = $1 }, range: 0.2...0.95))
-            ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 2...60))
+            ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 2...400))
             ps.append(.init(name: "compute.\(b.rawValue)", get: { $0.compute[b] ?? 0.3 }, set: { $0.compute[b] = $1 }, range: 0.05...0.95))
             ps.append(.init(name: "decodeComputeScale.\(b.rawValue)", get: { $0.decodeComputeScale[b] ?? 1 }, set: { $0.decodeComputeScale[b] = $1 },
                             range: 0.05...4))
@@ -54,9 +56,37 @@ public enum CalibrationFit {
         return total / Double(cases.count)
     }
 
-    public static func fit(cases: [Calibration.Case], start: SpeedModel.Factors, rounds: Int = 12) -> SpeedModel.Factors {
+    /// Rows a factor must move before the fit may change it.
+    public static let minimumSupport = 10
+
+    /// How many cases' predictions move when the factor moves (by 10%).
+    static func support(_ p: Parameter, cases: [Calibration.Case], at f: SpeedModel.Factors) -> Int {
+        var moved = f
+        let v = p.get(f)
+        p.set(&moved, v == 0 ? 0.1 : v * 1.1)
+        return cases.reduce(0) { n, c in
+            let a = c.predict(f), b = c.predict(moved)
+            return n + (abs(a - b) > 1e-9 * max(abs(a), 1) ? 1 : 0)
+        }
+    }
+
+    /// The names of the factors the fit may change on these cases, and of those it leaves alone for lack of rows.
+    public static func fittable(cases: [Calibration.Case], start: SpeedModel.Factors) -> (fitted: [String], tooFewRows: [String]) {
+        let (fit, skip) = supportedParameters(cases: cases, start: start)
+        return (fit.map(\.name), skip.map(\.name))
+    }
+
+    static func supportedParameters(cases: [Calibration.Case], start: SpeedModel.Factors) -> (fit: [Parameter], skip: [Parameter]) {
         let backends = Set(cases.flatMap { c in c.system.gpus.map(\.backend) + (c.system.gpus.isEmpty ? [.cpu] : []) })
-        let params = parameters(for: backends)
+        var fit: [Parameter] = [], skip: [Parameter] = []
+        for p in parameters(for: backends) {
+            if support(p, cases: cases, at: start) >= minimumSupport { fit.append(p) } else { skip.append(p) }
+        }
+        return (fit, skip)
+    }
+
+    public static func fit(cases: [Calibration.Case], start: SpeedModel.Factors, rounds: Int = 12) -> SpeedModel.Factors {
+        let params = supportedParameters(cases: cases, start: start).fit
         var f = start
         var best = loss(cases, f)
         var step = 0.25

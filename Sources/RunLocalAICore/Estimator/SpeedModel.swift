@@ -91,17 +91,19 @@ public enum SpeedModel {
     }
 
     /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
-    /// README's methodology for the fit and its error).
+    /// README's methodology for the fit and its error). Factors that fewer than ten calibration rows depend on
+    /// are not fitted and hold a prior instead: ROCm takes CUDA's values (HIP builds the same kernels), the
+    /// low-bit K-quants (Q2_K, Q3_K) and the i-quants take the K-quants' values.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.62, .cuda: 0.879, .metal: 0.95, .opencl: 0.48, .rocm: 0.95, .sycl: 0.5, .vulkan: 0.825],
-        layerMicros: [.cpu: 6, .cuda: 60, .metal: 60, .opencl: 2.49, .rocm: 60, .sycl: 50, .vulkan: 25.8],
-        compute: [.cpu: 0.45, .cuda: 0.516, .metal: 0.812, .opencl: 0.112, .rocm: 0.68, .sycl: 0.25, .vulkan: 0.441],
-        quantDecode: [.float: 1, .iquant: 0.88, .kquant: 0.989, .kquantLow: 0.702, .legacy4: 1.01, .mxfp4: 1.06, .q8: 0.974],
-        decodeCompute: [.float: 3.24, .iquant: 2, .kquant: 5.93, .kquantLow: 30.3, .legacy4: 2, .mxfp4: 9.87, .q8: 2],
-        decodeComputeScale: [.cpu: 1, .cuda: 0.799, .metal: 3.22, .opencl: 0.978, .rocm: 4, .sycl: 1, .vulkan: 0.992],
-        quantPrefill: [.float: 1, .iquant: 0.75, .kquant: 0.689, .kquantLow: 0.658, .legacy4: 0.85, .mxfp4: 0.666, .q8: 0.857],
-        moeDecode: 0.986, moeLayerMicros: 2, moePrefill: 0.642, attentionCost: 1.05, attentionCostNoFA: 3.87, pipelineEfficiency: 0.885,
-        multiGPUMicros: 239, cpuCompute: 0.45)
+        bandwidth: [.cpu: 0.62, .cuda: 0.879, .metal: 0.95, .opencl: 0.477, .rocm: 0.879, .sycl: 0.5, .vulkan: 0.818],
+        layerMicros: [.cpu: 6, .cuda: 72.4, .metal: 102, .opencl: 3.79, .rocm: 72.4, .sycl: 50, .vulkan: 25.9],
+        compute: [.cpu: 0.45, .cuda: 0.518, .metal: 0.815, .opencl: 0.111, .rocm: 0.518, .sycl: 0.25, .vulkan: 0.44],
+        quantDecode: [.float: 1, .iquant: 1.03, .kquant: 1.03, .kquantLow: 1.03, .legacy4: 1.02, .mxfp4: 1.06, .q8: 0.989],
+        decodeCompute: [.float: 2.83, .iquant: 7.35, .kquant: 7.35, .kquantLow: 7.35, .legacy4: 2, .mxfp4: 9.39, .q8: 2],
+        decodeComputeScale: [.cpu: 1, .cuda: 0.586, .metal: 2.59, .opencl: 0.885, .rocm: 0.586, .sycl: 1, .vulkan: 0.98],
+        quantPrefill: [.float: 1, .iquant: 0.696, .kquant: 0.696, .kquantLow: 0.696, .legacy4: 0.851, .mxfp4: 0.661, .q8: 0.858],
+        moeDecode: 0.99, moeLayerMicros: 2, moePrefill: 0.651, attentionCost: 1.06, attentionCostNoFA: 3.77, pipelineEfficiency: 0.886,
+        multiGPUMicros: 218, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
     /// measured ÷ predicted.

@@ -89,7 +89,8 @@ public enum Methodology {
         micro-batches: speed-up 1 + (m·k ÷ (m + k − 1) − 1) × \(String(format: "%.3g", f.pipelineEfficiency)).
 
         Efficiencies (fitted by `runlocalai calibrate --fit`, coordinate descent on mean absolute log error, bounded to
-        physical ranges):
+        physical ranges; a factor that fewer than \(CalibrationFit.minimumSupport) rows depend on is not fitted and keeps a prior:
+        ROCm takes CUDA's values, the low-bit K-quants and the i-quants the K-quants'):
         - bandwidth: \(table(f.bandwidth))
         - per-layer cost: \(table(f.layerMicros, " µs"))
         - compute: \(table(f.compute))
