@@ -48,6 +48,15 @@ struct Calibrate: AsyncParsableCommand {
                 print("\nUnresolved rows:")
                 for u in report.unresolved { print("  \(u.file):\(u.line) \(u.hardware) / \(u.model): \(u.reason)") }
             }
+            let relative = RelativeCheck.check(rows: all, catalog: catalog)
+            if !relative.isEmpty {
+                print("\nRows whose hardware is not stated, scored by their ratios (the machine's overall speed left free):")
+                for r in relative {
+                    print(String(format: "  %@ as if on %@: decode %d rows median %.1f%% worst %.1f%% (the candidate is %.2fx as fast); prefill %d rows median %.1f%% worst %.1f%%",
+                                 r.file, r.machine, r.decode.rows, r.decode.medianAPE * 100, r.decode.maxAPE * 100, r.decodeScale,
+                                 r.prefill.rows, r.prefill.medianAPE * 100, r.prefill.maxAPE * 100))
+                }
+            }
         }
         if fit {
             let (cases, _) = Calibration.cases(all, catalog: catalog)

@@ -17,6 +17,32 @@ struct CalibrationTests {
         for u in r.unresolved { #expect(!u.reason.isEmpty) }
     }
 
+    @Test("Rows with no stated hardware are scored by their ratios: a table the engine reproduces up to one speed factor scores 0%; one row off by 30% shows")
+    func relativeCheck() throws {
+        let quants = ["Q8_0", "Q6_K", "Q4_K_M", "IQ4_XS", "Q3_K_M"]
+        func row(_ q: String, _ test: String, _ tps: Double, line: Int) -> BenchmarkRow {
+            BenchmarkRow(file: "readme.csv", line: line, source: "test", hardware: "unknown (not stated)", backend: "unknown",
+                         model: "Llama 3.1 8B", quant: q, test: test, tokensPerSecond: tps, notes: "")
+        }
+        // The engine's own predictions on an RTX 4090, as if measured on a machine half as fast.
+        let onCard = quants.enumerated().flatMap { i, q in
+            ["tg128", "pp512"].map { row(q, $0, 1, line: i) }.map { r -> BenchmarkRow in var s = r; s.hardware = "rtx-4090"; s.backend = "CUDA"; return s }
+        }
+        let (cases, _) = Calibration.cases(onCard, catalog: TestSupport.catalog)
+        let measured = cases.map { c in row(c.row.quant, c.row.test, c.predict() / 2, line: c.row.line) }
+        let exact = try #require(RelativeCheck.check(rows: measured, catalog: TestSupport.catalog).first { $0.machine == "rtx-4090" })
+        #expect(exact.decode.rows == quants.count && exact.prefill.rows == quants.count)
+        #expect(exact.decode.maxAPE < 1e-9 && exact.prefill.maxAPE < 1e-9)
+        #expect(abs(exact.decodeScale - 2) < 1e-9)
+
+        var skewed = measured
+        let i = try #require(skewed.firstIndex { $0.quant == "IQ4_XS" && $0.test == "tg128" })
+        skewed[i].tokensPerSecond *= 1.3
+        let off = try #require(RelativeCheck.check(rows: skewed, catalog: TestSupport.catalog).first { $0.machine == "rtx-4090" })
+        #expect(off.decode.maxAPE > 0.15)
+        #expect(off.prefill.maxAPE < 1e-9)
+    }
+
     @Test("Test names: ppN, tgN and @dN")
     func testNames() {
         #expect(BenchmarkTest("pp512") == BenchmarkTest("pp512"))
