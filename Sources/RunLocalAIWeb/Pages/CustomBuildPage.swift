@@ -66,7 +66,7 @@ enum CustomBuildPage {
                 let models = report.models.filter { $0.group == g }
                 if !models.isEmpty {
                     h2 { "\(title) "; span(.class("kicker")) { "\(models.count)" } }
-                    UI.table([("Model", false), ("Best quant", false), ("Verdict", false), ("Decode tok/s", true), ("Memory", true), ("Note", false)]) {
+                    UI.table([("Model", false), ("Best quant", false), ("Verdict", false), ("Decode tok/s (estimate)", true), ("Memory", true), ("Note", false)]) {
                         for m in models {
                             tr {
                                 td { a(href: "/models/\(URLs.segment(m.id))") { m.name } }
@@ -79,6 +79,11 @@ enum CustomBuildPage {
                         }
                     }
                 }
+            }
+            p(.class("small muted")) {
+                "Speeds here are the engine's estimates for this exact build (its cards, RAM and OS together); a single card's "
+                "will-it-run answer shows measured figures where approved runs exist. "
+                a(href: "/methodology") { "How they are computed" }; "."
             }
             h2 { "Change the build" }
             form
