@@ -42,6 +42,14 @@ struct NameResolverTests {
         #expect(s.device.id.hasPrefix("rtx-"))
     }
 
+    @Test("Every selection's own id resolves back to it", arguments: ["2x rtx-3090", "4x RTX 4090", "apple-m4-max-40c 128GB", "rtx-3060-12gb", "2x rtx-3060 12gb"])
+    func idsRoundTrip(query: String) throws {
+        let s = try c.hardware(named: query)
+        let again = try c.hardware(named: s.id.replacingOccurrences(of: "@", with: " "))
+        #expect(again.id == s.id)
+        #expect(again.count == s.count)
+    }
+
     @Test("Zero or negative cards are refused", arguments: ["0x RTX 3090", "-2x RTX 3090"])
     func zeroCards(query: String) {
         #expect(throws: CatalogError.self) { try c.hardware(named: query) }

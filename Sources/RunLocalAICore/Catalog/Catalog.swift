@@ -196,12 +196,13 @@ public struct HardwareSelection: Sendable, Hashable {
         let q = query.trimmingCharacters(in: .whitespaces)
         // A count needs a separator after "x" or before it, so the "X" of "RTX 3090" is never read as "times".
         // ("6700 XT" is a card, not 6700 × "T").
-        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#]
+        // The third form is `HardwareSelection.id`'s own ("2x-rtx-3090"), so every id the site writes resolves back.
+        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#, #"^(\d+)x-([a-z].+)$"#]
         for (i, p) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]),
                   let m = re.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) else { continue }
             let a = String(q[Range(m.range(at: 1), in: q)!]), b = String(q[Range(m.range(at: 2), in: q)!])
-            if i == 0, let n = Int(a) { return (n, b) }
+            if i != 1, let n = Int(a) { return (n, b) }
             if i == 1, let n = Int(b) { return (n, a) }
         }
         return (1, q)
