@@ -24,8 +24,6 @@ public struct Site: Sendable {
     public var calibration: Calibration.Report?
     /// Evidence applied to answers, kept briefly (see `EvidenceCache`).
     public let evidenceCache = EvidenceCache()
-    /// A digest of the catalog and content: the ETag of catalog data changes when it does.
-    public let catalogVersion: String
     /// Figures computed once per site (score and chips of every device).
     public let derived: SiteDerived
 
@@ -33,28 +31,8 @@ public struct Site: Sendable {
                 adminToken: String? = nil, profiles: ProfileCache = ProfileCache(capacity: 2048), limits: APILimits = APILimits()) {
         self.catalog = catalog; self.content = content; self.store = store; self.now = now; self.adminToken = adminToken
         self.profiles = profiles; self.limits = limits
-        catalogVersion = Site.digest(catalog: catalog, content: content)
         derived = SiteDerived(catalog: catalog, profiles: profiles)
     }
-
-    /// FNV-1a over the catalog's and content's identifying figures, as 16 hex digits.
-    static func digest(catalog: Catalog, content: SiteContent) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func add(_ s: String) { for b in s.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }; h ^= 0xff; h = h &* 0x0000_0100_0000_01b3 }
-        add(engineVersion)
-        for m in catalog.models { add(m.id); add("\(m.paramsB)"); add("\(m.architecture)"); add(m.vision.map { "\($0.tokensPerImage) \($0.mmprojMB.sorted { $0.key < $1.key })" } ?? "") }
-        for d in catalog.hardware {
-            add(d.id); add(d.name); add("\(d.memoryChoicesGiB) \(d.bandwidthGBs) \(d.fp16TensorTFLOPS ?? 0) \(d.tdpW ?? 0) \(d.backends)")
-            add("\(d.price?.street ?? 0) \(d.price?.used ?? 0) \(d.price?.launch ?? 0)")
-        }
-        for r in catalog.runtimes { add(r.id); add(r.name); add("\(r.os) \(r.backends) \(r.formats)") }
-        for t in content.glossary { add(t.slug); for s in t.sections { add(s.markdown) } }
-        for e in content.errors { add(e.slug); add(e.errorText.joined()); for s in e.sections { add(s.markdown) } }
-        return String(h, radix: 16)
-    }
-
-    /// Bumped when the engine's equations change in a way that changes answers.
-    public static let engineVersion = "runlocalai-engine-1"
 }
 
 /// Written content: glossary terms and errors-KB articles (Markdown with front matter under `content/`).
