@@ -47,16 +47,9 @@ enum APIFixture {
 
     /// Runs `body` against a fresh router on `site` and hands back what it returned.
     static func withReply(_ site: Site, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Reply) async throws -> Reply {
-        let box = ReplyBox()
+        let box = LockedValue<Reply>()
         try await with(site) { client in box.set(try await body(client)) }
         return try #require(box.value)
-    }
-
-    final class ReplyBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Reply?
-        func set(_ r: Reply) { lock.lock(); stored = r; lock.unlock() }
-        var value: Reply? { lock.lock(); defer { lock.unlock() }; return stored }
     }
 
     /// Sends a request and checks the reply against the OpenAPI document: the status is documented for the

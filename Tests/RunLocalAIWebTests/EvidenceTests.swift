@@ -11,9 +11,12 @@ struct EvidenceTests {
     func measuredFromTheStore() async throws {
         let site = try await APIFixture.site(adminToken: "t")
         let uri = "/api/v1/will-it-run?model=llama-3-8b&quant=Q4_K_M&hardware=rtx-3090&ctx=4096"
+        let estimated = LockedValue<Double>()
         try await APIFixture.with(site) { client in
             let before = try await APIFixture.call(client, .get, uri)
             #expect(before.json?["speed"]?["evidence"]?.string == "estimated")
+            #expect(before.json?["speed"]?["estimate"] == nil, "no second figure while the engine's is the only one")
+            estimated.set(try #require(before.json?["speed"]?["decode_tps"]?["expected"]?.number))
         }
         let run = BenchmarkRun(model: "llama-3-8b", quant: "Q4_K_M", hardware: ["rtx-3090"], runtime: "llama.cpp", backend: "CUDA",
                                context: 640, generatedTokens: 128, decodeTPS: 111.5, measuredAt: APIFixture.now.addingTimeInterval(-86_400),
@@ -26,6 +29,14 @@ struct EvidenceTests {
             #expect(speed["evidence"]?.string == "measured")
             #expect(speed["decode_tps"]?["expected"]?.number == 111.5)
             #expect(speed["evidence_basis"]?.string?.contains("measured") == true)
+            // The engine's own prediction stays beside the measurement.
+            #expect(speed["estimate"]?["decode_tps"]?["expected"]?.number == estimated.value)
+            #expect(speed["estimate"]?["prefill_tps"]?["expected"]?.number != nil)
+        }
+        try await APIFixture.with(site) { client in
+            try await client.execute(uri: "/will-it-run?model=llama-3-8b&quant=Q4_K_M&hardware=rtx-3090&ctx=4096", method: .get) { r in
+                #expect(String(buffer: r.body).contains("The engine alone estimates \(Format.tps(estimated.value ?? 0)) tok/s decode"))
+            }
         }
         // The page says the same.
         let page = try await site.answerWithEvidence(WillItRunQuery(model: "llama-3-8b", quant: "Q4_K_M", hardware: "rtx-3090", context: 4096))
@@ -116,6 +127,14 @@ struct ExportAndRegressionTests {
             }
         }
     }
+}
+
+/// A value set inside one `@Sendable` closure and read after it.
+final class LockedValue<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T?
+    func set(_ v: T) { lock.lock(); stored = v; lock.unlock() }
+    var value: T? { lock.lock(); defer { lock.unlock() }; return stored }
 }
 
 @Suite("Short-lived page cache")

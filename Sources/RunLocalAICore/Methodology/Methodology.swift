@@ -106,7 +106,8 @@ public enum Methodology {
         ## Evidence
 
         Every speed carries its evidence: \(Evidence.allCases.map { "**\($0.rawValue)** (confidence × \(String(format: "%.2f", $0.confidenceMultiplier)))" }.joined(separator: ", ")).
-        Until benchmark runs are stored, figures are `estimated`.
+        Until benchmark runs are stored, figures are `estimated`; where runs set a figure, the engine's own prediction is
+        kept beside it (`speed.estimate` in the API, a line under the figures on the will-it-run page).
 
         """
         if let catalog, let example = seedExample(catalog) { out += example }

@@ -132,6 +132,14 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         public var run_ids: [String]?
         /// Several runs of the tuple disagree by more than 20%.
         public var needs_review: Bool?
+        /// The engine's own figures, kept beside the ones taken from benchmark runs (nil while `estimated`).
+        public var estimate: EngineEstimate?
+
+        /// The speed model's prediction for the question, whatever the evidence says.
+        public struct EngineEstimate: Sendable, Codable, Hashable {
+            public var decode_tps: SpeedRange
+            public var prefill_tps: SpeedRange
+        }
     }
 
     /// The same answer with speeds and evidence taken from benchmark runs (see the store's `EvidenceResolver`).
@@ -139,8 +147,10 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
                              needsReview: Bool) -> WillItRunAnswer {
         var a = self
         guard a.fit.tier != FitTier.wontRun.rawValue else { return a }
+        let own = a.speed.estimate ?? Speed.EngineEstimate(decode_tps: a.speed.decode_tps, prefill_tps: a.speed.prefill_tps)
         a.speed = Speed(decode_tps: decode, prefill_tps: prefill, evidence: evidence.rawValue, evidence_basis: basis,
-                        run_ids: runIDs.isEmpty ? nil : runIDs, needs_review: needsReview ? true : nil)
+                        run_ids: runIDs.isEmpty ? nil : runIDs, needs_review: needsReview ? true : nil,
+                        estimate: evidence == .estimated ? nil : own)
         return a
     }
     public var model: Named

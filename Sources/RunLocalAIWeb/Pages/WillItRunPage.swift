@@ -164,6 +164,12 @@ enum WillItRunPage {
                               dd { Format.bytes(abs(ans.fit.headroom_bytes)); small { " on the tightest device" } } }
                         div { dt { "Evidence" }; dd { UI.evidence(ans.speed.evidence) } }
                     }
+                    if !wontRun, let own = ans.speed.estimate {
+                        p(.class("small muted")) {
+                            "\(ans.speed.evidence_basis ?? ans.speed.evidence). The engine alone estimates \(Format.tps(own.decode_tps.expected)) tok/s decode "
+                            "(\(Format.tps(own.decode_tps.low))–\(Format.tps(own.decode_tps.high))) and \(Format.tps(own.prefill_tps.expected)) tok/s prefill."
+                        }
+                    }
                 }
             }
             whatIf
