@@ -35,8 +35,9 @@ public enum Evidence: String, Sendable, Codable, CaseIterable {
 /// Decode time per token = Σ over devices (bytes read there ÷ (bandwidth × efficiency) + the arithmetic on the
 /// weights there ÷ the shader FP32 rate) + a fixed cost per layer (kernel launches, synchronisation). The
 /// arithmetic (multiply-add plus dequantisation, per weight, by quantisation family) is what makes a quantised
-/// model on a GPU with little compute per byte (Apple's Max and Ultra chips) slower than its bytes alone say. Bytes read are the weights of the active path (all of a dense
-/// model; router, shared and `active` experts of a MoE) plus the KV cache up to the current depth.
+/// model on a GPU with little compute per byte (Apple's Max and Ultra chips) slower than its bytes alone say.
+/// Bytes read are the weights of the active path (all of a dense model; router, shared and `active` experts of
+/// a MoE) plus the KV cache up to the current depth.
 /// Prefill time per token = FLOPs (2 × active parameters + attention over the context) ÷ (peak matrix rate ×
 /// efficiency), plus, in a partial offload, the host layers' weights streamed over PCIe once per batch.
 /// Efficiencies are per backend and quantisation family, fitted on published llama.cpp runs
@@ -56,7 +57,7 @@ public enum SpeedModel {
         /// the rest is unpacking the blocks and kernel inefficiency), at the GPU's FP32 rate.
         public var decodeCompute: [QuantFamily: Double]
         /// Per backend, the cost of that arithmetic relative to plain FP32 shader work: below 1 where the kernels
-        /// use packed integer dot products (CUDA's dp4a path), about 1 where they dequantise to floats (Metal).
+        /// use packed integer dot products (CUDA's dp4a path), above 1 where they dequantise to floats (Metal).
         public var decodeComputeScale: [Backend: Double]
         public var quantPrefill: [QuantFamily: Double]
         /// Multipliers for mixture-of-experts models (scattered expert reads, small expert matmuls).
