@@ -172,8 +172,7 @@ public enum EvidenceResolver {
     static func stats(_ xs: [Double]) -> (min: Double, median: Double, max: Double) {
         let s = xs.sorted()
         guard !s.isEmpty else { return (0, 0, 0) }
-        let median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        return (s.first!, median, s.last!)
+        return (s.first!, BenchStats.median(s)!, s.last!)
     }
 
     static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }

@@ -44,7 +44,7 @@ public enum Regressions {
             var best: (version: String, tps: Double, ids: [String])?
             for v in versions {
                 let runsOfVersion = byVersion[v]!
-                let median = Self.median(runsOfVersion.map(\.decodeTPS))
+                let median = BenchStats.median(runsOfVersion.map(\.decodeTPS)) ?? 0
                 let ids = runsOfVersion.compactMap(\.id)
                 if let b = best, median < b.tps * (1 - threshold) {
                     let r = runsOfVersion[0]
@@ -56,10 +56,5 @@ public enum Regressions {
             }
         }
         return out.sorted { $0.drop > $1.drop }
-    }
-
-    public static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

@@ -19,11 +19,10 @@ extension Site {
     /// The engine's workload chips of `hardware` with each chip's decode speed and evidence replaced by the
     /// will-it-run answer for the very question the chip links to, so a chip and that answer show the same figure.
     public func chipsWithEvidence(_ chips: [WorkloadChip], hardware: HardwareSelection) async -> [WorkloadChip] {
-        let query = hardware.id.replacingOccurrences(of: "@", with: " ")
         var out: [WorkloadChip] = []
         for var ch in chips {
             if ch.status != .doesNotFit,
-               let a = try? await answerWithEvidence(WillItRunQuery(model: ch.model, quant: ch.quant, hardware: query, context: ch.context, images: ch.images)),
+               let a = try? await answerWithEvidence(WillItRunQuery(model: ch.model, quant: ch.quant, hardware: hardware.query, context: ch.context, images: ch.images)),
                a.fit.tier != FitTier.wontRun.rawValue {
                 ch.decode_tps = a.speed.decode_tps.expected
                 ch.evidence = a.speed.evidence

@@ -77,8 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dir = seedDirectory
         let csvs = Calibration.csvFiles(in: dir)
         guard !csvs.isEmpty else { return }
-        let existing = try await store.runs(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases), limit: 1))
-        guard existing.isEmpty else { return }
+        guard try await store.count(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases))) == 0 else { return }
         let seed = try SeedImport.runs(files: csvs, catalog: catalog)
         let added = try await store.importRuns(seed.runs)
         logger.info("seeded the store from \(dir): \(seed.summary(added: added))")

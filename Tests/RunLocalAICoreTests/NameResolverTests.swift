@@ -45,7 +45,7 @@ struct NameResolverTests {
     @Test("Every selection's own id resolves back to it", arguments: ["2x rtx-3090", "4x RTX 4090", "apple-m4-max-40c 128GB", "rtx-3060-12gb", "2x rtx-3060 12gb"])
     func idsRoundTrip(query: String) throws {
         let s = try c.hardware(named: query)
-        let again = try c.hardware(named: s.id.replacingOccurrences(of: "@", with: " "))
+        let again = try c.hardware(named: s.query)
         #expect(again.id == s.id)
         #expect(again.count == s.count)
     }

@@ -185,6 +185,10 @@ public struct HardwareSelection: Sendable, Hashable {
         return s
     }
 
+    /// The selection as a hardware name the resolver reads back to it ("2x-rtx-3090", "apple-m4-max-40c 128gb"):
+    /// what links and will-it-run questions built from a selection carry.
+    public var query: String { id.replacingOccurrences(of: "@", with: " ") }
+
     public var displayName: String {
         var s = device.displayName
         if device.memoryChoicesGiB.count > 1, let m = memoryGiB { s += " \(Int(m))GB" }

@@ -133,7 +133,7 @@ enum BenchmarkPages {
         guard byHardware.count >= 2 else { return nil }
         let rows = byHardware.map { label, rs -> SVGBarChart.Row in
             let tps = rs.map(\.decodeTPS).sorted()
-            return SVGBarChart.Row(label: label, value: Regressions.median(tps), low: tps.first, high: tps.last)
+            return SVGBarChart.Row(label: label, value: BenchStats.median(tps) ?? 0, low: tps.first, high: tps.last)
         }.sorted { $0.value > $1.value }.prefix(24)
         return SVGBarChart.svg(title: "\(c.model(id: model)?.name ?? model) \(quant): measured decode by hardware (median, min–max)", rows: Array(rows))
     }

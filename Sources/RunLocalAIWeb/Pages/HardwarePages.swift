@@ -100,10 +100,12 @@ enum HardwarePages {
         var selection = HardwareSelection(device: d)
         if let m = q["memory"].flatMap(Double.init), d.memoryChoicesGiB.contains(m) { selection.memoryGiB = m }
         let useCase = q["use"].flatMap { CustomBuildQuery.useCases.contains($0) ? $0 : nil } ?? "chat"
-        let score = engine.score(selection, chips: engine.chips(selection))
+        // The Score is computed from the engine's chips (every card ranked the same way); the chips shown carry evidence.
+        let estimated = engine.chips(selection)
+        let score = engine.score(selection, chips: estimated)
         let system = TargetSystem(selection)
-        let hwQuery = selection.id.replacingOccurrences(of: "@", with: " ")
-        let chips = await engine.chipsWithEvidence(selection)
+        let hwQuery = selection.query
+        let chips = await engine.site.chipsWithEvidence(estimated, hardware: selection)
         // The verdicts (best quant per model) are the engine's; the speed shown for each is the will-it-run answer's.
         let verdicts = Array(CustomBuild.verdicts(system: system, useCase: useCase, context: 8192, catalog: c, profiles: engine.profiles).prefix(40))
         let verdictAnswers = await engine.answers(verdicts.map { v in

@@ -28,13 +28,6 @@ struct PageEngine: Sendable {
         return out
     }
 
-    /// A device's workload chips with each chip's decode speed taken from `answer` for the very question the chip
-    /// links to, so a chip and its will-it-run page show the same figure and evidence. (The Score is computed from
-    /// the engine's own chips, `chips(_:)`, so that every card is ranked on the same footing.)
-    func chipsWithEvidence(_ selection: HardwareSelection) async -> [WorkloadChip] {
-        await site.chipsWithEvidence(chips(selection), hardware: selection)
-    }
-
     /// The engine's plan alone: for memory figures, fit verdicts, and "our prediction" beside a measured run.
     func estimate(_ q: WillItRunQuery) throws -> WillItRunAnswer {
         try WillItRun.answer(q, catalog: site.catalog, profiles: profiles)
