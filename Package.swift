@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),   // already under Hummingbird; named for NIOCore's SocketAddress
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),    // already under Hummingbird; named for the app layer's logger
     ],
     targets: [
         // The engine: catalog, GGUF reader, memory / fit / speed estimator, commands. Pure; reads only files it is handed.
@@ -31,12 +32,24 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The application layer: ONE typed question (one grammar for argv, URL query and form) and ONE answer
+        // service (plan + evidence + prices + commands) that every page, API route and CLI command calls; and
+        // the library function that assembles the application (catalog, content, store, seeding).
+        .target(
+            name: "RunLocalAIApp",
+            dependencies: [
+                "RunLocalAICore",
+                "RunLocalAIStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The site and the JSON API (Hummingbird 2): server-rendered HTML, SVG charts, /api/v1, Atom feed.
         .target(
             name: "RunLocalAIWeb",
             dependencies: [
                 "RunLocalAICore",
                 "RunLocalAIStore",
+                "RunLocalAIApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -47,6 +60,7 @@ let package = Package(
             dependencies: [
                 "RunLocalAICore",
                 "RunLocalAIStore",
+                "RunLocalAIApp",
                 "RunLocalAIWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -65,9 +79,13 @@ let package = Package(
             dependencies: ["RunLocalAIStore", "RunLocalAICore"]
         ),
         .testTarget(
+            name: "RunLocalAIAppTests",
+            dependencies: ["RunLocalAIApp", "RunLocalAIStore", "RunLocalAICore"]
+        ),
+        .testTarget(
             name: "RunLocalAIWebTests",
             dependencies: [
-                "RunLocalAIWeb", "RunLocalAIStore", "RunLocalAICore",
+                "RunLocalAIWeb", "RunLocalAIStore", "RunLocalAICore", "RunLocalAIApp",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

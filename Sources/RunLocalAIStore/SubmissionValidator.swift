@@ -86,7 +86,7 @@ public enum SubmissionValidator {
            let m = try? catalog.model(named: r.model) { r.model = m.id }
         if r.quant.utf8.count <= 32, let q = QuantMix(name: r.quant) { r.quant = q.name }
         r.hardware = r.hardware.map { h in
-            guard h.utf8.count <= 128, catalog.device(id: h) == nil, let s = try? catalog.hardware(named: h), s.count == 1 else { return h }
+            guard h.utf8.count <= 128, catalog.device(id: h) == nil, let s = try? catalog.hardware(named: h, exact: true), s.count == 1 else { return h }
             return s.device.id
         }
         if r.runtime.utf8.count <= 64, !catalog.runtimes.contains(where: { $0.id == r.runtime }),
@@ -175,7 +175,7 @@ public enum SubmissionValidator {
                 text(field, h, limitKey: "hardware", required: true)
                 guard textOK[field] == true else { continue }
                 if let d = catalog.device(id: h) { devices.append(d) } else {
-                    add(field, .unknown, unknownMessage("hardware", h) { try catalog.hardware(named: $0).device.id })
+                    add(field, .unknown, unknownMessage("hardware", h) { try catalog.hardware(named: $0, exact: true).device.id })
                 }
             }
             if Set(r.hardware).count != r.hardware.count {

@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 
@@ -22,8 +23,8 @@ public struct Site: Sendable {
     public var limits: APILimits
     /// The calibration report on the published runs the site was seeded from (shown on /methodology).
     public var calibration: Calibration.Report?
-    /// Evidence applied to answers, kept briefly (see `EvidenceCache`).
-    public let evidenceCache = EvidenceCache()
+    /// The one answer service every page and API route is a view of.
+    public let service: AnswerService
     /// Figures computed once per site (score and chips of every device).
     public let derived: SiteDerived
 
@@ -31,6 +32,15 @@ public struct Site: Sendable {
                 adminToken: String? = nil, profiles: ProfileCache = ProfileCache(capacity: 2048), limits: APILimits = APILimits()) {
         self.catalog = catalog; self.content = content; self.store = store; self.now = now; self.adminToken = adminToken
         self.profiles = profiles; self.limits = limits
+        service = AnswerService(catalog: catalog, store: store, profiles: profiles)
+        derived = SiteDerived(catalog: catalog, profiles: profiles)
+    }
+
+    /// A site over an answer service built elsewhere (`AppSetup.open`): the same catalog, store and caches.
+    public init(service: AnswerService, content: SiteContent, store: any BenchmarkStore, now: @escaping @Sendable () -> Date = Date.init,
+                adminToken: String? = nil, limits: APILimits = APILimits()) {
+        catalog = service.catalog; self.content = content; self.store = store; self.now = now; self.adminToken = adminToken
+        profiles = service.profiles; self.limits = limits; self.service = service
         derived = SiteDerived(catalog: catalog, profiles: profiles)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 import RunLocalAIWeb
@@ -39,47 +40,24 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "runlocalai")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        guard let catalogURL = Catalog.locate(explicit: catalogOptions.path) else {
-            throw ValidationError("cannot find the catalog folder; run from the repository or pass --catalog PATH")
-        }
-        let catalog = try catalogOptions.load()
-        let library = try contentOptions.load(catalog: catalog, catalogURL: catalogURL)
         let env = ProcessInfo.processInfo.environment
-
-        let (store, postgresTask, storeDescription) = try await storeOptions.open()
-        logger.info("store: \(storeDescription)")
-        defer { postgresTask?.cancel() }
-        try await seedIfEmpty(store, catalog: catalog, logger: logger)
-
+        let options = AppOptions(catalogPath: catalogOptions.path, contentPath: contentOptions.path, dataDirectory: storeOptions.dataDir,
+                                 postgresURL: storeOptions.postgres ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
+                                 seedDirectory: seedDirectory)
+        let parts: AppParts
+        do { parts = try await AppSetup.open(options, logger: logger) } catch let e as AppSetup.SetupError { throw ValidationError(e.description) }
+        defer { parts.storeTask?.cancel() }
+        guard let store = parts.store else { throw ValidationError("no store could be opened") }
+        logger.info("store: \(parts.storeDescription)")
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        var site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token,
-                        limits: APILimits(trustForwardedFor: behindProxy))
-        site.calibration = calibrationReport(catalog: catalog)
+        var site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store, adminToken: token, limits: APILimits(trustForwardedFor: behindProxy))
+        site.calibration = AppSetup.calibrationReport(seedDirectory: seedDirectory, catalog: parts.catalog)
         _ = site.derived.hardwareFacts   // compute scores and chips before the first request
-        logger.info("catalog: \(catalog.models.count) models, \(catalog.hardware.count) hardware; content: \(library.glossary.count) terms, \(library.errors.count) errors; moderation \(token == nil ? "off" : "on")")
-        let app = Application(router: buildRouter(site: site),
-                              configuration: .init(address: .hostname(host, port: port), serverName: "runlocalai"),
-                              logger: logger)
+        logger.info("catalog: \(parts.catalog.models.count) models, \(parts.catalog.hardware.count) hardware; content: \(site.content.glossary.count) terms, \(site.content.errors.count) errors; moderation \(token == nil ? "off" : "on")")
+        let app = buildApplication(site: site, configuration: .init(address: .hostname(host, port: port), serverName: "runlocalai"), logger: logger)
         try await app.runService()
-    }
-
-    /// The engine scored on the published tables (the methodology page shows it), if they are present.
-    func calibrationReport(catalog: Catalog) -> Calibration.Report? {
-        guard let rows = try? Calibration.rows(files: Calibration.csvFiles(in: seedDirectory)), !rows.isEmpty else { return nil }
-        return Calibration.report(rows: rows, catalog: catalog)
     }
 
     /// Where the published benchmark tables are read from.
     var seedDirectory: String { seed ?? "../shared/data/calibration" }
-
-    /// Seeds an empty store once from the published benchmark tables.
-    func seedIfEmpty(_ store: any BenchmarkStore, catalog: Catalog, logger: Logger) async throws {
-        let dir = seedDirectory
-        let csvs = Calibration.csvFiles(in: dir)
-        guard !csvs.isEmpty else { return }
-        guard try await store.count(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases))) == 0 else { return }
-        let seed = try SeedImport.runs(files: csvs, catalog: catalog)
-        let added = try await store.importRuns(seed.runs)
-        logger.info("seeded the store from \(dir): \(seed.summary(added: added))")
-    }
 }

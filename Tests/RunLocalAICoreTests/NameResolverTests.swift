@@ -21,10 +21,21 @@ struct NameResolverTests {
         ("RTX 3060", "rtx-3060-12gb"), ("4060 Ti", "rtx-4060-ti-16gb"), ("A100", "a100"), ("M3 Max", "apple-m3-max-30c"),
     ])
     func ambiguous(query: String, candidate: String) {
-        #expect { try c.hardware(named: query) } throws: { error in
+        #expect { try c.hardware(named: query, exact: true) } throws: { error in
             guard case CatalogError.ambiguous(_, _, let candidates) = error else { return false }
             return candidates.contains { $0.hasPrefix(candidate) }
         }
+    }
+
+    @Test("An Apple chip named by its memory ('M2 Pro 16GB') is the base GPU variant, the other listed; other ambiguity stays an error")
+    func appleBaseVariant() throws {
+        let sel = try c.hardware(named: "M2 Pro 16GB")
+        #expect(sel.device.id == "apple-m2-pro-16c")
+        #expect(sel.memoryGiB == 16)
+        #expect(sel.alternatives == ["apple-m2-pro-19c"])
+        #expect(try c.hardware(named: "M3 Max").device.id == "apple-m3-max-30c")
+        #expect(throws: CatalogError.self) { try c.hardware(named: "RTX 3060") }
+        #expect(throws: CatalogError.self) { try c.hardware(named: "M2 Pro 16GB", exact: true) }
     }
 
     @Test("A100 PCIe and SXM are told apart")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import RunLocalAICore
 import RunLocalAIStore
 import Testing
+import RunLocalAIApp
 @testable import RunLocalAIWeb
 
 @Suite("Every speed says where it comes from")
@@ -22,7 +23,7 @@ struct EvidenceTests {
                                context: 640, generatedTokens: 128, decodeTPS: 111.5, measuredAt: APIFixture.now.addingTimeInterval(-86_400),
                                submitter: SeedImport.submitter, source: "test: a published llama-bench run", status: .approved)
         _ = try await site.store.importRuns([run])
-        site.evidenceCache.invalidate()   // as a moderation decision through the API does
+        site.service.invalidateEvidence()   // as a moderation decision through the API does
         try await APIFixture.with(site) { client in
             let after = try await APIFixture.call(client, .get, uri)
             let speed = try #require(after.json?["speed"])
@@ -39,8 +40,8 @@ struct EvidenceTests {
             }
         }
         // The page says the same.
-        let page = try await site.answerWithEvidence(WillItRunQuery(model: "llama-3-8b", quant: "Q4_K_M", hardware: "rtx-3090", context: 4096))
-        #expect(page.speed.evidence == "measured")
+        let page = try await site.service.answer(Question(model: "llama-3-8b", quant: "Q4_K_M", hardware: "rtx-3090", context: 4096))
+        #expect(page.evidence == .measured)
     }
 
     @Test("One tuple, one figure: after a run is approved, the will-it-run API, the hardware API's chip, compare, cost, the model page and the hardware page show the same speed and evidence")
@@ -94,7 +95,7 @@ struct EvidenceTests {
                                context: 8192, generatedTokens: 128, decodeTPS: 140, measuredAt: APIFixture.now.addingTimeInterval(-86_400),
                                submitter: SeedImport.submitter, source: "test", status: .approved)
         _ = try await site.store.importRuns([run])
-        site.evidenceCache.invalidate()
+        site.service.invalidateEvidence()
         let after = try await APIFixture.withReply(site) { try await APIFixture.call($0, .get, uri, headers: [.ifNoneMatch: tag]) }
         #expect(after.status == .ok)
         #expect(after.headers[.eTag] != tag)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunLocalAIApp
 @testable import RunLocalAIWeb
 #if canImport(FoundationXML)
 import FoundationXML
@@ -101,7 +102,7 @@ struct PagesHTMLTests {
         #expect(p["empty"] == nil)
         #expect(p["x"] == "<script>")
         #expect(URLs.build("/w", [("model", "a b&c"), ("quant", nil)]) == "/w?model=a%20b%26c")
-        #expect(WillItRunState.parseContext("32K") == 32768)
-        #expect(WillItRunState.parseContext("abc") == nil)
+        #expect(Question.contextParameter("32K") == 32768)
+        #expect(Question.contextParameter("abc") == nil)
     }
 }

@@ -152,7 +152,7 @@ public enum Calibration {
             guard let test = BenchmarkTest(row.test) else { fail("test '\(row.test)' is not ppN, tgN or ppN@dM"); continue }
             if row.hardware.lowercased().hasPrefix("unknown") { fail("the source does not state the hardware"); continue }
             let selection: HardwareSelection
-            do { selection = try catalog.hardware(named: row.hardware) } catch { fail("hardware: \(error)"); continue }
+            do { selection = try catalog.hardware(named: row.hardware, exact: true) } catch { fail("hardware: \(error)"); continue }
             let model: CatalogModel
             do { model = try catalog.model(named: row.model) } catch { fail("model: \(error)"); continue }
             guard let mix = QuantMix(name: row.quant) else { fail("quant '\(row.quant)' is not a llama.cpp file type"); continue }

@@ -48,8 +48,12 @@ public struct Catalog: Sendable {
         return models[modelsByID[id]!]
     }
 
-    /// Finds hardware: one device, a memory variant ("M1 Max 32-core 64GB") and a count ("2x RTX 3090").
-    public func hardware(named query: String) throws -> HardwareSelection {
+    /// Finds hardware: one device, a memory variant ("M1 Max 32-core 64GB") and a count ("2x RTX 3090", "dual 3090",
+    /// "two RTX 3090s"). A name that fits several Apple GPU-core variants of one chip equally well ("M2 Pro 16GB")
+    /// is answered with the base (fewest-core) variant, the others listed in ``HardwareSelection/alternatives``.
+    /// `exact`: no base-variant choice (a published measurement of "M1 Max" names no device, so calibration and
+    /// submissions keep such a row unresolved rather than score it against a guess).
+    public func hardware(named query: String, exact: Bool = false) throws -> HardwareSelection {
         let (count, rest) = HardwareSelection.splitCount(query)
         guard count >= 1 else {
             throw CatalogError.invalid("hardware '\(query)' asks for \(count) devices; give at least one (e.g. '2x RTX 3090')")
@@ -57,10 +61,31 @@ public struct Catalog: Sendable {
         guard count <= 64 else {
             throw CatalogError.invalid("hardware '\(query)' asks for \(count) devices; at most 64 are supported")
         }
-        let match = try hardwareIndex.resolve(rest, kind: "hardware")
+        let match: NameResolver.Match
+        do { match = try hardwareIndex.resolve(rest, kind: "hardware") } catch CatalogError.ambiguous(let kind, let q, let candidates) {
+            guard !exact, let base = baseVariant(of: candidates) else { throw CatalogError.ambiguous(kind: kind, query: q, candidates: candidates) }
+            let device = hardware[hardwareByID[base]!]
+            let memory = NameResolver.normalize(rest).memoryGiB.flatMap { m in device.memoryChoicesGiB.first { abs($0 - m) < 0.6 } }
+            var s = HardwareSelection(device: device, count: count, memoryGiB: memory ?? device.memoryChoicesGiB.max())
+            s.alternatives = candidates.filter { $0 != base }
+            return s
+        }
         let device = hardware[hardwareByID[match.id]!]
         let memory = match.memoryGiB ?? device.memoryChoicesGiB.max()
         return HardwareSelection(device: device, count: count, memoryGiB: memory)
+    }
+
+    /// The base variant when every candidate is the same Apple chip with a different GPU-core count (the memory
+    /// size a user names is the deciding fact; the core count is a detail they often do not know): the fewest cores.
+    func baseVariant(of candidates: [String]) -> String? {
+        let devices = candidates.compactMap { device(id: $0) }
+        guard devices.count == candidates.count, devices.count > 1, devices.allSatisfy({ $0.kind == .apple && $0.gpuCores != nil }) else { return nil }
+        func chip(_ d: HardwareDevice) -> String {
+            d.name.lowercased().replacingOccurrences(of: #"\d+-core( gpu)?"#, with: "", options: .regularExpression)
+                .split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ")
+        }
+        guard Set(devices.map(chip)).count == 1 else { return nil }
+        return devices.min { ($0.gpuCores ?? 0) < ($1.gpuCores ?? 0) }?.id
     }
 
     public func runtime(named query: String) throws -> Runtime {
@@ -171,6 +196,9 @@ public struct HardwareSelection: Sendable, Hashable {
     public var count: Int
     /// Memory of one device in GiB (the chosen variant for Apple silicon and SoCs).
     public var memoryGiB: Double?
+    /// Other catalog entries the name fitted equally well when the base variant was chosen ("M2 Pro 16GB" is
+    /// answered for the 16-core GPU; the 19-core is listed here). Empty when the name was unambiguous.
+    public var alternatives: [String] = []
 
     public init(device: HardwareDevice, count: Int = 1, memoryGiB: Double? = nil) {
         self.device = device
@@ -195,19 +223,32 @@ public struct HardwareSelection: Sendable, Hashable {
         return count > 1 ? "\(count)x \(s)" : s
     }
 
-    /// Splits "2x RTX 3090", "RTX 3090 x2", "3090 24GB * 4", "4 x A100" into a count and the rest.
-    static func splitCount(_ query: String) -> (Int, String) {
-        let q = query.trimmingCharacters(in: .whitespaces)
-        // A count needs a separator after "x" or before it, so the "X" of "RTX 3090" is never read as "times".
-        // ("6700 XT" is a card, not 6700 × "T").
-        // The third form is `HardwareSelection.id`'s own ("2x-rtx-3090"), so every id the site writes resolves back.
-        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#, #"^(\d+)x-([a-z].+)$"#]
+    /// Splits a count from the rest of a hardware name: "2x RTX 3090", "2x3090", "RTX 3090 x2", "3090 24GB * 4",
+    /// "4 x A100", "dual 3090", "two RTX 3090s", "quad A6000", and the selection's own id "2x-rtx-3090".
+    /// This is the one grammar for counts (CLI, pages, forms and the API all come through here).
+    public static func splitCount(_ query: String) -> (Int, String) {
+        var q = query.trimmingCharacters(in: .whitespaces)
+        // Count words first: "dual 3090", "two RTX 3090s" (the plural 's' of the card goes with the word).
+        let words: [String: Int] = ["single": 1, "one": 1, "dual": 2, "two": 2, "double": 2, "triple": 3, "three": 3,
+                                    "quad": 4, "four": 4, "six": 6, "eight": 8, "octo": 8]
+        if let space = q.firstIndex(where: { $0 == " " || $0 == "-" }), let n = words[q[..<space].lowercased()] {
+            q = String(q[q.index(after: space)...]).trimmingCharacters(in: .whitespaces)
+            if n > 1, q.count > 2, q.hasSuffix("s"), let prev = q.dropLast().last, prev.isNumber || prev.isUppercase || prev == " " {
+                q.removeLast()
+            }
+            return (n, q)
+        }
+        // A count needs a separator after "x" or before it, so the "X" of "RTX 3090" is never read as "times"
+        // ("6700 XT" is a card, not 6700 × "T"); "2x3090" (digits on both sides) is a count too.
+        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#, #"^(\d+)x-([a-z].+)$"#, #"^(\d{1,2})\s*[x×*](\d.*)$"#,
+                        #"^(.+?)\s*[×*]\s*(-?\d+)$"#]
         for (i, p) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]),
                   let m = re.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) else { continue }
             let a = String(q[Range(m.range(at: 1), in: q)!]), b = String(q[Range(m.range(at: 2), in: q)!])
-            if i != 1, let n = Int(a) { return (n, b) }
-            if i == 1, let n = Int(b) { return (n, a) }
+            let countFirst = i == 0 || i == 2 || i == 3
+            if countFirst, let n = Int(a) { return (n, b) }
+            if !countFirst, let n = Int(b) { return (n, a) }
         }
         return (1, q)
     }

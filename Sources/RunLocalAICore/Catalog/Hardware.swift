@@ -167,3 +167,23 @@ struct LooseString: Decodable, Hashable {
         throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a text value")
     }
 }
+
+extension HardwareDevice {
+    /// How a device is bought now.
+    public enum PriceCondition: String, Sendable, Hashable, CaseIterable { case new, used }
+
+    /// The one price rule: new is the street price, used the used price (both with the catalog's `as_of` date).
+    /// The launch price is history, shown as such, never quoted as what the device costs now.
+    public func price(_ condition: PriceCondition) -> Double? {
+        switch condition {
+        case .new: price?.street
+        case .used: price?.used
+        }
+    }
+
+    /// The cheapest way to buy it now (new or used), nil when the catalog has no current price.
+    public var currentPrice: (usd: Double, condition: PriceCondition)? {
+        let options = PriceCondition.allCases.compactMap { c in price(c).map { (usd: $0, condition: c) } }
+        return options.min { $0.usd < $1.usd }
+    }
+}

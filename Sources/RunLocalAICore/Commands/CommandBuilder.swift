@@ -17,7 +17,27 @@ public struct RuntimeCommand: Sendable, Hashable, Codable {
 /// cmds[0].command   // "llama-server -hf ggml-org/...:Q4_K_M -c 4096 -ngl 33 -fa on"
 /// ```
 public enum CommandBuilder {
+    /// The commands, the question's runtime first (its own command added for MLX).
     public static func commands(for e: Estimate, model: CatalogModel? = nil, file: String? = nil, mmprojFile: String? = nil) -> [RuntimeCommand] {
+        var all = everyRuntime(for: e, model: model, file: file, mmprojFile: mmprojFile)
+        guard !all.isEmpty else { return all }
+        if e.settings.runtime == .mlx, let repo = model?.hfRepo {
+            let bits = e.profile.quant.hasPrefix("Q8") ? 8 : e.profile.quant.hasPrefix("Q6") ? 6 : 4
+            all.append(RuntimeCommand(runtime: "MLX", command: "pip install mlx-lm && mlx_lm.convert --hf-path \(repo) -q --q-bits \(bits) && mlx_lm.server --model mlx_model",
+                                      note: "converts the original weights to MLX \(bits)-bit once, then serves an OpenAI-compatible API on port 8080"))
+        }
+        let first: String
+        switch e.settings.runtime {
+        case .llamaCpp: first = "llama.cpp"
+        case .ollama: first = "Ollama"
+        case .lmStudio: first = "LM Studio"
+        case .vllm: first = "vLLM"
+        case .mlx: first = "MLX"
+        }
+        return all.filter { $0.runtime == first } + all.filter { $0.runtime != first }
+    }
+
+    static func everyRuntime(for e: Estimate, model: CatalogModel?, file: String?, mmprojFile: String?) -> [RuntimeCommand] {
         guard e.fit.tier != .wontRun else { return [] }
         let s = e.settings
         var out: [RuntimeCommand] = []

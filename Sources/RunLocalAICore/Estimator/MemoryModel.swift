@@ -32,7 +32,11 @@ public struct MemoryUsage: Sendable, Hashable {
     public var paddedContext: Int
 
     public var gpuBytes: UInt64 { gpus.reduce(0) { $0 + $1.total } }
+    /// Every byte at the load-time peak (the CPU backend's repacked copy and the file pages it came from both).
     public var total: UInt64 { gpuBytes + host.total }
+    /// What stays resident once loaded: the peak less the file pages the repacked copy replaced (clean page cache
+    /// the OS drops under pressure). This is "needed memory" on every surface; the peak is shown beside it.
+    public var needed: UInt64 { total - host.repack }
     public func sum(_ part: KeyPath<DeviceMemory, UInt64>) -> UInt64 {
         gpus.reduce(host[keyPath: part]) { $0 + $1[keyPath: part] }
     }

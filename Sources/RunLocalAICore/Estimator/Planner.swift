@@ -55,8 +55,10 @@ public enum Planner {
     /// Below this decode speed a run that fits is still only "with tradeoffs".
     public static let comfortableDecodeTPS = 10.0
 
-    public static func plan(profile p: ModelProfile, system: TargetSystem, settings s: RunSettings) throws -> Estimate {
+    public static func plan(profile p: ModelProfile, system requested: TargetSystem, settings s: RunSettings) throws -> Estimate {
         try s.validate(for: p)
+        try RuntimeRules.check(s.runtime, system: requested, profile: p)
+        let system = RuntimeRules.adjusted(requested, for: s.runtime)
         let n = p.architecture.layers
         var notes: [String] = []
         func fits(_ u: MemoryUsage, margin m: UInt64) -> Bool {
@@ -113,8 +115,12 @@ public enum Planner {
         let fitsHost = hostRoom >= 0
 
         var (decode, prefill) = SpeedModel.expected(profile: p, system: system, settings: s, usage: usage)
+        let runtime = RuntimeRules.notes(s.runtime, placement: placement, system: system, settings: s)
         let tier: FitTier
-        if !fitsHost {
+        if runtime.refuses {
+            tier = .wontRun
+            decode = 0; prefill = 0
+        } else if !fitsHost {
             tier = .wontRun
             decode = 0; prefill = 0
             let need = Double(hostNeed) / 1_073_741_824, have = Double(system.hostUsableBytes) / 1_073_741_824
@@ -141,6 +147,7 @@ public enum Planner {
             notes.append(String(format: "macOS lets the GPU use %.1f of %.0f GiB (recommendedMaxWorkingSetSize); `sudo sysctl iogpu.wired_limit_mb=N` raises it",
                                 Double(gpu.usableBytes) / 1_073_741_824, Double(gpu.memoryBytes) / 1_073_741_824))
         }
+        notes += runtime.notes
         if system.gpus.count > 1 {
             notes.append("\(system.gpus.count) cards are not one pool: each holds its own layers, KV cache and compute buffer, and decode runs through them in turn")
         }

@@ -292,6 +292,6 @@ public enum CustomBuild {
 
     static func make(_ m: CatalogModel, _ g: ModelGroup, _ q: String, _ e: Estimate, note: String?) -> ModelVerdict {
         ModelVerdict(id: m.id, name: m.name, params_b: m.paramsB, group: g, quant: q, tier: e.fit.tier.rawValue,
-                     placement: e.fit.placement.rawValue, decode_tps: e.decode.expected, total_bytes: e.usage.total, note: note)
+                     placement: e.fit.placement.rawValue, decode_tps: e.decode.expected, total_bytes: e.usage.needed, note: note)
     }
 }

@@ -38,7 +38,7 @@ public struct HardwareFacts: Sendable, Hashable, Codable {
         let chips = WorkloadChips.chips(for: sel, catalog: catalog, profiles: profiles)
         let score = HardwareScore.score(chips: chips, backends: d.backends, tdpW: d.tdpW)
         return HardwareFacts(id: d.id, name: d.displayName, kind: d.kind.rawValue, memory_gib: sel.memoryGiB ?? 0,
-                             price_street: d.price?.street ?? d.price?.launch, price_used: d.price?.used, tdp_w: d.tdpW,
+                             price_street: d.price(.new), price_used: d.price(.used), tdp_w: d.tdpW,
                              backends: d.backends, score: score, chips: chips)
     }
 }
@@ -69,10 +69,12 @@ public enum Guides {
     public static func all(facts: [HardwareFacts], budget: Double = defaultBudgetUSD, catalog: Catalog) -> [GuidePick] {
         var out: [GuidePick] = []
         let gpus = facts.filter { $0.kind == "gpu" && catalog.device(id: $0.id).map { [.desktop, .workstation].contains($0.form ?? .desktop) } == true }
-        func figs(_ f: HardwareFacts, _ extra: [GuideFigure] = []) -> [GuideFigure] {
+        func figs(_ f: HardwareFacts, _ extra: [GuideFigure] = [], used: Bool = false) -> [GuideFigure] {
             var x = [GuideFigure(label: "Score", value: "\(f.score.total)"),
                      GuideFigure(label: "Memory", value: String(format: "%.0f GB", f.memory_gib))]
-            if let p = f.price_street { x.append(.init(label: "Street price", value: String(format: "$%.0f", p))) }
+            // The price a pick shows is the one its guide ranks by (a used guide quotes the used price).
+            if used, let p = f.price_used { x.append(.init(label: "Used price", value: String(format: "$%.0f", p))) }
+            else if let p = f.price_street { x.append(.init(label: "Street price", value: String(format: "$%.0f", p))) }
             for c in f.chips where ["chat-14b", "chat-32b", "chat-70b"].contains(c.id) {
                 x.append(.init(label: c.label, value: c.status == .doesNotFit ? c.status_label : String(format: "%@, %.0f tok/s", c.status_label, c.decode_tps)))
             }
@@ -81,7 +83,7 @@ public enum Guides {
         func pick(_ guide: String, _ title: String, _ f: HardwareFacts?, price: Double?, why: (HardwareFacts) -> String, extra: [GuideFigure] = []) {
             guard let f else { return }
             out.append(GuidePick(guide: guide, title: title, hardware: f.id, name: f.name, price_usd: price, score: f.score.total,
-                                 why: why(f), figures: figs(f, extra)))
+                                 why: why(f), figures: figs(f, extra, used: guide == "used")))
         }
         func best(_ xs: [HardwareFacts], by key: (HardwareFacts) -> Double) -> HardwareFacts? {
             xs.max { key($0) != key($1) ? key($0) < key($1) : $0.id > $1.id }

@@ -42,7 +42,7 @@ public struct ModelMemoryTable: Sendable, Hashable, Codable {
             var totals: [UInt64] = [], kvs: [UInt64] = []
             for c in ctxs {
                 let u = MemoryModel.usage(profile: p, system: referenceSystem, settings: RunSettings(context: c), gpuLayers: p.architecture.layers + 1)
-                totals.append(u.total); kvs.append(u.sum(\.kvCache))
+                totals.append(u.needed); kvs.append(u.sum(\.kvCache))
             }
             rows.append(Row(quant: mix.name, weights_bytes: p.weights.fileBytes, bits_per_weight: (p.weights.bitsPerWeight * 100).rounded() / 100,
                             total_bytes: totals, kv_cache_bytes: kvs))

@@ -74,6 +74,13 @@ public struct WorkloadChip: Sendable, Hashable, Codable {
     /// Where `decode_tps` comes from: the engine gives `estimated`; a site with benchmark runs replaces the figure
     /// and this label with the will-it-run answer's for the same question.
     public var evidence: String = Evidence.estimated.rawValue
+
+    public init(id: String, label: String, model: String, quant: String, context: Int, images: Int, status: ChipStatus, status_label: String,
+                decode_tps: Double, total_bytes: UInt64, gpu_layers: Int, total_layers: Int, evidence: String = Evidence.estimated.rawValue) {
+        self.id = id; self.label = label; self.model = model; self.quant = quant; self.context = context; self.images = images
+        self.status = status; self.status_label = status_label; self.decode_tps = decode_tps; self.total_bytes = total_bytes
+        self.gpu_layers = gpu_layers; self.total_layers = total_layers; self.evidence = evidence
+    }
 }
 
 public enum WorkloadChips {
@@ -100,7 +107,7 @@ public enum WorkloadChips {
         guard let (model, e) = estimate(w, system: system, catalog: catalog, profiles: profiles) else { return nil }
         let status = ChipStatus(e.fit)
         return WorkloadChip(id: w.id, label: w.label, model: model.id, quant: w.quant, context: w.context, images: w.images,
-                            status: status, status_label: status.label, decode_tps: e.decode.expected, total_bytes: e.usage.total,
+                            status: status, status_label: status.label, decode_tps: e.decode.expected, total_bytes: e.usage.needed,
                             gpu_layers: e.fit.gpuLayers, total_layers: e.fit.totalLayers)
     }
 }

@@ -88,7 +88,11 @@ public enum WillItRun {
 /// The stable JSON contract of a will-it-run answer (`runlocalai will-it-run --json`, `/api/v1/will-it-run`).
 public struct WillItRunAnswer: Sendable, Codable, Hashable {
     public struct Named: Sendable, Codable, Hashable { public var id: String; public var name: String }
-    public struct HardwareRef: Sendable, Codable, Hashable { public var id: String; public var name: String; public var count: Int }
+    public struct HardwareRef: Sendable, Codable, Hashable {
+        public var id: String; public var name: String; public var count: Int
+        /// Other catalog entries the hardware name fitted as well (the answer took the base variant); nil when none.
+        public var alternatives: [String]? = nil
+    }
     public struct Memory: Sendable, Codable, Hashable {
         public var weights_bytes: UInt64
         public var repack_bytes: UInt64
@@ -96,9 +100,15 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         public var kv_cache_bytes: UInt64
         public var compute_bytes: UInt64
         public var overhead_bytes: UInt64
+        /// Every byte at the load-time peak (kept as it was: the sum of the parts above).
         public var total_bytes: UInt64
         public var gpu_bytes: UInt64
         public var cpu_bytes: UInt64
+        /// What stays resident once loaded: "needed memory" on every page (total less the file pages the CPU
+        /// repack replaced). Added in v1.1.
+        public var needed_bytes: UInt64? = nil
+        /// The load-time peak (= total_bytes), labelled; it never changes the verdict. Added in v1.1.
+        public var peak_bytes: UInt64? = nil
     }
     public struct Device: Sendable, Codable, Hashable {
         public var name: String
@@ -112,7 +122,10 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         public var kv_cache_bytes: UInt64
         public var compute_bytes: UInt64
         public var overhead_bytes: UInt64
+        /// The device's load-time peak.
         public var total_bytes: UInt64
+        /// What stays resident on the device (the peak less the file pages a CPU repack replaced). Added in v1.1.
+        public var needed_bytes: UInt64? = nil
     }
     public struct FitPart: Sendable, Codable, Hashable {
         public var tier: String
@@ -161,6 +174,8 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
     public var image_tokens: Int
     public var kv_type: String
     public var flash_attention: Bool
+    /// The runtime the answer is for (llama.cpp, ollama, lm-studio, vllm, mlx). Added in v1.1.
+    public var runtime: String? = nil
     public var memory: Memory
     public var devices: [Device]
     public var fit: FitPart
@@ -172,27 +187,31 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         self.model = Named(id: model?.id ?? e.profile.id, name: model?.name ?? e.profile.name)
         quant = e.profile.quant
         let sel = e.system.selection
-        hardware = HardwareRef(id: sel?.id ?? "custom", name: sel?.displayName ?? e.system.host.name, count: sel?.count ?? 1)
+        hardware = HardwareRef(id: sel?.id ?? "custom", name: sel?.displayName ?? e.system.host.name, count: sel?.count ?? 1,
+                               alternatives: sel.flatMap { $0.alternatives.isEmpty ? nil : $0.alternatives })
         context = e.settings.context
         images = e.settings.images
         image_tokens = e.settings.images * (e.profile.vision?.tokensPerImage ?? 0)
         kv_type = e.settings.keyType == e.settings.valueType ? e.settings.keyType.name.lowercased()
             : "\(e.settings.keyType.name.lowercased())/\(e.settings.valueType.name.lowercased())"
         flash_attention = e.settings.flashAttention
+        runtime = e.settings.runtime.rawValue
         memory = Memory(weights_bytes: u.sum(\.weights), repack_bytes: u.sum(\.repack), vision_bytes: u.sum(\.vision),
                         kv_cache_bytes: u.sum(\.kvCache), compute_bytes: u.sum(\.compute), overhead_bytes: u.sum(\.overhead),
-                        total_bytes: u.total, gpu_bytes: u.gpuBytes, cpu_bytes: u.host.total)
+                        total_bytes: u.total, gpu_bytes: u.gpuBytes, cpu_bytes: u.host.total, needed_bytes: u.needed, peak_bytes: u.total)
         var devices: [Device] = []
         for (i, g) in u.gpus.enumerated() {
             let gpu = e.system.gpus[i]
             devices.append(Device(name: g.name, kind: gpu.backend.rawValue, capacity_bytes: gpu.memoryBytes, usable_bytes: gpu.usableBytes,
                                   layers: g.layers, weights_bytes: g.weights, repack_bytes: g.repack, vision_bytes: g.vision,
-                                  kv_cache_bytes: g.kvCache, compute_bytes: g.compute, overhead_bytes: g.overhead, total_bytes: g.total))
+                                  kv_cache_bytes: g.kvCache, compute_bytes: g.compute, overhead_bytes: g.overhead, total_bytes: g.total,
+                                  needed_bytes: g.total))
         }
         let h = u.host
         devices.append(Device(name: h.name, kind: "host", capacity_bytes: e.system.host.ramBytes, usable_bytes: e.system.hostUsableBytes,
                               layers: h.layers, weights_bytes: h.weights, repack_bytes: h.repack, vision_bytes: h.vision,
-                              kv_cache_bytes: h.kvCache, compute_bytes: h.compute, overhead_bytes: h.overhead, total_bytes: h.total))
+                              kv_cache_bytes: h.kvCache, compute_bytes: h.compute, overhead_bytes: h.overhead, total_bytes: h.total,
+                              needed_bytes: h.total - h.repack))
         self.devices = devices
         fit = FitPart(tier: e.fit.tier.rawValue, placement: e.fit.placement.rawValue, gpu_layers: e.fit.gpuLayers,
                       total_layers: e.fit.totalLayers, headroom_bytes: e.fit.headroomBytes, notes: e.fit.notes)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 
@@ -19,15 +20,17 @@ public enum APIRoutes {
         @Sendable func cached(_ req: Request, _ body: () throws -> Data) throws -> Response {
             APIJSON.tagged(try cache.data(req.uri.description, body))
         }
+        /// A path parameter, percent-decoded ("dual%203090" is "dual 3090").
+        @Sendable func decoded(_ s: String) -> String { s.removingPercentEncoding ?? s }
         v1.get("openapi.json") { _, _ in APIJSON.tagged(OpenAPIDocument.json) }
-        // Not cached whole: the engine's part is (profiles), the evidence comes from the store on every request.
-        let plans = PlanCache()
-        v1.get("will-it-run") { req, _ in APIJSON.tagged(try await api.willItRun(Query(req), key: req.uri.description, plans: plans, cache: cache)) }
-        v1.get("will-it-run/custom") { req, _ in try cached(req) { try api.custom(Query(req)) } }
+        // The answer service caches plans and evidence; the encoded body is kept as long as the evidence is.
+        let bodies = BoundedCache<String, Data>(capacity: 4096, ttl: .seconds(2))
+        v1.get("will-it-run") { req, _ in APIJSON.tagged(try await api.willItRun(req, bodies: bodies)) }
+        v1.get("will-it-run/custom") { req, _ in APIJSON.tagged(try await api.custom(Query(req))) }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
-        v1.get("models/:id") { req, ctx in try cached(req) { try api.model(ctx.parameters.require("id")) } }
+        v1.get("models/:id") { req, ctx in try cached(req) { try api.model(decoded(try ctx.parameters.require("id"))) } }
         v1.get("hardware") { req, _ in try cached(req) { try api.hardwareList(Query(req)) } }
-        v1.get("hardware/:id") { req, ctx in APIJSON.tagged(try await api.hardware(ctx.parameters.require("id"), Query(req))) }
+        v1.get("hardware/:id") { req, ctx in APIJSON.tagged(try await api.hardware(decoded(try ctx.parameters.require("id")), Query(req))) }
         v1.get("runtimes") { req, _ in try cached(req) { try api.runtimes() } }
         v1.get("glossary") { req, _ in try cached(req) { try api.glossary() } }
         v1.get("glossary/:slug") { req, ctx in try cached(req) { try api.term(ctx.parameters.require("slug")) } }
@@ -36,7 +39,7 @@ public enum APIRoutes {
         v1.post("diagnose") { req, ctx in try await api.diagnose(req, ctx) }
         // Speeds carry the store's evidence: computed per request (plans and evidence have their own caches).
         v1.get("compare") { req, _ in APIJSON.tagged(try await api.compare(Query(req))) }
-        v1.get("guides") { req, _ in try cached(req) { try api.guides(Query(req)) } }
+        v1.get("guides") { req, _ in APIJSON.tagged(try await api.guides(Query(req))) }
         v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
         v1.get("benchmarks/export.json") { _, _ in APIJSON.raw(try RunExchange.json(try await api.publishedRuns())) }
         v1.get("benchmarks/export.csv") { _, _ in
@@ -62,22 +65,6 @@ public enum APIRoutes {
     }
 }
 
-/// Engine plans by request URI (bounded; plans are pure, so they never go stale while the catalog is loaded).
-final class PlanCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (estimate: Estimate, answer: WillItRunAnswer)] = [:]
-    let capacity = 4096
-    func lookup(_ key: String) -> (estimate: Estimate, answer: WillItRunAnswer)? {
-        lock.lock(); defer { lock.unlock() }
-        return entries[key]
-    }
-    func store(_ key: String, _ value: (estimate: Estimate, answer: WillItRunAnswer)) {
-        lock.lock(); defer { lock.unlock() }
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = value
-    }
-}
-
 /// The handlers (one value shared by every route; it holds only the site).
 struct API: Sendable {
     let site: Site
@@ -85,47 +72,33 @@ struct API: Sendable {
 
     // MARK: will-it-run
 
-    func query(_ q: Query, model: String? = nil, hardware: String? = nil) throws -> WillItRunQuery {
-        var w = WillItRunQuery(model: try model ?? q.require("model", example: "llama-3.1-8b"),
-                               quant: q.string("quant") ?? "Q4_K_M",
-                               hardware: try hardware ?? q.require("hardware", example: "rtx-3060-12gb"),
-                               context: try q.int("ctx", in: 1...16_777_216) ?? 4096,
-                               images: try q.int("images", in: 0...256) ?? 0)
-        w.kvType = q.string("kv")
-        w.flashAttention = try q.bool("fa")
-        w.runtime = q.string("runtime")
-        w.gpuLayers = try q.int("ngl", in: 0...100_000)
-        w.hostRAMGiB = try q.double("ram", in: 1...65_536)
-        return w
+    /// A question from the API's parameters (the one grammar; `model`/`hardware` may be given by the route).
+    func question(_ q: Query, model: String? = nil, hardware: String? = nil) throws -> Question {
+        var pairs = q.items.filter { Question.Field(name: $0.0) != nil && $0.0 != "model" && $0.0 != "hardware" }
+        pairs.append(("model", try model ?? q.require("model", example: "llama-3.1-8b")))
+        pairs.append(("hardware", try hardware ?? q.require("hardware", example: "rtx-3060-12gb")))
+        do { return try Question.parse(pairs) } catch { throw APIError.from(error) }
     }
 
     /// The answer with the store's evidence applied, as the will-it-run route and every page give it.
-    func answer(_ w: WillItRunQuery, parameters: [String: String] = [:]) async throws -> WillItRunAnswer {
-        do { return try await site.answerWithEvidence(w) } catch {
-            throw APIError.from(error, parameters: parameters.merging(["runtime": "runtime"]) { a, _ in a })
-        }
+    func answer(_ q: Question) async throws -> Answer {
+        do { return try await site.service.answer(q) } catch { throw APIError.from(error) }
     }
 
     /// Every published run (approved or reproduced), for export.
     func publishedRuns() async throws -> [BenchmarkRun] { try await site.store.allRuns() }
 
-    /// The engine's plan is pure and cached by URI; the evidence comes from the store on every request, and
-    /// when the model has no runs the cached encoding of the plain estimate is served.
-    func willItRun(_ q: Query, key: String, plans: PlanCache, cache: ResponseCache) async throws -> Data {
-        let planned: (estimate: Estimate, answer: WillItRunAnswer)
-        if let hit = plans.lookup(key) { planned = hit } else {
-            let w = try query(q)
-            do { planned = try WillItRun.plan(w, catalog: catalog, profiles: site.profiles) } catch {
-                throw APIError.from(error, parameters: ["runtime": "runtime"])
-            }
-            plans.store(key, planned)
-        }
-        let evidenced = await site.applyEvidence(planned.estimate, to: planned.answer)
-        if evidenced == planned.answer { return try cache.data(key) { try APIJSON.encode(planned.answer) } }
-        return try APIJSON.encode(evidenced)
+    /// `/api/v1/will-it-run`: the answer's wire form, the same bytes `runlocalai will-it-run --json` prints.
+    func willItRun(_ req: Request, bodies: BoundedCache<String, Data>) async throws -> Data {
+        let key = "\(site.service.evidenceGeneration)|\(req.uri.query ?? "")"
+        if let hit = bodies.lookup(key) { return hit }
+        let a = try await answer(try question(Query(req)))
+        let data = try a.json()   // the bytes `runlocalai will-it-run --json` prints
+        bodies.store(key, data)
+        return data
     }
 
-    func custom(_ q: Query) throws -> Data {
+    func custom(_ q: Query) async throws -> Data {
         let hardware = q.all("hardware")
         guard !hardware.isEmpty else { throw APIError.missing("hardware", example: "rtx-3090,rtx-3060-12gb") }
         let b = CustomBuildQuery(hardware: hardware, ramGiB: try q.double("ram", in: 1...65_536) ?? 32, os: q.string("os") ?? "linux",
@@ -137,7 +110,10 @@ struct API: Sendable {
         if !CustomBuildQuery.useCases.contains(b.useCase) {
             throw APIError.badParameter("use_case", "use_case '\(b.useCase)' is not one of \(CustomBuildQuery.useCases.joined(separator: ", "))")
         }
-        do { return try APIJSON.encode(try CustomBuild.report(b, catalog: catalog, profiles: site.profiles)) } catch {
+        if let long = hardware.first(where: { $0.count > Question.maxNameLength }) {
+            throw APIError.badParameter("hardware", "hardware name of \(long.count) characters; names are at most \(Question.maxNameLength)")
+        }
+        do { return try APIJSON.encode(try await site.service.customBuild(b).report) } catch {
             var e = APIError.from(error)
             if e.parameter == nil, e.code == "invalid_setting" { e.parameter = "hardware" }
             throw e
@@ -158,6 +134,7 @@ struct API: Sendable {
     }
 
     func model(_ id: String) throws -> Data {
+        guard id.count <= Question.maxNameLength else { throw APIError.badParameter("id", "model id is longer than \(Question.maxNameLength) characters") }
         guard let m = catalog.model(id: id) ?? (try? catalog.model(named: id)) else {
             let suggestions: [String]
             if case .notFound(_, _, let s)? = (Result { try catalog.model(named: id) }.failure as? CatalogError) { suggestions = s } else { suggestions = [] }
@@ -194,28 +171,30 @@ struct API: Sendable {
     }
 
     func hardware(_ id: String, _ q: Query) async throws -> Data {
+        guard id.count <= Question.maxNameLength else { throw APIError.badParameter("id", "hardware id is longer than \(Question.maxNameLength) characters") }
         let device: HardwareDevice
+        var named: HardwareSelection?
         if let d = catalog.device(id: id) { device = d } else {
-            do { device = try catalog.hardware(named: id).device } catch let e as CatalogError {
+            do { named = try catalog.hardware(named: id.replacingOccurrences(of: "@", with: " ")); device = named!.device } catch let e as CatalogError {
                 if case .notFound(_, _, let s) = e { throw APIError.notFound("hardware", id, suggestions: s) }
                 throw APIError(.notFound, code: "unknown_hardware", e.description, parameter: "id")
             }
         }
-        var memory = device.memoryChoicesGiB.max()
+        var memory = named?.memoryGiB ?? device.memoryChoicesGiB.max()
         if let m = try q.double("memory", in: 0.5...100_000) {
             guard let hit = device.memoryChoicesGiB.first(where: { abs($0 - m) < 0.6 }) else {
                 throw APIError.badParameter("memory", "\(device.displayName) comes with \(device.memoryChoicesGiB.map { "\(Int($0))" }.joined(separator: ", ")) GB, not \(m)")
             }
             memory = hit
         }
-        let count = try q.int("count", in: 1...64) ?? 1
+        let count = try q.int("count", in: 1...64) ?? named?.count ?? 1
         if count > 1 && device.isUnifiedMemory { throw APIError.badParameter("count", "\(device.displayName) is a whole machine; count must be 1") }
         let sel = HardwareSelection(device: device, count: count, memoryGiB: memory)
         let system = TargetSystem(sel)
-        // The Score is computed from the engine's chips (every card ranked the same way); the chips shown carry evidence.
-        let estimated = WorkloadChips.chips(for: system, catalog: catalog, profiles: site.profiles)
-        let score = HardwareScore.score(chips: estimated, backends: device.backends, tdpW: device.tdpW.map { $0 * Double(count) })
-        let chips = await site.chipsWithEvidence(estimated, hardware: sel)
+        // The Score comes from the engine's own estimates (every card ranked the same way); the chips are the answers
+        // to their questions.
+        let score = site.service.score(sel)
+        let chips = await site.service.chips(for: sel).map(\.chip)
         let specs = HardwareSpecsDTO(memory_type: device.memoryType, bus_width_bits: device.busWidthBits, fp16_tensor_tflops: device.fp16TensorTFLOPS,
                                      fp32_tflops: device.fp32TFLOPS, pcie: device.pcie, released: device.released, gpu_cores: device.gpuCores,
                                      cpu_cores: device.cpuCores, gpu_max_alloc_gib: device.gpuMaxAllocGiB, source: device.source)
@@ -306,12 +285,12 @@ struct API: Sendable {
         let a: WillItRunAnswer, b: WillItRunAnswer, kind: String
         if models.count == 1 && hardware.count == 2 {
             kind = "hardware"
-            a = try await answer(try query(q, model: models[0], hardware: hardware[0]))
-            b = try await answer(try query(q, model: models[0], hardware: hardware[1]))
+            a = try await answer(try question(q, model: models[0], hardware: hardware[0])).wire
+            b = try await answer(try question(q, model: models[0], hardware: hardware[1])).wire
         } else if models.count == 2 && hardware.count == 1 {
             kind = "models"
-            a = try await answer(try query(q, model: models[0], hardware: hardware[0]))
-            b = try await answer(try query(q, model: models[1], hardware: hardware[0]))
+            a = try await answer(try question(q, model: models[0], hardware: hardware[0])).wire
+            b = try await answer(try question(q, model: models[1], hardware: hardware[0])).wire
         } else {
             throw APIError(.badRequest, code: "invalid_parameter",
                            "compare needs one model and two hardware (model=llama-3.1-8b&hardware=rtx-3090,rtx-4090) or two models and one hardware (model=qwen2.5-14b,llama-3.1-8b&hardware=rtx-3090)",
@@ -333,34 +312,35 @@ struct API: Sendable {
 
     // MARK: guides and cost
 
-    func guides(_ q: Query) throws -> Data {
+    func guides(_ q: Query) async throws -> Data {
         let budget = try q.double("budget", in: 50...1_000_000) ?? Guides.defaultBudgetUSD
-        return try APIJSON.encode(GuidesDTO(budget_usd: budget, picks: Guides.all(facts: site.derived.hardwareFacts, budget: budget, catalog: catalog)))
+        return try APIJSON.encode(GuidesDTO(budget_usd: budget, picks: await site.service.guides(facts: site.derived.hardwareFacts, budget: budget)))
     }
 
     func cost(_ q: Query) async throws -> Data {
         let hw = try q.require("hardware", example: "rtx-4090")
         let model = q.string("model") ?? "llama-3.1-8b"
-        let sel: HardwareSelection
-        do { sel = try catalog.hardware(named: hw) } catch { throw APIError.from(error) }
-        let a = try await answer(WillItRunQuery(model: model, quant: q.string("quant") ?? "Q4_K_M", hardware: hw,
-                                          context: try q.int("ctx", in: 1...1_048_576) ?? 8192))
-        guard let price = try q.double("price", in: 0...10_000_000) ?? sel.device.price?.street ?? sel.device.price?.launch else {
-            throw APIError.missing("price", example: "1600")
+        var pairs = q.items.filter { ["quant", "ctx", "images", "kv", "fa", "runtime", "ram"].contains($0.0) }
+        if !pairs.contains(where: { $0.0 == "ctx" }) { pairs.append(("ctx", "8192")) }
+        let question: Question
+        do { question = try Question.parse(pairs + [("model", model), ("hardware", hw)]) } catch { throw APIError.from(error) }
+        var condition: HardwareDevice.PriceCondition?
+        if let c = q.string("condition") {
+            guard let v = HardwareDevice.PriceCondition(rawValue: c) else { throw APIError.badParameter("condition", "condition '\(c.prefix(40))' is not one of new, used") }
+            condition = v
         }
-        guard let tdp = try q.double("tdp", in: 1...100_000) ?? sel.device.tdpW.map({ $0 * Double(sel.count) }) else {
-            throw APIError.missing("tdp", example: "350")
-        }
-        let d = CloudCostQuery(hardwarePriceUSD: price, tdpW: tdp, decodeTPS: a.speed.decode_tps.expected)
-        let c = CloudCostQuery(hardwarePriceUSD: price, tdpW: tdp, decodeTPS: a.speed.decode_tps.expected,
-                               hoursPerDay: try q.double("hours_per_day", in: 0.1...24) ?? d.hoursPerDay,
-                               utilisation: try q.double("utilisation", in: 0.01...1) ?? d.utilisation,
-                               electricityUSDPerKWh: try q.double("electricity", in: 0...10) ?? d.electricityUSDPerKWh,
-                               cloudGPUHourlyUSD: try q.double("cloud_hourly", in: 0...1000) ?? d.cloudGPUHourlyUSD,
-                               apiUSDPerMillionTokens: try q.double("api_per_million", in: 0...1000) ?? d.apiUSDPerMillionTokens)
-        do { try c.validate() } catch { throw APIError.from(error) }
-        return try APIJSON.encode(CostDTO(hardware: a.hardware.id, model: a.model.id, price_usd: price, tdp_w: tdp,
-                                            decode_tps: a.speed.decode_tps.expected, report: CloudCost.compare(c)))
+        let c: CostAnswer
+        do {
+            c = try await site.service.cost(CostQuestion(question: question, priceUSD: try q.double("price", in: 0...10_000_000), condition: condition,
+                                                         tdpW: try q.double("tdp", in: 1...100_000), hoursPerDay: try q.double("hours_per_day", in: 0.1...24),
+                                                         utilisation: try q.double("utilisation", in: 0.01...1),
+                                                         electricityUSDPerKWh: try q.double("electricity", in: 0...10),
+                                                         cloudGPUHourlyUSD: try q.double("cloud_hourly", in: 0...1000),
+                                                         apiUSDPerMillionTokens: try q.double("api_per_million", in: 0...1000)))
+        } catch let e as APIError { throw e } catch { throw APIError.from(error) }
+        return try APIJSON.encode(CostDTO(hardware: c.answer.wire.hardware.id, model: c.answer.wire.model.id, price_usd: c.priceUSD,
+                                          price_basis: c.priceBasis, tdp_w: c.tdpW, decode_tps: c.query.decodeTPS,
+                                          evidence: c.answer.runs ? c.answer.wire.speed.evidence : nil, report: c.report))
     }
 
     // MARK: benchmarks
@@ -434,7 +414,7 @@ struct API: Sendable {
         guard try await site.store.run(id: id) != nil else { throw APIError.notFound("benchmark", id) }
         do {
             let run = try await site.store.setStatus(id: id, to: status, by: String((body.moderator ?? "operator").prefix(100)), note: body.note)
-            site.evidenceCache.invalidate()
+            site.service.invalidateEvidence()
             return try APIJSON.response(run)
         } catch { throw APIError.from(error) }
     }

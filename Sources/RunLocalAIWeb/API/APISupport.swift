@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 
@@ -70,6 +71,9 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
             }
         case let e as EstimateError:
             return APIError(.badRequest, code: "invalid_setting", e.description)
+        case let e as QuestionError:
+            let code = e.field == .quant ? "unknown_quant" : e.field == .runtime ? "unknown_runtime" : "invalid_parameter"
+            return APIError(.badRequest, code: code, e.message, parameter: e.field?.rawValue)
         case let e as BenchmarkStoreError:
             switch e {
             case .notFound: return APIError(.notFound, code: "not_found", e.description, parameter: "id")
@@ -120,7 +124,8 @@ struct Query {
     var items: [(String, String)]
 
     init(_ request: Request) {
-        items = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        // The one query-string reading ('+' and %20 are spaces), as pages and the question grammar read it.
+        items = QueryString.pairs(request.uri.query ?? "")
     }
 
     func string(_ name: String) -> String? {

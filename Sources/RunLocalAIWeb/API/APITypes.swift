@@ -229,8 +229,12 @@ struct CostDTO: Codable, Sendable {
     var hardware: String
     var model: String
     var price_usd: Double
+    /// Where the price came from: street, used, or given (the request's own). Added in v1.1.
+    var price_basis: String
     var tdp_w: Double
     var decode_tps: Double
+    /// The evidence behind decode_tps (as the will-it-run answer for the same question). Added in v1.1.
+    var evidence: String?
     var report: CloudCostReport
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAIApp
 
 /// Display formatting only — every figure itself comes from the engine.
 enum Format {
@@ -76,9 +77,11 @@ struct Params: Sendable {
         }
     }
 
-    static func decode(_ s: Substring) -> String {
-        let spaced = s.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+    static func decode(_ s: Substring) -> String { QueryString.decode(s) }
+
+    /// The parameters that are question fields (`Question.Field`), except the model and hardware a page sets itself.
+    var questionPairs: [(String, String)] {
+        pairs.filter { p in Question.Field(name: p.0).map { $0 != .model && $0 != .hardware } ?? false }
     }
 
     /// The first non-empty value, trimmed.

@@ -17,6 +17,9 @@ enum SVGMemoryBar {
         var capacity: UInt64
         var usable: UInt64
         var segments: [Segment]
+        /// The load-time peak when it is above what stays resident (a CPU repack's file pages): a marker, never the bar.
+        var peak: UInt64 = 0
+        /// What stays resident: the bar, and what decides "over the usable limit".
         var total: UInt64 { segments.reduce(0) { $0 + $1.bytes } }
     }
 
@@ -31,15 +34,20 @@ enum SVGMemoryBar {
         return zip(components, values).map { Segment(key: $0.key, label: $0.label, bytes: $1, color: $0.color) }
     }
 
+    /// A device's bar: what stays resident (the repacked copy is in `weights`' place; the file pages it replaced
+    /// are dropped once loaded), with the load-time peak as a marker.
     static func input(device d: WillItRunAnswer.Device) -> Input {
-        Input(title: d.name, capacity: d.capacity_bytes, usable: d.usable_bytes,
-              segments: segments(weights: d.weights_bytes, repack: d.repack_bytes, vision: d.vision_bytes, kv: d.kv_cache_bytes,
-                                 compute: d.compute_bytes, overhead: d.overhead_bytes))
+        let needed = d.needed_bytes ?? d.total_bytes
+        let replaced = d.total_bytes - needed
+        return Input(title: d.name, capacity: d.capacity_bytes, usable: d.usable_bytes,
+                     segments: segments(weights: d.weights_bytes, repack: d.repack_bytes - min(d.repack_bytes, replaced), vision: d.vision_bytes,
+                                        kv: d.kv_cache_bytes, compute: d.compute_bytes, overhead: d.overhead_bytes),
+                     peak: replaced > 0 ? d.total_bytes : 0)
     }
 
     static func svg(_ bar: Input) -> HTML {
         let gib = Format.gib
-        let scaleMax = Double(max(bar.capacity, bar.total, 1)) * 1.06
+        let scaleMax = Double(max(bar.capacity, bar.total, bar.peak, 1)) * 1.06
         func x(_ bytes: Double) -> Double { bytes / scaleMax * 100 }
         let barY = 22.0, barH = 26.0, height = 70
         let over = bar.total > bar.usable
@@ -67,6 +75,12 @@ enum SVGMemoryBar {
             }
             v += step
         }
+        // The load-time peak (dotted): labelled, never counted against the limit.
+        if bar.peak > bar.total {
+            let px = x(Double(bar.peak))
+            body.append(SVG.line(x1: SVG.pct(px), y1: barY + 4, x2: SVG.pct(px), y2: barY + barH - 4, stroke: "#6b7280", width: 1.5, dash: "1 2"))
+            body.append(HTML.xml("title", [], HTML(text: "load-time peak \(Format.bytes(bar.peak))")))
+        }
         // The usable limit (dashed) and the capacity (solid).
         let ux = x(Double(bar.usable)), cx = x(Double(bar.capacity))
         body.append(SVG.line(x1: SVG.pct(ux), y1: barY - 6, x2: SVG.pct(ux), y2: barY + barH + 2, stroke: "#b91c1c", width: 1.5, dash: "3 2"))
@@ -92,6 +106,7 @@ enum SVGMemoryBar {
             }
             li { HTML.raw("<i style=\"background:none;border-top:2px solid #14161a;height:0;border-radius:0\"></i>"); "capacity" }
             li { HTML.raw("<i style=\"background:none;border-top:2px dashed #b91c1c;height:0;border-radius:0\"></i>"); "usable" }
+            if bar.peak > bar.total { li { "load-time peak \(Format.bytes(bar.peak)) (file pages, dropped once loaded)" } }
         }
     }
 }

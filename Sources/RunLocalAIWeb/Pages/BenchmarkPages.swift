@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 
@@ -158,8 +159,10 @@ enum BenchmarkPages {
         let hwName = (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + r.hardware.map { c.device(id: $0)?.displayName ?? $0 }.joined(separator: " + ")
         let modelName = c.model(id: r.model)?.name ?? r.model
         let hwQuery = (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + (r.hardware.first ?? "")
-        let est = try? engine.estimate(WillItRunQuery(model: r.model, quant: r.quant, hardware: hwQuery, context: r.context ?? 4096,
-                                                     kvType: r.kvType, flashAttention: r.flashAttention))
+        let estQuestion = try? Question.parse([("model", r.model), ("quant", r.quant), ("hardware", hwQuery), ("ctx", String(r.context ?? 4096)),
+                                               ("kv", r.kvType ?? ""), ("fa", r.flashAttention.map { $0 ? "on" : "off" } ?? ""),
+                                               ("runtime", Runtime.Kind(rawValue: r.runtime) == nil ? "" : r.runtime)])
+        let est = estQuestion.flatMap { try? engine.service.estimate($0) }
         let reached = lifecycle.firstIndex(of: r.status)
         return Layout.page(title: "\(modelName) on \(hwName)", path: "/benchmarks/\(id)", crumbs: [("Benchmarks", "/benchmarks"), ("Run \(id)", nil)]) {
             p(.class("kicker")) { "Benchmark run \(id)" }
@@ -185,10 +188,10 @@ enum BenchmarkPages {
                     h2 { "The engine's estimate" }
                     if let est {
                         dl(.class("stats")) {
-                            div { dt { "Decode" }; dd { UI.speed(est.speed.decode_tps) } }
-                            div { dt { "Memory" }; dd { Format.bytes(est.memory.total_bytes) } }
+                            div { dt { "Decode" }; dd { UI.speed(est.decode) } }
+                            div { dt { "Needed" }; dd { Format.bytes(est.neededBytes) } }
                         }
-                        p(.class("small")) { a(href: WillItRunState(model: r.model, quant: r.quant, hardware: hwQuery, ctx: r.context ?? 4096).url) { "full answer" } }
+                        p(.class("small")) { a(href: est.question.url()) { "full answer" } }
                     } else { p(.class("muted")) { "Not in the catalog, so no estimate." } }
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/compare?a=&b=&model=` (two pieces of hardware on one model) and `/compare/models?a=&b=&hardware=`.
@@ -8,7 +9,7 @@ enum ComparePages {
         let c = engine.catalog
         let aName = q["a"], bName = q["b"]
         let model = q["model"] ?? "llama-3.1-8b"
-        let ctx = q["ctx"].flatMap(WillItRunState.parseContext) ?? 8192
+        let ctx = Question.contextParameter(q["ctx"]) ?? 8192
         let form = HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/compare")], HTML {
             div(.class("fields")) {
                 label(.class("wide")) { "Hardware A"; input(.name("a"), .type("text"), Attr("list", "dl-hardware"), .value(aName ?? ""), Attr("placeholder", "rtx-3090")) }
@@ -29,13 +30,14 @@ enum ComparePages {
                 p(.class("small")) { "Comparing models instead? "; a(href: "/compare/models") { "Compare models" }; "." }
             }
         }
-        var sides: [(HardwareSelection, WillItRunAnswer, [WorkloadChip], HardwareScore)] = []
+        let quant = q["quant"] ?? Question.defaultQuant
+        var sides: [(HardwareSelection, Answer, [(chip: WorkloadChip, question: Question)], HardwareScore)] = []
         for name in [aName, bName] {
             do {
-                let sel = try c.hardware(named: name)
-                let ans = try await engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: name, context: ctx))
-                let chips = engine.chips(sel)
-                sides.append((sel, ans, chips, engine.score(sel, chips: chips)))
+                let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("quant", quant), ("hardware", name), ("ctx", String(ctx))])
+                guard let sel = try engine.service.selection(question) else { throw QuestionError(.hardware, "name the hardware to compare") }
+                let ans = try await engine.answer(question)
+                sides.append((sel, ans, await engine.service.chips(for: sel), engine.service.score(sel)))
             } catch {
                 return UI.problem(status: .badRequest, title: "Compare — check the question", message: UI.message(error), path: "/compare",
                                   suggestions: UI.suggestions(error).map { s in
@@ -46,40 +48,44 @@ enum ComparePages {
         let (sa, aa, ca, sca) = sides[0], (sb, ab, cb, scb) = sides[1]
         return Layout.page(title: "\(sa.displayName) vs \(sb.displayName)", path: "/compare", crumbs: [("Compare", "/compare"), ("\(sa.displayName) vs \(sb.displayName)", nil)]) {
             h1 { "\(sa.displayName) vs \(sb.displayName)" }
-            p(.class("lede")) { "\(aa.model.name) Q4_K_M at \(Format.context(ctx)) context on each." }
+            p(.class("lede")) { "\(aa.wire.model.name) \(aa.wire.quant) at \(Format.context(ctx)) context on each." }
+            UI.figures(aa); UI.figures(ab)
             div(.class("table-wrap")) {
                 HTML.element("table", [], HTML {
                     thead { tr { th { "" }; th { sa.displayName }; th { sb.displayName } } }
                     tbody {
-                        tr { th { "Verdict" }; td { UI.tier(aa.fit.tier) }; td { UI.tier(ab.fit.tier) } }
+                        tr { th { "Verdict" }; td { UI.tier(aa.tier); " "; UI.chip(aa.chipStatus) }; td { UI.tier(ab.tier); " "; UI.chip(ab.chipStatus) } }
                         tr { th { "Decode tok/s" }; td(.class("num")) { speed(aa) }; td(.class("num")) { speed(ab) } }
-                        tr { th { "Prefill tok/s" }; td(.class("num")) { aa.fit.tier == "wont-run" ? "—" : Format.tps(aa.speed.prefill_tps.expected) }
-                             td(.class("num")) { ab.fit.tier == "wont-run" ? "—" : Format.tps(ab.speed.prefill_tps.expected) } }
-                        tr { th { "GPU layers" }; td(.class("num")) { "\(aa.fit.gpu_layers)/\(aa.fit.total_layers)" }; td(.class("num")) { "\(ab.fit.gpu_layers)/\(ab.fit.total_layers)" } }
-                        tr { th { "Memory used" }; td(.class("num")) { Format.bytes(aa.memory.total_bytes) }; td(.class("num")) { Format.bytes(ab.memory.total_bytes) } }
+                        tr { th { "Prefill tok/s" }; td(.class("num")) { aa.runs ? Format.tps(aa.prefill.expected) : "—" }
+                             td(.class("num")) { ab.runs ? Format.tps(ab.prefill.expected) : "—" } }
+                        tr { th { "Evidence" }; td { aa.runs ? UI.evidence(aa.wire.speed.evidence) : HTML("—") }; td { ab.runs ? UI.evidence(ab.wire.speed.evidence) : HTML("—") } }
+                        tr { th { "GPU layers" }; td(.class("num")) { "\(aa.wire.fit.gpu_layers)/\(aa.wire.fit.total_layers)" }; td(.class("num")) { "\(ab.wire.fit.gpu_layers)/\(ab.wire.fit.total_layers)" } }
+                        tr { th { "Needed" }; td(.class("num")) { Format.bytes(aa.neededBytes) }; td(.class("num")) { Format.bytes(ab.neededBytes) } }
                         tr { th { "Score" }; td(.class("num")) { String(sca.total) }; td(.class("num")) { String(scb.total) } }
                         tr { th { "Memory" }; td(.class("num")) { sa.memoryGiB.map(Format.gibValue) ?? "—" }; td(.class("num")) { sb.memoryGiB.map(Format.gibValue) ?? "—" } }
                         tr { th { "Bandwidth" }; td(.class("num")) { "\(Format.number(sa.device.bandwidthGBs)) GB/s" }; td(.class("num")) { "\(Format.number(sb.device.bandwidthGBs)) GB/s" } }
                         tr { th { "TDP" }; td(.class("num")) { sa.device.tdpW.map { "\(Format.number($0)) W" } ?? "—" }; td(.class("num")) { sb.device.tdpW.map { "\(Format.number($0)) W" } ?? "—" } }
-                        tr { th { "Street price" }; td(.class("num")) { sa.device.price?.street.map(Format.money) ?? "—" }; td(.class("num")) { sb.device.price?.street.map(Format.money) ?? "—" } }
+                        tr { th { "Price now" }; td(.class("num")) { priceText(sa) }; td(.class("num")) { priceText(sb) } }
                         for (x, y) in zip(ca, cb) {
-                            tr { th { x.label }; td { UI.chip(x.status) }; td { UI.chip(y.status) } }
+                            tr { th { a(href: x.question.url()) { x.chip.label } }
+                                 td { UI.chip(x.chip.status); UI.chipFigures(x.chip, question: x.question) }
+                                 td { UI.chip(y.chip.status); UI.chipFigures(y.chip, question: y.question) } }
                         }
                         tr { th { "" }; td { a(href: "/hardware/\(URLs.segment(sa.device.id))") { "hardware page" } }; td { a(href: "/hardware/\(URLs.segment(sb.device.id))") { "hardware page" } } }
                     }
                 })
             }
             div(.class("chart")) {
-                SVGBarChart.svg(title: "Decode speed, \(aa.model.name) Q4_K_M", rows: [aa, ab].filter { $0.fit.tier != "wont-run" }.map {
-                    .init(label: $0.hardware.name, value: $0.speed.decode_tps.expected, low: $0.speed.decode_tps.low, high: $0.speed.decode_tps.high, tier: $0.fit.tier)
+                SVGBarChart.svg(title: "Decode speed, \(aa.wire.model.name) \(aa.wire.quant)", rows: [aa, ab].filter { $0.runs }.map {
+                    .init(label: $0.wire.hardware.name, value: $0.decode.expected, low: $0.decode.low, high: $0.decode.high, tier: $0.tier.rawValue)
                 })
             }
             for ans in [aa, ab] {
-                for d in ans.devices where d.kind != "host" || ans.devices.count == 1 {
+                for d in ans.wire.devices where d.kind != "host" || ans.wire.devices.count == 1 {
                     let bar = SVGMemoryBar.input(device: d)
                     div(.class("chart")) {
                         p(.class("small")) { strong { d.kind == "host" ? "System RAM" : d.name }; span(.class("muted")) { " · \(d.layers) layers · " }
-                                             span(.class(d.total_bytes > d.usable_bytes ? "mono over" : "mono")) { "\(Format.bytes(d.total_bytes)) used" } }
+                                             span(.class(bar.total > d.usable_bytes ? "mono over" : "mono")) { "\(Format.bytes(bar.total)) needed" } }
                         SVGMemoryBar.svg(bar); SVGMemoryBar.legend(bar)
                     }
                 }
@@ -89,14 +95,20 @@ enum ComparePages {
         }
     }
 
-    static func speed(_ a: WillItRunAnswer) -> String {
-        a.fit.tier == "wont-run" ? "—" : "\(Format.tps(a.speed.decode_tps.expected)) (\(Format.tps(a.speed.decode_tps.low))–\(Format.tps(a.speed.decode_tps.high)))"
+    static func speed(_ a: Answer) -> String {
+        a.runs ? "\(Format.tps(a.decode.expected)) (\(Format.tps(a.decode.low))–\(Format.tps(a.decode.high)))" : "—"
+    }
+
+    /// The price quoted now (the one price rule: street if sold new, else used), with its condition.
+    static func priceText(_ s: HardwareSelection) -> String {
+        guard let p = s.device.currentPrice else { return "—" }
+        return Format.money(p.usd * Double(s.count)) + (p.condition == .used ? " used" : "")
     }
 
     static func models(_ q: Params, engine: PageEngine) async -> HTMLResponse {
         let aName = q["a"], bName = q["b"]
         let hw = q["hardware"] ?? "rtx-4090"
-        let ctx = q["ctx"].flatMap(WillItRunState.parseContext) ?? 8192
+        let ctx = Question.contextParameter(q["ctx"]) ?? 8192
         let form = HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/compare/models")], HTML {
             div(.class("fields")) {
                 label(.class("wide")) { "Model A"; input(.name("a"), .type("text"), Attr("list", "dl-models"), .value(aName ?? ""), Attr("placeholder", "qwen2.5-14b")) }
@@ -118,7 +130,12 @@ enum ComparePages {
         let c = engine.catalog
         var ms: [CatalogModel] = []
         for name in [aName, bName] {
-            do { ms.append(try c.model(named: name)); _ = try c.hardware(named: hw) } catch {
+            do {
+                guard name.count <= Question.maxNameLength, hw.count <= Question.maxNameLength else {
+                    throw QuestionError(.model, "names are at most \(Question.maxNameLength) characters")
+                }
+                ms.append(try c.model(named: name)); _ = try c.hardware(named: hw)
+            } catch {
                 return UI.problem(status: .badRequest, title: "Compare models — check the question", message: UI.message(error), path: "/compare/models",
                                   suggestions: UI.suggestions(error).map { s in
                                       let isModel = (try? c.model(named: name)) == nil
@@ -129,10 +146,10 @@ enum ComparePages {
         }
         let quants = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M"]
         let answers = await engine.answers(ms.flatMap { m in quants.map { quant in
-            WillItRunQuery(model: m.id, quant: quant, hardware: hw, context: min(ctx, m.architecture.contextLength))
+            Question(model: m.id, quant: quant, hardware: hw, context: min(ctx, m.architecture.contextLength))
         } })
         /// Side `side` (0 or 1) at `quant`.
-        func ans(_ side: Int, _ quant: String) -> WillItRunAnswer? { answers[side * quants.count + quants.firstIndex(of: quant)!] }
+        func ans(_ side: Int, _ quant: String) -> Answer? { answers[side * quants.count + quants.firstIndex(of: quant)!] }
         let hwName = (try? c.hardware(named: hw))?.displayName ?? hw
         return Layout.page(title: "\(ms[0].name) vs \(ms[1].name)", path: "/compare/models", crumbs: [("Compare", "/compare"), ("\(ms[0].name) vs \(ms[1].name)", nil)]) {
             h1 { "\(ms[0].name) vs \(ms[1].name)" }
@@ -150,8 +167,8 @@ enum ComparePages {
                     let x = ans(0, quant), y = ans(1, quant)
                     tr {
                         th { quant }
-                        td { if let x { UI.tier(x.fit.tier); " "; span(.class("mono small")) { "\(Format.bytes(x.memory.total_bytes))\(x.fit.tier == "wont-run" ? "" : ", \(Format.tps(x.speed.decode_tps.expected)) tok/s")" } } else { "—" } }
-                        td { if let y { UI.tier(y.fit.tier); " "; span(.class("mono small")) { "\(Format.bytes(y.memory.total_bytes))\(y.fit.tier == "wont-run" ? "" : ", \(Format.tps(y.speed.decode_tps.expected)) tok/s")" } } else { "—" } }
+                        td { if let x { UI.tier(x.tier); " "; span(.class("mono small")) { "\(Format.bytes(x.neededBytes))\(x.runs ? ", \(Format.tps(x.decode.expected)) tok/s" : "")" }; UI.figures(x) } else { "—" } }
+                        td { if let y { UI.tier(y.tier); " "; span(.class("mono small")) { "\(Format.bytes(y.neededBytes))\(y.runs ? ", \(Format.tps(y.decode.expected)) tok/s" : "")" }; UI.figures(y) } else { "—" } }
                     }
                 }
             }

@@ -1,9 +1,27 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// Small pieces shared by pages: badges, error pages, forms.
 enum UI {
+    static func tier(_ tier: FitTier) -> HTML { span(.class("tier \(tier.rawValue)")) { tier.label } }
+
+    /// The figures of an answer as data attributes, on every surface that shows one: what a user reads, for tests
+    /// and scrapers to compare surface with surface (the same question must read the same everywhere).
+    static func figures(_ a: Answer) -> HTML {
+        let f = AnswerFigures(a)
+        return span(.class("figures"), Attr("data-q", a.question.key), Attr("data-tier", f.tier), Attr("data-decode", f.decode),
+                    Attr("data-prefill", f.prefill), Attr("data-evidence", f.evidence), Attr("data-needed", f.needed)) { "" }
+    }
+
+    /// A chip's figures as data attributes (tier and placement as its status, its decode speed and evidence).
+    static func chipFigures(_ ch: WorkloadChip, question: Question) -> HTML {
+        span(.class("figures"), Attr("data-q", question.key), Attr("data-chip", ch.status.rawValue),
+             Attr("data-decode", ch.status == .doesNotFit ? "-" : String(format: "%.1f", ch.decode_tps)),
+             Attr("data-evidence", ch.status == .doesNotFit ? "-" : ch.evidence), Attr("data-needed", String(ch.total_bytes))) { "" }
+    }
+
     static func tier(_ tier: String) -> HTML {
         let label: String
         switch tier {
@@ -91,11 +109,13 @@ enum UI {
         switch error {
         case CatalogError.notFound(_, _, let s): return s
         case CatalogError.ambiguous(_, _, let c): return c
+        case let e as QuestionError: return e.suggestions
         default: return []
         }
     }
 
     static func message(_ error: Error) -> String {
+        if let e = error as? QuestionError { return e.message }
         if let e = error as? CatalogError { return e.description }
         if let e = error as? EstimateError { return e.description }
         return String(describing: error)

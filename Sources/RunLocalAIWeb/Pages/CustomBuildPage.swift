@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/will-it-run/custom?gpu=…&gpu=…&ram=&os=&runtime=&use=&ctx=`: any build, its effective memory and why,
 /// the runtime to use, every model sorted comfortable / borderline / not practical. State lives in the URL.
 enum CustomBuildPage {
-    static func render(_ q: Params, engine: PageEngine) -> HTMLResponse {
-        let gpus = q.all("gpu")
+    static func render(_ q: Params, engine: PageEngine) async -> HTMLResponse {
+        let gpus = Array(q.all("gpu").prefix(17))
         let ramText = q["ram"] ?? "32"
         let os = (q["os"] ?? "linux").lowercased()
         let use = q["use"] ?? "chat"
@@ -26,10 +27,13 @@ enum CustomBuildPage {
                        suggestions: suggestions) { form }
         }
         guard let ram = Double(ramText), ram > 0, ram <= 65_536 else { return bad("RAM '\(ramText)' must be a number of GB from 1 to 65536") }
-        guard let ctx = WillItRunState.parseContext(ctxText) else { return bad("context '\(ctxText)' is not a number of tokens; give e.g. 8192 or 32K") }
+        guard let ctx = Question.contextParameter(ctxText) else { return bad("context '\(ctxText.prefix(40))' is not a number of tokens; give e.g. 8192 or 32K") }
+        if let long = gpus.first(where: { $0.count > Question.maxNameLength }) {
+            return bad("a hardware name of \(long.count) characters is too long; names are at most \(Question.maxNameLength) characters")
+        }
         let query = CustomBuildQuery(hardware: gpus, ramGiB: ram, os: os, runtime: runtime, useCase: use, context: ctx)
-        let report: CustomBuildReport
-        do { report = try CustomBuild.report(query, catalog: engine.catalog, profiles: engine.profiles) } catch {
+        let report: CustomBuildReport, answers: [String: Answer]
+        do { (report, answers) = try await engine.service.customBuild(query) } catch {
             let sugg = UI.suggestions(error).map { s -> (String, String) in
                 let fixed = gpus.map { g in (try? engine.catalog.hardware(named: g)) == nil ? s : g }
                 return (s, url(gpus: fixed, ram: ramText, os: os, use: use, runtime: runtime, ctx: ctxText))
@@ -66,13 +70,14 @@ enum CustomBuildPage {
                 let models = report.models.filter { $0.group == g }
                 if !models.isEmpty {
                     h2 { "\(title) "; span(.class("kicker")) { "\(models.count)" } }
-                    UI.table([("Model", false), ("Best quant", false), ("Verdict", false), ("Decode tok/s (estimate)", true), ("Memory", true), ("Note", false)]) {
+                    UI.table([("Model", false), ("Best quant", false), ("Verdict", false), ("Decode tok/s", true), ("Evidence", false), ("Needed", true), ("Note", false)]) {
                         for m in models {
                             tr {
-                                td { a(href: "/models/\(URLs.segment(m.id))") { m.name } }
+                                td { a(href: "/models/\(URLs.segment(m.id))") { m.name }; if let ans = answers[m.id] { UI.figures(ans) } }
                                 td(.class("mono")) { m.quant }
-                                td { UI.tier(m.tier) }
+                                td { if let ans = answers[m.id] { a(href: ans.question.url()) { UI.tier(m.tier) } } else { UI.tier(m.tier) } }
                                 td(.class("num")) { m.tier == "wont-run" ? "—" : Format.tps(m.decode_tps) }
+                                td { m.tier == "wont-run" ? HTML("—") : UI.evidence(answers[m.id]?.wire.speed.evidence ?? Evidence.estimated.rawValue) }
                                 td(.class("num")) { Format.bytes(m.total_bytes) }
                                 td(.class("small muted")) { m.note ?? "" }
                             }
@@ -81,8 +86,8 @@ enum CustomBuildPage {
                 }
             }
             p(.class("small muted")) {
-                "Speeds here are the engine's estimates for this exact build (its cards, RAM and OS together); a single card's "
-                "will-it-run answer shows measured figures where approved runs exist. "
+                (gpus.count == 1 ? "Each figure is the will-it-run answer for that model on this hardware (evidence column: measured where approved runs exist). "
+                    : "A mix of cards is no catalog tuple: speeds here are the engine's estimates for this exact build. ")
                 a(href: "/methodology") { "How they are computed" }; "."
             }
             h2 { "Change the build" }

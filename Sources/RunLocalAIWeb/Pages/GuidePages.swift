@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/guides` and `/guides/{slug}`: buying guides computed by the engine's Recommendations (Score, chips,
@@ -42,7 +43,7 @@ enum GuidePages {
         }
     }
 
-    static func detail(_ slug: String, _ q: Params, engine: PageEngine) -> HTMLResponse {
+    static func detail(_ slug: String, _ q: Params, engine: PageEngine) async -> HTMLResponse {
         guard let g = guides.first(where: { $0.slug == slug }) else {
             return UI.notFound("guide '\(slug)'", path: "/guides/\(slug)", suggestions: guides.map { ($0.title, "/guides/\($0.slug)") })
         }
@@ -55,7 +56,7 @@ enum GuidePages {
             budget = v
         }
         let facts = engine.site.derived.hardwareFacts
-        let picks = Guides.all(facts: facts, budget: budget, catalog: engine.catalog).filter { $0.guide == g.id }
+        let picks = await engine.service.guides(facts: facts, budget: budget).filter { $0.guide == g.id }
         let usesBudget = ["under-budget", "used", "ollama", "vision", "16gb-vs-24gb"].contains(g.id)
         // Context: the top of the same population by Score (catalog order, engine figures).
         let population: [HardwareFacts] = {
@@ -105,22 +106,37 @@ enum GuidePages {
     }
 }
 
-/// `/cost`: owning a card against renting a GPU or paying an API (Recommendations' CloudCost).
+/// `/cost`: owning a card against renting a GPU or paying an API — a view of the service's cost answer (the same
+/// one `/api/v1/cost` returns): the question's grammar, the one price rule, the answer's decode speed.
 enum CostPage {
     static func render(_ q: Params, engine: PageEngine) async -> HTMLResponse {
         let hw = q["hardware"] ?? "rtx-3090"
         let model = q["model"] ?? "llama-3.1-8b"
-        func num(_ key: String, _ def: Double) -> (Double?, String) {
-            guard let s = q[key] else { return (def, Format.number(def, digits: def < 10 ? 2 : 0)) }
-            return (Double(s), s)
+        let quant = q["quant"] ?? Question.defaultQuant
+        let ctx = q["ctx"] ?? "8192"
+        let condition = q["condition"].flatMap { HardwareDevice.PriceCondition(rawValue: $0) }
+        func num(_ key: String, _ def: Double?) -> (Double?, String, Bool) {
+            guard let s = q[key] else { return (def, def.map { Format.number($0, digits: $0 < 10 ? 2 : 0) } ?? "", true) }
+            return (Double(s).flatMap { $0.isFinite ? $0 : nil }, s, Double(s).map { $0.isFinite } ?? false)
         }
-        let (hours, hoursS) = num("hours", 4), (kwh, kwhS) = num("kwh", 0.15), (cloud, cloudS) = num("cloud", 0.40), (api, apiS) = num("api", 0.60)
+        let (hours, hoursS, hoursOK) = num("hours", 4), (kwh, kwhS, kwhOK) = num("kwh", 0.15), (cloud, cloudS, cloudOK) = num("cloud", 0.40)
+        let (api, apiS, apiOK) = num("api", 0.60), (price, priceS, priceOK) = num("price", nil)
         let form = HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/cost")], HTML {
             div(.class("fields")) {
-                label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), Attr("list", "dl-hardware"), .value(hw)) }
-                label(.class("wide")) { "Model (Q4_K_M, 8K)"; input(.name("model"), .type("text"), Attr("list", "dl-models"), .value(model)) }
+                label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), Attr("list", "dl-hardware"), .value(hw), Attr("maxlength", "200")) }
+                label(.class("wide")) { "Model"; input(.name("model"), .type("text"), Attr("list", "dl-models"), .value(model), Attr("maxlength", "200")) }
+                label { "Quantisation"; input(.name("quant"), .type("text"), .value(quant)) }
+                label { "Context"; input(.name("ctx"), .type("text"), .value(ctx)) }
+                label { "Purchase price $"; input(.name("price"), .type("number"), Attr("step", "any"), Attr("min", "0"), .value(priceS), Attr("placeholder", "catalog price")) }
+                label { "Bought"
+                    selectElement(.name("condition")) {
+                        UI.opt("", "cheapest (new or used)", selected: condition == nil)
+                        UI.opt("new", "new (street price)", selected: condition == .new)
+                        UI.opt("used", "used", selected: condition == .used)
+                    }
+                }
                 label { "Hours / day"; input(.name("hours"), .type("number"), Attr("step", "any"), .value(hoursS)) }
-                label { "$ per kWh"; input(.name("kwh"), .type("number"), Attr("step", "any"), .value(kwhS)) }
+                label { "Electricity $ per kWh"; input(.name("kwh"), .type("number"), Attr("step", "any"), .value(kwhS)) }
                 label { "Cloud GPU $/h"; input(.name("cloud"), .type("number"), Attr("step", "any"), .value(cloudS)) }
                 label { "API $/M tokens"; input(.name("api"), .type("number"), Attr("step", "any"), .value(apiS)) }
                 div { button(.type("submit")) { "Compare" } }
@@ -130,25 +146,21 @@ enum CostPage {
         func bad(_ m: String, _ s: [(String, String)] = []) -> HTMLResponse {
             UI.problem(status: .badRequest, title: "Cost vs cloud — check the question", message: m, path: "/cost", suggestions: s) { form }
         }
-        guard let hours, let kwh, let cloud, let api else { return bad("hours, $ per kWh and prices must be numbers") }
-        let sel: HardwareSelection, ans: WillItRunAnswer
+        guard hoursOK, kwhOK, cloudOK, apiOK, priceOK else { return bad("price, hours, $ per kWh and cloud and API prices must be numbers") }
+        let c: CostAnswer
         do {
-            sel = try engine.catalog.hardware(named: hw)
-            ans = try await engine.answer(WillItRunQuery(model: model, quant: "Q4_K_M", hardware: hw, context: 8192))
+            let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("quant", quant), ("hardware", hw), ("ctx", ctx)])
+            c = try await engine.service.cost(CostQuestion(question: question, priceUSD: price, condition: condition, hoursPerDay: hours,
+                                                           electricityUSDPerKWh: kwh, cloudGPUHourlyUSD: cloud, apiUSDPerMillionTokens: api))
         } catch {
             return bad(UI.message(error), UI.suggestions(error).map { ($0, URLs.build("/cost", [("hardware", $0), ("model", model)])) })
         }
-        guard let price = sel.device.price?.street ?? sel.device.price?.launch ?? sel.device.price?.used else {
-            return bad("\(sel.displayName) has no price in the catalog; pick another card", [("RTX 3090", "/cost?hardware=rtx-3090")])
-        }
-        guard let tdp = sel.device.tdpW else { return bad("\(sel.displayName) has no TDP in the catalog; pick another card") }
-        let cq = CloudCostQuery(hardwarePriceUSD: price * Double(sel.count), tdpW: tdp * Double(sel.count), decodeTPS: ans.speed.decode_tps.expected,
-                                hoursPerDay: hours, electricityUSDPerKWh: kwh, cloudGPUHourlyUSD: cloud, apiUSDPerMillionTokens: api)
-        do { try cq.validate() } catch { return bad(UI.message(error)) }
-        let r = CloudCost.compare(cq)
+        let r = c.report, ans = c.answer
+        let basis = c.priceBasis == "given" ? "your price" : c.priceBasis == "used" ? "used price" : "street price"
         return Layout.page(title: "Cost vs cloud", description: "Owning a GPU against renting one or paying an API.", path: "/cost", crumbs: [("Cost vs cloud", nil)]) {
             h1 { "Cost vs cloud" }
-            p(.class("lede")) { "\(sel.displayName) at \(Format.money(price * Double(sel.count))) running \(ans.model.name) Q4_K_M at \(Format.tps(ans.speed.decode_tps.expected)) tok/s (\(FitTierLabel.short(ans.fit.tier)))." }
+            p(.class("lede")) { "\(ans.wire.hardware.name) at \(Format.money(c.priceUSD)) (\(basis)) running \(ans.wire.model.name) \(ans.wire.quant) at \(Format.tps(ans.runs ? ans.decode.expected : 0)) tok/s (\(FitTierLabel.short(ans.tier)))." }
+            UI.figures(ans)
             div(.class("grid g3")) {
                 section(.class("panel")) { p(.class("kicker")) { "Break-even vs cloud GPU" }
                     p(.class("score")) { r.breakeven_months_vs_gpu.map { Format.number($0, digits: 1) } ?? "never"; small { r.breakeven_months_vs_gpu == nil ? "" : " months" } } }
@@ -162,7 +174,8 @@ enum CostPage {
                 tr { td { "Renting a cloud GPU the same hours" }; td(.class("num")) { String(format: "%.2f", r.cloud_gpu_usd_per_month) } }
                 tr { td { "The same tokens from an API" }; td(.class("num")) { String(format: "%.2f", r.api_usd_per_month) } }
             }
-            p(.class("small muted")) { "Assumptions: \(Format.number(hours, digits: 1)) h/day at 70% utilisation, \(String(format: "%.2f", kwh)) $/kWh, 30.44 days a month; the card's TDP as its draw. \"never\": running costs exceed what the alternative costs." }
+            p(.class("small muted")) { "Assumptions: \(Format.number(c.query.hoursPerDay, digits: 1)) h/day at \(Int(c.query.utilisation * 100))% utilisation, \(String(format: "%.2f", c.query.electricityUSDPerKWh)) $/kWh, 30.44 days a month; \(Format.number(c.tdpW)) W (the TDP) as the draw. \"never\": running costs exceed what the alternative costs. Same figures as "
+                a(href: URLs.build("/api/v1/cost", [("hardware", hw), ("model", model), ("quant", quant), ("ctx", ctx), ("price", q["price"]), ("condition", q["condition"])])) { "the API" }; "." }
             h2 { "Change the assumptions" }
             form
         }

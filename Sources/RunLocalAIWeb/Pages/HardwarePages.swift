@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/hardware` (filters, sortable by Score) and `/hardware/{id}` (specs, Score with sub-scores, workload chips,
@@ -90,27 +91,33 @@ enum HardwarePages {
 
     static func detail(_ id: String, _ q: Params, engine: PageEngine) async -> HTMLResponse {
         let c = engine.catalog
-        guard let d = c.device(id: id) ?? (try? c.hardware(named: id))?.device else {
-            var sugg: [(String, String)] = []
-            do { _ = try c.hardware(named: id) } catch {
-                sugg = UI.suggestions(error).compactMap { s in (try? c.hardware(named: s)).map { ($0.device.displayName, "/hardware/\(URLs.segment($0.device.id))") } }
-            }
-            return UI.notFound("hardware '\(id)'", path: "/hardware/\(id)", suggestions: sugg)
+        // The page's hardware is read by the one hardware grammar: an id, a selection id ("2x-rtx-3090", "...@16gb"),
+        // a name ("dual 3090"), with `count` and `memory` parameters on top.
+        var name = id.replacingOccurrences(of: "@", with: " ")
+        if let count = q["count"], let n = Int(count), n > 1, HardwareSelection.splitCount(name).0 == 1 { name = "\(n)x \(name)" }
+        if let m = q["memory"], let v = Double(m.lowercased().replacingOccurrences(of: "gb", with: "")), v > 0, v < 100_000 { name += " \(QueryString.number(v))GB" }
+        let selection: HardwareSelection
+        do {
+            guard name.count <= Question.maxNameLength else { throw QuestionError(.hardware, "hardware is longer than \(Question.maxNameLength) characters") }
+            selection = try c.hardware(named: name)
+        } catch {
+            let sugg = UI.suggestions(error).compactMap { s in (try? c.hardware(named: s)).map { ($0.displayName, "/hardware/\(URLs.segment($0.id))") } }
+            return UI.notFound("hardware '\(id.prefix(Question.maxNameLength))'", path: "/hardware/\(id.prefix(Question.maxNameLength))", suggestions: sugg)
         }
-        var selection = HardwareSelection(device: d)
-        if let m = q["memory"].flatMap(Double.init), d.memoryChoicesGiB.contains(m) { selection.memoryGiB = m }
+        let d = selection.device
         let useCase = q["use"].flatMap { CustomBuildQuery.useCases.contains($0) ? $0 : nil } ?? "chat"
-        // The Score is computed from the engine's chips (every card ranked the same way); the chips shown carry evidence.
-        let estimated = engine.chips(selection)
-        let score = engine.score(selection, chips: estimated)
-        let system = TargetSystem(selection)
+        // The Score comes from the engine's own estimates (every card ranked the same way); the chips and rows shown
+        // are the answers to the questions they link to.
+        let score = engine.service.score(selection)
         let hwQuery = selection.query
-        let chips = await engine.site.chipsWithEvidence(estimated, hardware: selection)
-        // The verdicts (best quant per model) are the engine's; the speed shown for each is the will-it-run answer's.
-        let verdicts = Array(CustomBuild.verdicts(system: system, useCase: useCase, context: 8192, catalog: c, profiles: engine.profiles).prefix(40))
-        let verdictAnswers = await engine.answers(verdicts.map { v in
-            WillItRunQuery(model: v.id, quant: v.quant, hardware: hwQuery, context: 8192, images: useCase == "vision" ? 1 : 0)
-        })
+        let chips = await engine.service.chips(for: selection)
+        let rows = await engine.service.rows(for: selection, useCase: useCase)
+        // "Check a model on it": the answer to `?model=&quant=&ctx=` on this selection.
+        var checked: Answer?
+        if let model = q["model"] {
+            let pairs = q.questionPairs + [("model", model), ("hardware", name)]
+            if let question = try? Question.parse(pairs) { checked = try? await engine.answer(question) }
+        }
         return Layout.page(title: d.displayName, description: "\(d.displayName): specs, RunLocalAI Score, what runs on it and how fast.",
                            path: "/hardware/\(d.id)", crumbs: [("Hardware", "/hardware"), (d.displayName, nil)]) {
             p(.class("kicker")) { [d.vendor, d.kind.rawValue.uppercased(), d.form?.rawValue, d.released].compactMap { $0 }.joined(separator: " · ") }
@@ -120,8 +127,19 @@ enum HardwarePages {
                     "Memory: "
                     HTML.join(d.memoryChoicesGiB.map { m in
                         m == selection.memoryGiB ? HTML { strong { Format.gibValue(m) } }
-                            : a(href: URLs.build("/hardware/\(d.id)", [("memory", Format.number(m))])) { Format.gibValue(m) }
+                            : a(href: URLs.build("/hardware/\(d.id)", [("memory", Format.number(m)), ("count", selection.count > 1 ? String(selection.count) : nil)])) { Format.gibValue(m) }
                     }, separator: " · ")
+                }
+            }
+            if selection.count > 1 {
+                p(.class("small muted")) { "\(selection.count) cards, each with its own memory: never pooled. "; a(href: "/hardware/\(URLs.segment(d.id))") { "One card" }; "." }
+            }
+            if let checked {
+                section(.class("panel")) {
+                    p(.class("kicker")) { "Checked: \(checked.wire.model.name) \(checked.wire.quant), \(Format.context(checked.wire.context)) context" }
+                    p { UI.tier(checked.tier); " "; checked.runs ? "\(Format.tps(checked.decode.expected)) tok/s decode" : "" ; " · needs \(Format.bytes(checked.neededBytes))"
+                        " · "; a(href: checked.question.url()) { "full answer" } }
+                    UI.figures(checked)
                 }
             }
             div(.class("grid g2")) {
@@ -161,11 +179,12 @@ enum HardwarePages {
             h2 { "Workloads" }
             p(.class("small muted")) { "Reference workloads at Q4_K_M, 8K context unless stated; each links to its full answer." }
             ul(.class("chips")) {
-                for ch in chips {
+                for (ch, question) in chips {
                     li {
-                        a(href: WillItRunState(model: ch.model, quant: ch.quant, hardware: hwQuery, ctx: ch.context, images: ch.images).url) { ch.label }
+                        a(href: question.url()) { ch.label }
                         UI.chip(ch.status)
                         if ch.status != .doesNotFit { span(.class("mono small")) { "\(Format.tps(ch.decode_tps)) tok/s " }; UI.evidence(ch.evidence) }
+                        UI.chipFigures(ch, question: question)
                     }
                 }
             }
@@ -177,21 +196,21 @@ enum HardwarePages {
                 }, separator: " · ")
                 span(.class("muted")) { " — best quantisation for each model at 8K context." }
             }
-            UI.table([("Model", false), ("Verdict", false), ("Quant", false), ("Decode tok/s", true), ("Evidence", false), ("Memory", true)]) {
-                for (v, ans) in zip(verdicts, verdictAnswers) {
+            UI.table([("Model", false), ("Verdict", false), ("Quant", false), ("Decode tok/s", true), ("Evidence", false), ("Needed", true)]) {
+                for a in rows {
                     tr {
-                        td { a(href: "/models/\(URLs.segment(v.id))") { v.name } }
-                        td { UI.tier(v.tier) }
-                        td(.class("mono")) { v.quant }
-                        td(.class("num")) { v.tier == "wont-run" ? "—" : Format.tps(ans?.speed.decode_tps.expected ?? v.decode_tps) }
-                        td { v.tier == "wont-run" ? HTML("—") : UI.evidence(ans?.speed.evidence ?? Evidence.estimated.rawValue) }
-                        td(.class("num")) { Format.bytes(v.total_bytes) }
+                        td { HTML.element("a", [Attr("href", "/models/\(URLs.segment(a.wire.model.id))")], HTML(text: a.wire.model.name)); UI.figures(a) }
+                        td { HTML.element("a", [Attr("href", a.question.url())], UI.tier(a.tier)) }
+                        td(.class("mono")) { a.wire.quant }
+                        td(.class("num")) { a.runs ? Format.tps(a.decode.expected) : "—" }
+                        td { a.runs ? UI.evidence(a.wire.speed.evidence) : HTML("—") }
+                        td(.class("num")) { Format.bytes(a.neededBytes) }
                     }
                 }
             }
             ul(.class("whatif")) {
                 li { a(href: URLs.build("/will-it-run/custom", [("gpu", hwQuery), ("os", d.kind == .apple ? "macos" : nil), ("use", useCase)])) { b { "Custom build" }; " with this card" } }
-                li { a(href: URLs.build("/compare", [("a", d.id)])) { b { "Compare" }; " with another card" } }
+                li { a(href: URLs.build("/compare", [("a", hwQuery)])) { b { "Compare" }; " with another card" } }
                 li { a(href: URLs.build("/benchmarks", [("hardware", d.id)])) { b { "Benchmarks" }; " on this hardware" } }
             }
             p(.class("small muted")) {

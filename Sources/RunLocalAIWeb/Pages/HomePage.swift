@@ -16,7 +16,7 @@ enum HomePage {
                     "and its evidence, and the commands that reproduce it. One engine behind every page, the CLI and the API."
                 }
             }
-            WillItRunPage.form(engine, WillItRunState())
+            WillItRunPage.form(engine, QuestionForm())
             WillItRunPage.examples(engine)
             div(.class("grid g2")) {
                 section {

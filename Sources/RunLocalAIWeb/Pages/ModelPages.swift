@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/models` (server-side filters) and `/models/{id}` (architecture, memory by quant × context on a chosen
@@ -105,33 +106,42 @@ enum ModelPages {
         }
         let hwQuery = q["hardware"] ?? "rtx-4090"
         let selection: HardwareSelection
-        do { selection = try c.hardware(named: hwQuery) } catch {
+        do {
+            guard hwQuery.count <= Question.maxNameLength else { throw QuestionError(.hardware, "hardware is longer than \(Question.maxNameLength) characters") }
+            selection = try c.hardware(named: hwQuery)
+        } catch {
             return UI.problem(status: .badRequest, title: "Unknown hardware", message: UI.message(error), path: "/models/\(m.id)",
                               suggestions: UI.suggestions(error).map { ($0, URLs.build("/models/\(URLs.segment(m.id))", [("hardware", $0)])) })
         }
         let images = m.isVisionModel ? 1 : 0
         let ctxs = PageEngine.contexts.filter { $0 <= max(m.architecture.contextLength, 2048) }
         // Memory by quant × context on the chosen hardware (the engine's plan: evidence changes speeds, not memory).
-        var grid: [(quant: String, cells: [WillItRunAnswer?])] = []
+        var grid: [(quant: String, cells: [Answer?])] = []
         for quant in PageEngine.tableQuants + (m.id.hasPrefix("gpt-oss") ? ["MXFP4"] : []) {
             grid.append((quant, ctxs.map { ctx in
-                try? engine.estimate(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: ctx, images: ctx > 1024 ? images : 0))
+                try? engine.service.estimate(Question(model: m.id, quant: quant, hardware: hwQuery, context: ctx, images: ctx > 1024 ? images : 0))
             }))
         }
-        let defaultCtx = min(8192, m.architecture.contextLength)
+        let defaultCtx = Question.contextParameter(q["ctx"]) ?? min(8192, m.architecture.contextLength)
         let quant = q["quant"].flatMap { QuantMix(name: $0)?.name } ?? (m.id.hasPrefix("gpt-oss") ? "MXFP4" : "Q4_K_M")
-        let main = try? await engine.answer(WillItRunQuery(model: m.id, quant: quant, hardware: hwQuery, context: defaultCtx, images: images))
-        let across: [(String, WillItRunAnswer)] = zip(referenceHardware, await engine.answers(referenceHardware.map {
-            WillItRunQuery(model: m.id, quant: quant, hardware: $0, context: defaultCtx, images: images)
+        // The page's own question: its parameters through the one grammar, the page's defaults filling the rest.
+        var mainPairs = q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", m.id), ("hardware", hwQuery), ("quant", quant), ("ctx", String(defaultCtx))]
+        if q["images"] == nil { mainPairs.append(("images", String(images))) }
+        let main: Answer? = await { () async -> Answer? in
+            guard let question = try? Question.parse(mainPairs) else { return nil }
+            return try? await engine.answer(question)
+        }()
+        let across: [(String, Answer)] = zip(referenceHardware, await engine.answers(referenceHardware.map {
+            Question(model: m.id, quant: quant, hardware: $0, context: defaultCtx, images: images)
         })).compactMap { h, a in a.map { (h, $0) } }
         let arch = m.architecture
         let palette = SVGLineChart.palette
         let series: [SVGLineChart.Series] = grid.enumerated().compactMap { i, row in
-            let vals = row.cells.map { Double($0?.memory.total_bytes ?? 0) / Format.gib }
+            let vals = row.cells.map { Double($0?.neededBytes ?? 0) / Format.gib }
             guard !vals.contains(0) else { return nil }
             return .init(label: row.quant, values: vals, color: palette[i % palette.count])
         }
-        let usable = main?.devices.filter { $0.kind != "host" }.reduce(UInt64(0)) { $0 + $1.usable_bytes } ?? 0
+        let usable = main?.wire.devices.filter { $0.kind != "host" }.reduce(UInt64(0)) { $0 + $1.usable_bytes } ?? 0
         return Layout.page(title: m.name, description: "\(m.name): memory by quantisation and context, speed on common hardware, commands.",
                            path: "/models/\(m.id)", crumbs: [("Models", "/models"), (m.name, nil)]) {
             p(.class("kicker")) { [m.family, m.vendor, m.license].filter { !$0.isEmpty }.joined(separator: " · ") }
@@ -142,7 +152,7 @@ enum ModelPages {
                 if !m.use.isEmpty { " Good for: \(m.use.joined(separator: ", "))." }
             }
             ul(.class("whatif")) {
-                li { a(href: WillItRunState(model: m.id, quant: quant, hardware: hwQuery, ctx: defaultCtx, images: images).url) { b { "Will it run?" }; " on \(selection.displayName)" } }
+                li { a(href: Question(model: m.id, quant: quant, hardware: hwQuery, context: defaultCtx, images: images).url()) { b { "Will it run?" }; " on \(selection.displayName)" } }
                 li { a(href: URLs.build("/compare/models", [("a", m.id), ("hardware", hwQuery)])) { b { "Compare" }; " with another model" } }
                 li { a(href: URLs.build("/benchmarks", [("model", m.id)])) { b { "Benchmarks" }; " of this model" } }
             }
@@ -170,17 +180,19 @@ enum ModelPages {
                 section {
                     h2 { "On \(selection.displayName)" }
                     if let main {
-                        p { UI.tier(main.fit.tier); " "; span(.class("small muted")) { "\(main.quant), \(Format.context(main.context)) context" } }
+                        p { UI.tier(main.tier); " "; span(.class("small muted")) { "\(main.wire.quant), \(Format.context(main.wire.context)) context" } }
+                        UI.figures(main)
                         dl(.class("stats")) {
-                            div { dt { "Decode" }; dd { main.fit.tier == "wont-run" ? HTML("—") : UI.speed(main.speed.decode_tps) } }
-                            div { dt { "Memory" }; dd { Format.bytes(main.memory.total_bytes) } }
-                            div { dt { "GPU layers" }; dd { "\(main.fit.gpu_layers)"; small { " of \(main.fit.total_layers)" } } }
-                            div { dt { "Evidence" }; dd { UI.evidence(main.speed.evidence) } }
+                            div { dt { "Decode" }; dd { main.runs ? UI.speed(main.decode) : HTML("—") } }
+                            div { dt { "Needed" }; dd { Format.bytes(main.neededBytes) } }
+                            div { dt { "GPU layers" }; dd { "\(main.wire.fit.gpu_layers)"; small { " of \(main.wire.fit.total_layers)" } } }
+                            div { dt { "Evidence" }; dd { UI.evidence(main.wire.speed.evidence) } }
                         }
                         HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/models/\(m.id)"), Attr("style", "margin-top:14px")], HTML {
                             div(.class("fields")) {
                                 label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), .value(hwQuery), Attr("list", "dl-hardware")) }
                                 label { "Quant"; selectElement(.name("quant")) { for qn in PageEngine.quantLadder + ["MXFP4"] { UI.opt(qn, qn, selected: qn == quant) } } }
+                                label { "Context"; selectElement(.name("ctx")) { for x in ctxs { UI.opt(String(x), Format.context(x), selected: x == defaultCtx) } } }
                                 div { button(.type("submit")) { "Show" } }
                             }
                             HTML.element("datalist", [.id("dl-hardware")], HTML {
@@ -192,7 +204,7 @@ enum ModelPages {
             }
             h2 { "Memory by quantisation and context" }
             p(.class("small muted")) {
-                "Total memory llama.cpp allocates (weights, KV cache at f16, compute buffers, overhead)\(images > 0 ? " with one image" : ""), "
+                "Memory llama.cpp keeps resident (weights, KV cache at f16, compute buffers, overhead)\(images > 0 ? " with one image" : ""), "
                 "coloured by the verdict on \(selection.displayName). The dashed line is what its GPU can use."
             }
             div(.class("chart")) {
@@ -207,8 +219,8 @@ enum ModelPages {
                         for (i, cell) in row.cells.enumerated() {
                             if let cell {
                                 td(.class("num")) {
-                                    a(href: WillItRunState(model: m.id, quant: row.quant, hardware: hwQuery, ctx: ctxs[i], images: images).url,
-                                      .class("tier \(cell.fit.tier)"), .title(FitTierLabel.label(cell.fit.tier))) { Format.gibNumber(cell.memory.total_bytes) }
+                                    a(href: cell.question.url(),
+                                      .class("tier \(cell.tier.rawValue)"), .title(cell.tier.label)) { Format.gibNumber(cell.neededBytes) }
                                 }
                             } else { td(.class("num muted")) { "—" } }
                         }
@@ -220,29 +232,29 @@ enum ModelPages {
             p(.class("small muted")) { "\(quant), \(Format.context(defaultCtx)) context. Bar: expected decode; whisker: its range. Measured figures replace the engine's estimate where approved runs exist (evidence column)." }
             div(.class("chart")) {
                 SVGBarChart.svg(title: "Decode speed of \(m.name) \(quant) by hardware",
-                                rows: across.filter { $0.1.fit.tier != "wont-run" }.map { h, ans in
-                                    .init(label: ans.hardware.name, value: ans.speed.decode_tps.expected, low: ans.speed.decode_tps.low,
-                                          high: ans.speed.decode_tps.high, tier: ans.fit.tier,
-                                          note: ans.fit.placement == "partial" ? "\(ans.fit.gpu_layers)/\(ans.fit.total_layers) layers" : nil)
+                                rows: across.filter { $0.1.runs }.map { h, ans in
+                                    .init(label: ans.wire.hardware.name, value: ans.decode.expected, low: ans.decode.low,
+                                          high: ans.decode.high, tier: ans.tier.rawValue,
+                                          note: ans.placement == .partial ? "\(ans.wire.fit.gpu_layers)/\(ans.wire.fit.total_layers) layers" : nil)
                                 })
             }
             UI.table([("Hardware", false), ("Verdict", false), ("Decode tok/s", true), ("Prefill tok/s", true), ("Evidence", false), ("Memory", true), ("", false)]) {
-                for (h, ans) in across {
+                for (_, ans) in across {
                     tr {
-                        td { ans.hardware.name }
-                        td { UI.tier(ans.fit.tier) }
-                        td(.class("num")) { ans.fit.tier == "wont-run" ? "—" : "\(Format.tps(ans.speed.decode_tps.expected)) (\(Format.tps(ans.speed.decode_tps.low))–\(Format.tps(ans.speed.decode_tps.high)))" }
-                        td(.class("num")) { ans.fit.tier == "wont-run" ? "—" : Format.tps(ans.speed.prefill_tps.expected) }
-                        td { ans.fit.tier == "wont-run" ? HTML("—") : UI.evidence(ans.speed.evidence) }
-                        td(.class("num")) { Format.bytes(ans.memory.total_bytes) }
-                        td { a(href: WillItRunState(model: m.id, quant: quant, hardware: h, ctx: defaultCtx, images: images).url) { "details" } }
+                        td { ans.wire.hardware.name; UI.figures(ans) }
+                        td { UI.tier(ans.tier) }
+                        td(.class("num")) { ans.runs ? "\(Format.tps(ans.decode.expected)) (\(Format.tps(ans.decode.low))–\(Format.tps(ans.decode.high)))" : "—" }
+                        td(.class("num")) { ans.runs ? Format.tps(ans.prefill.expected) : "—" }
+                        td { ans.runs ? UI.evidence(ans.wire.speed.evidence) : HTML("—") }
+                        td(.class("num")) { Format.bytes(ans.neededBytes) }
+                        td { a(href: ans.question.url()) { "details" } }
                     }
                 }
             }
-            if let main, !main.commands.isEmpty {
+            if let main, !main.wire.commands.isEmpty {
                 h2 { "Run it yourself" }
-                p(.class("small muted")) { "On \(selection.displayName), \(main.quant), \(Format.context(main.context)) context." }
-                UI.commands(main.commands)
+                p(.class("small muted")) { "On \(selection.displayName), \(main.wire.quant), \(Format.context(main.wire.context)) context." }
+                UI.commands(main.wire.commands)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 /// The HTML site: every page is a view of the engine, the catalog, the content and the store.
@@ -12,6 +13,11 @@ public enum PageRoutes {
     public static func register(on router: Router<SiteRequestContext>, site: Site) {
         let engine = PageEngine(site: site)
         @Sendable func params(_ r: Request) -> Params { Params(query: r.uri.query) }
+        /// A path parameter, percent-decoded ("dual%203090" is "dual 3090").
+        @Sendable func segment(_ c: SiteRequestContext, _ name: String) -> String {
+            let raw = c.parameters.get(name) ?? ""
+            return raw.removingPercentEncoding ?? raw
+        }
         // Pages computed only from the catalog and content (not the store) are the same for every request with
         // the same URI while the process runs: render once, keep the markup (bounded).
         let pageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20)
@@ -24,9 +30,9 @@ public enum PageRoutes {
         }
         // Pages that show speeds carry the store's evidence: kept only as long as the evidence cache keeps an answer,
         // and dropped at once when a run's status changes on this server.
-        let livePageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20, ttl: site.evidenceCache.ttl)
+        let livePageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20, ttl: .seconds(2))
         @Sendable func live(_ r: Request, _ render: () async -> HTMLResponse) async -> HTMLResponse {
-            let key = "\(site.evidenceCache.generation)|\(r.uri.description)"
+            let key = "\(site.service.evidenceGeneration)|\(r.uri.description)"
             if case .serve(let hit) = livePageCache.claim(key) { return HTMLResponse(document: .raw(String(decoding: hit, as: UTF8.self))) }
             let page = await render()
             if page.status == .ok && page.headers.isEmpty { livePageCache.store(key, Data(page.document.markup.utf8)) } else { livePageCache.release(key) }
@@ -34,21 +40,21 @@ public enum PageRoutes {
         }
 
         router.get("/") { r, _ in cached(r) { HomePage.render(engine) } }
-        router.get("/will-it-run") { r, _ in await WillItRunPage.render(params(r), engine: engine) }
-        router.get("/will-it-run/custom") { r, _ in cached(r) { CustomBuildPage.render(params(r), engine: engine) } }
+        router.get("/will-it-run") { r, _ in await live(r) { await WillItRunPage.render(params(r), engine: engine) } }
+        router.get("/will-it-run/custom") { r, _ in await live(r) { await CustomBuildPage.render(params(r), engine: engine) } }
 
         router.get("/models") { r, _ in cached(r) { ModelPages.list(params(r), engine: engine) } }
-        router.get("/models/:id") { r, c in await live(r) { await ModelPages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
+        router.get("/models/:id") { r, c in await live(r) { await ModelPages.detail(segment(c, "id"), params(r), engine: engine) } }
         router.get("/hardware") { r, _ in cached(r) { HardwarePages.list(params(r), engine: engine) } }
-        router.get("/hardware/:id") { r, c in await live(r) { await HardwarePages.detail(c.parameters.get("id") ?? "", params(r), engine: engine) } }
+        router.get("/hardware/:id") { r, c in await live(r) { await HardwarePages.detail(segment(c, "id"), params(r), engine: engine) } }
         router.get("/tools") { _, _ in ToolPages.list(engine) }
         router.get("/tools/:id") { _, c in await ToolPages.detail(c.parameters.get("id") ?? "", engine: engine) }
         router.get("/compare") { r, _ in await live(r) { await ComparePages.hardware(params(r), engine: engine) } }
         router.get("/compare/models") { r, _ in await live(r) { await ComparePages.models(params(r), engine: engine) } }
 
         router.get("/guides") { _, _ in GuidePages.list(engine) }
-        router.get("/guides/:slug") { r, c in cached(r) { GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) } }
-        router.get("/cost") { r, _ in await CostPage.render(params(r), engine: engine) }
+        router.get("/guides/:slug") { r, c in await live(r) { await GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) } }
+        router.get("/cost") { r, _ in await live(r) { await CostPage.render(params(r), engine: engine) } }
 
         router.get("/glossary") { r, _ in ContentPages.glossary(params(r), engine: engine) }
         router.get("/glossary/:slug") { _, c in ContentPages.term(c.parameters.get("slug") ?? "", engine: engine) }

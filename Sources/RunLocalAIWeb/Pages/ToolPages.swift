@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/tools` (the runtimes and their compatibility matrix) and `/tools/{id}`.
@@ -50,9 +51,9 @@ enum ToolPages {
             return UI.notFound("runtime '\(id)'", path: "/tools/\(id)",
                                suggestions: engine.catalog.runtimes.prefix(8).map { ($0.name, "/tools/\(URLs.segment($0.id))") })
         }
-        var example: WillItRunAnswer?
+        var example: Answer?
         if let kind = r.kind {
-            example = try? await engine.answer(WillItRunQuery(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: "rtx-3060-12gb", context: 8192, runtime: kind.rawValue))
+            example = try? await engine.answer(Question(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: "rtx-3060-12gb", context: 8192).with { $0.runtime = kind })
         }
         return Layout.page(title: r.name, description: "\(r.name): platforms, backends, formats and caveats.", path: "/tools/\(r.id)",
                            crumbs: [("Tools", "/tools"), (r.name, nil)]) {
@@ -71,11 +72,12 @@ enum ToolPages {
                 dt { "source" }; dd(.class("small")) { Markdown.inline(r.source) }
             }
             if let c = r.caveat { div(.class("notice")) { p { strong { "Caveat: " }; c } } }
-            if let example, !example.commands.isEmpty {
+            if let example, !example.wire.commands.isEmpty {
                 h2 { "Example: Llama 3.1 8B on an RTX 3060 12GB" }
-                p { UI.tier(example.fit.tier); " "; span(.class("mono")) { "\(Format.tps(example.speed.decode_tps.expected)) tok/s" }
-                    " · "; a(href: URLs.build("/will-it-run", [("model", "llama-3.1-8b"), ("hardware", "rtx-3060-12gb"), ("ctx", "8192"), ("runtime", r.id)])) { "full answer" } }
-                UI.commands(example.commands.filter { $0.runtime.lowercased().replacingOccurrences(of: " ", with: "-") == r.id || $0.runtime == r.name })
+                p { UI.tier(example.tier); " "; span(.class("mono")) { "\(Format.tps(example.decode.expected)) tok/s" }
+                    " · "; a(href: example.question.url()) { "full answer" } }
+                UI.figures(example)
+                UI.commands(example.wire.commands.filter { $0.runtime.lowercased().replacingOccurrences(of: " ", with: "-") == r.id || $0.runtime == r.name })
             }
         }
     }

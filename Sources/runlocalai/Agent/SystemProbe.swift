@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RunLocalAIApp
 import RunLocalAICore
 
 /// Gathers this machine's probe outputs (files and tools, each tool with a timeout) for
@@ -110,5 +111,18 @@ enum DetectReport {
             for n in notes { lines.append("Note: \(n)") }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension SystemProbe {
+    /// This machine for the answer service: detected, matched to the catalog, planned with its own RAM, CPU
+    /// memory bandwidth and cores.
+    static func localMachine(catalog: Catalog) async -> LocalMachine {
+        let detected = await detect(catalog: catalog)
+        let (system, notes) = detected.targetSystem(catalog: catalog)
+        let gib = Double(detected.memory.totalBytes) / 1_073_741_824
+        var parts = ["\(detected.cpu.model) (\(detected.cpu.cores) cores)", String(format: "%.0f GiB RAM at %.0f GB/s", gib, detected.memory.bandwidthGBs)]
+        if !system.gpus.isEmpty { parts.insert(system.gpus.map(\.name).joined(separator: " + "), at: 0) }
+        return LocalMachine(system: system, description: parts.joined(separator: ", "), notes: notes)
     }
 }

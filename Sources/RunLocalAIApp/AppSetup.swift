@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import RunLocalAICore
+import RunLocalAIStore
+
+/// Where the application's parts come from: the catalog and content folders, the benchmark store (SQLite in a
+/// data folder, or PostgreSQL), and the published tables an empty store is seeded from.
+///
+/// ```swift
+/// let options = AppOptions(dataDirectory: "./data")
+/// let app = try await AppSetup.open(options)
+/// let answer = try await app.service.answer(question)
+/// ```
+public struct AppOptions: Sendable {
+    public var catalogPath: String?
+    public var contentPath: String?
+    /// The SQLite store's folder (created when `createStore`); ignored with `postgresURL`.
+    public var dataDirectory: String
+    public var postgresURL: String?
+    /// Published benchmark CSVs: seed an empty store from them, and score the engine on them.
+    public var seedDirectory: String
+    /// Create the data folder and store when missing (`serve`); the CLI's questions only open an existing one.
+    public var createStore: Bool
+    /// Seed an empty store from `seedDirectory`.
+    public var seedEmptyStore: Bool
+    public var loadContent: Bool
+
+    public init(catalogPath: String? = nil, contentPath: String? = nil, dataDirectory: String = "./data", postgresURL: String? = nil,
+                seedDirectory: String = "../shared/data/calibration", createStore: Bool = true, seedEmptyStore: Bool = true,
+                loadContent: Bool = true) {
+        self.catalogPath = catalogPath; self.contentPath = contentPath; self.dataDirectory = dataDirectory; self.postgresURL = postgresURL
+        self.seedDirectory = seedDirectory; self.createStore = createStore; self.seedEmptyStore = seedEmptyStore; self.loadContent = loadContent
+    }
+}
+
+/// The assembled application: catalog, content, store, the answer service, and the calibration report.
+public struct AppParts: Sendable {
+    public var catalog: Catalog
+    public var catalogURL: URL
+    public var content: ContentLibrary?
+    public var store: (any BenchmarkStore)?
+    /// Runs the PostgreSQL client until cancelled (nil for SQLite).
+    public var storeTask: Task<Void, Never>?
+    public var storeDescription: String
+    public var service: AnswerService
+    public var calibration: Calibration.Report?
+}
+
+/// Builds the application's parts, as Hummingbird's template has `buildApplication`: the CLI's `serve` and its
+/// questions (`will-it-run --data-dir`) both come through here, so they answer from the same store the same way.
+public enum AppSetup {
+    public struct SetupError: Error, CustomStringConvertible { public var description: String }
+
+    public static func open(_ o: AppOptions, localMachine: LocalMachine? = nil, logger: Logger? = nil) async throws -> AppParts {
+        guard let catalogURL = Catalog.locate(explicit: o.catalogPath) else {
+            throw SetupError(description: "cannot find the catalog folder; run from the repository or pass --catalog PATH")
+        }
+        let catalog: Catalog
+        do { catalog = try Catalog.load(from: catalogURL) } catch let e as CatalogError { throw SetupError(description: e.description) }
+        var content: ContentLibrary?
+        if o.loadContent {
+            let url = o.contentPath.map { URL(fileURLWithPath: $0) }
+                ?? ProcessInfo.processInfo.environment["RUNLOCALAI_CONTENT"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+                ?? ContentLoader.locate(besideCatalog: catalogURL)
+            guard let url else { throw SetupError(description: "cannot find the content folder; run from the repository or pass --content PATH") }
+            do { content = try ContentLoader.load(from: url, catalog: catalog) } catch let e as ContentError { throw SetupError(description: e.description) }
+        }
+        var store: (any BenchmarkStore)?
+        var task: Task<Void, Never>?
+        var description = "none"
+        var noStoreReason: String?
+        if let url = o.postgresURL {
+            let pg = try PostgresBenchmarkStore(url: url)
+            task = Task { await pg.run() }
+            try await pg.migrate()
+            store = pg; description = "PostgreSQL"
+        } else {
+            let path = URL(fileURLWithPath: o.dataDirectory).appendingPathComponent("runlocalai.sqlite").path
+            if o.createStore || FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.createDirectory(atPath: o.dataDirectory, withIntermediateDirectories: true)
+                let s = try SQLiteBenchmarkStore(path: path)
+                try await s.migrate()
+                store = s; description = "SQLite \(path)"
+            } else {
+                noStoreReason = "no benchmark store at \(path) (pass --data-dir DIR of a served site), so the figures are the engine's estimate"
+            }
+        }
+        if let store, o.seedEmptyStore { try await seedIfEmpty(store, from: o.seedDirectory, catalog: catalog, logger: logger) }
+        let service = AnswerService(catalog: catalog, store: store, localMachine: localMachine, noStoreReason: noStoreReason)
+        return AppParts(catalog: catalog, catalogURL: catalogURL, content: content, store: store, storeTask: task,
+                        storeDescription: description, service: service, calibration: nil)
+    }
+
+    /// The engine scored on the published tables (the methodology page shows it), if they are present.
+    public static func calibrationReport(seedDirectory: String, catalog: Catalog) -> Calibration.Report? {
+        guard let rows = try? Calibration.rows(files: Calibration.csvFiles(in: seedDirectory)), !rows.isEmpty else { return nil }
+        return Calibration.report(rows: rows, catalog: catalog)
+    }
+
+    /// Seeds an empty store once from the published benchmark tables.
+    public static func seedIfEmpty(_ store: any BenchmarkStore, from dir: String, catalog: Catalog, logger: Logger?) async throws {
+        let csvs = Calibration.csvFiles(in: dir)
+        guard !csvs.isEmpty else { return }
+        guard try await store.count(BenchmarkQuery(statuses: Set(BenchmarkRun.Status.allCases))) == 0 else { return }
+        let seed = try SeedImport.runs(files: csvs, catalog: catalog)
+        let added = try await store.importRuns(seed.runs)
+        logger?.info("seeded the store from \(dir): \(seed.summary(added: added))")
+    }
+}

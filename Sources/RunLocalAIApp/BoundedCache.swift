@@ -1,0 +1,76 @@
+import Foundation
+
+/// The one cache type of the application: bounded (least-recently-stored entries go first), optionally
+/// time-limited, thread-safe. Plans (pure, no TTL), evidence (a short TTL, so another server's moderation shows
+/// within seconds), encoded responses and rendered pages all use it.
+///
+/// ```swift
+/// let cache = BoundedCache<String, Int>(capacity: 1024, ttl: .seconds(2))
+/// let v = cache.value(for: "k") { 42 }     // computed once, then served for 2 s
+/// cache.removeAll()                        // after a change the cached values depend on
+/// ```
+public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private struct Entry { var value: Value; var at: ContinuousClock.Instant; var order: UInt64 }
+    private let lock = NSLock()
+    private var entries: [Key: Entry] = [:]
+    private var counter: UInt64 = 0
+    private var generationCount: UInt64 = 0
+    private let clock = ContinuousClock()
+    public let capacity: Int
+    /// How long an entry is served; nil keeps it until evicted.
+    public let ttl: Duration?
+
+    public init(capacity: Int, ttl: Duration? = nil) {
+        self.capacity = max(1, capacity); self.ttl = ttl
+    }
+
+    /// The live entry for `key`, if any.
+    public func lookup(_ key: Key) -> Value? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[key] else { return nil }
+        if let ttl, clock.now - e.at >= ttl { entries[key] = nil; return nil }
+        return e.value
+    }
+
+    /// The entry for `key`, or how it would have been stale: for stale-while-revalidate callers.
+    public func lookupAllowingStale(_ key: Key) -> (value: Value, fresh: Bool)? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[key] else { return nil }
+        let fresh = ttl.map { clock.now - e.at < $0 } ?? true
+        return (e.value, fresh)
+    }
+
+    public func store(_ key: Key, _ value: Value) {
+        lock.lock(); defer { lock.unlock() }
+        if entries[key] == nil, entries.count >= capacity { evictOldest() }
+        counter &+= 1
+        entries[key] = Entry(value: value, at: clock.now, order: counter)
+    }
+
+    /// The cached value, or `make()`'s (stored; a throwing `make` stores nothing).
+    public func value(for key: Key, _ make: () throws -> Value) rethrows -> Value {
+        if let v = lookup(key) { return v }
+        let v = try make()
+        store(key, v)
+        return v
+    }
+
+    /// Forgets everything (a change the values depend on); bumps ``generation``.
+    public func removeAll() {
+        lock.lock(); defer { lock.unlock() }
+        entries.removeAll(keepingCapacity: true)
+        generationCount &+= 1
+    }
+
+    /// Changes on every ``removeAll()``: caches built on this one's values put it in their keys.
+    public var generation: UInt64 { lock.lock(); defer { lock.unlock() }; return generationCount }
+
+    public var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+
+    /// Drops the oldest eighth (amortised O(1) per store; never the whole cache at once).
+    private func evictOldest() {
+        let drop = max(1, capacity / 8)
+        let oldest = entries.sorted { $0.value.order < $1.value.order }.prefix(drop).map(\.key)
+        for k in oldest { entries[k] = nil }
+    }
+}

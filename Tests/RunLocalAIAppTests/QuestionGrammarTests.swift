@@ -1,0 +1,86 @@
+import Foundation
+import RunLocalAICore
+import Testing
+@testable import RunLocalAIApp
+
+/// The repository's catalog, loaded once for these specs.
+enum AppFixture {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let catalog: Catalog = try! Catalog.load(from: repoRoot.appendingPathComponent("catalog"))
+    static let service = AnswerService(catalog: catalog, store: nil)
+}
+
+@Suite("One question: one grammar for argv, URL query and form")
+struct QuestionGrammarTests {
+    @Test("A context reads the same as 32K, 32k, 32768 and 32,768")
+    func contextSpellings() throws {
+        for text in ["32K", "32k", "32768", "32,768", " 32K "] {
+            let q = try Question.parse([("model", "llama-3.1-8b"), ("hardware", "rtx-4090"), ("ctx", text)])
+            #expect(q.context == 32_768, "\(text)")
+        }
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("hardware", "h"), ("ctx", "lots")]) }
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("hardware", "h"), ("ctx", "99999999")]) }
+    }
+
+    @Test("Flash attention is auto, on or off; auto is llama.cpp's on and Ollama's off")
+    func flashAttention() throws {
+        let auto = try Question.parse([("model", "m"), ("hardware", "h"), ("fa", "auto")])
+        #expect(auto.flashAttention == .auto)
+        #expect(auto.settings.flashAttention == true)
+        #expect(auto.with { $0.runtime = .ollama }.settings.flashAttention == false)
+        #expect(try Question.parse([("model", "m"), ("hardware", "h"), ("fa", "off")]).settings.flashAttention == false)
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("hardware", "h"), ("fa", "maybe")]) }
+    }
+
+    @Test("A URL query reads '+' and %20 as spaces")
+    func plusIsASpace() throws {
+        let plus = try Question.parse(query: "model=llama-3.3-70b&hardware=2x+RTX+3090&ctx=8K")
+        let pct = try Question.parse(query: "model=llama-3.3-70b&hardware=2x%20RTX%203090&ctx=8192")
+        #expect(plus == pct)
+        #expect(plus.hardware == .named("2x RTX 3090"))
+    }
+
+    @Test("The canonical URL reads back to the same question")
+    func roundTrip() throws {
+        let q = try Question.parse([("model", "qwen3 30b a3b"), ("quant", "q5_k_m"), ("hardware", "M2 Ultra 192GB"), ("ctx", "16K"),
+                                    ("kv", "q8_0"), ("fa", "on"), ("runtime", "ollama"), ("ram", "64GB"), ("ngl", "20")])
+        let again = try Question.parse(query: String(q.url().split(separator: "?", maxSplits: 1)[1]))
+        #expect(again == q)
+        #expect(q.quant.name == "Q5_K_M")
+        #expect(q.hostRAMGiB == 64)
+    }
+
+    @Test("Every bound is checked before any name is matched: a name longer than 200 characters is refused at once")
+    func boundsFirst() {
+        let long = String(repeating: "rtx 3090 ", count: 8_000)
+        let clock = ContinuousClock()
+        let took = clock.measure {
+            #expect(throws: QuestionError.self) { try Question.parse([("model", "llama-3.1-8b"), ("hardware", long)]) }
+        }
+        #expect(took < .seconds(1))
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "llama\u{0}"), ("hardware", "h")]) }
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("hardware", "h"), ("images", "999")]) }
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("hardware", "h"), ("ram", "0")]) }
+        #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("hardware", "h"), ("runtime", "tgi")]) }
+    }
+
+    @Test("'local', 'this' and 'detected' name this machine; no hardware at all does too")
+    func thisMachine() throws {
+        for word in ["local", "this", "detected", "This Machine"] {
+            #expect(try Question.parse([("model", "m"), ("hardware", word)]).hardware == .thisMachine, "\(word)")
+        }
+        #expect(try Question.parse([("model", "m")]).hardware == .thisMachine)
+    }
+
+    @Test("Counts: dual, two, 2x, x2, * 2 and 2x3090 all mean two cards")
+    func counts() throws {
+        let c = AppFixture.catalog
+        for name in ["dual 3090", "two RTX 3090s", "2x3090", "2x RTX 3090", "RTX 3090 x2", "rtx 3090 * 2", "2x-rtx-3090", "Dual RTX 3090"] {
+            let sel = try c.hardware(named: name)
+            #expect(sel.count == 2, "\(name)")
+            #expect(sel.device.id == "rtx-3090", "\(name)")
+        }
+        #expect(try c.hardware(named: "RX 6700 XT").count == 1)
+        #expect(try c.hardware(named: "RTX 3090").count == 1)
+    }
+}
