@@ -23,6 +23,11 @@ let package = Package(
             name: "RunLocalAICore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // The engine's I/O, injected: the live HTTP range transport (URLSession), sysfs reads, file hashes.
+        .target(
+            name: "RunLocalAIIO",
+            dependencies: ["RunLocalAICore"]
+        ),
         // Benchmarks, submissions and feedback behind one protocol: SQLite (GRDB, the default) and PostgreSQL.
         .target(
             name: "RunLocalAIStore",
@@ -43,6 +48,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The local agent as a library: machine probes (processes, /proc, /sys), runtimes found here, and
+        // `bench` orchestration (measure, sample, predict through the answer service, submit), tested in-process.
+        .target(
+            name: "RunLocalAIAgent",
+            dependencies: ["RunLocalAICore", "RunLocalAIIO", "RunLocalAIApp", "RunLocalAIStore"]
+        ),
         // The site and the JSON API (Hummingbird 2): server-rendered HTML, SVG charts, /api/v1, Atom feed.
         .target(
             name: "RunLocalAIWeb",
@@ -61,6 +72,8 @@ let package = Package(
                 "RunLocalAICore",
                 "RunLocalAIStore",
                 "RunLocalAIApp",
+                "RunLocalAIAgent",
+                "RunLocalAIIO",
                 "RunLocalAIWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,11 +81,11 @@ let package = Package(
         // Prints timings of the engine (speed targets live here, never in tests).
         .executableTarget(
             name: "RunLocalAIBenchmarks",
-            dependencies: ["RunLocalAICore"]
+            dependencies: ["RunLocalAICore", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "RunLocalAICoreTests",
-            dependencies: ["RunLocalAICore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["RunLocalAICore", "RunLocalAIIO", "RunLocalAIAgent", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "RunLocalAIStoreTests",
@@ -80,7 +93,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RunLocalAIAppTests",
-            dependencies: ["RunLocalAIApp", "RunLocalAIStore", "RunLocalAICore"]
+            dependencies: ["RunLocalAIApp", "RunLocalAIAgent", "RunLocalAIStore", "RunLocalAICore"]
         ),
         .testTarget(
             name: "RunLocalAIWebTests",

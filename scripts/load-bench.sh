@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Load benchmark of `runlocalai serve`: release build, server on loopback, wrk on the will-it-run API and a
-# model page; prints requests/s and the 99th-percentile latency, then stops the server.
+# Load benchmark of `runlocalai serve` against a Hummingbird hello-world JSON route built and run in the same
+# script on the same cores: release builds, both servers on loopback, wrk on each endpoint; prints requests/s, the
+# 99th-percentile latency and the ratio to hello-world, then stops the servers.
+# Targets (a benchmark, not a test): the will-it-run API >= 0.7x hello-world; every page >= 0.5x the API on a
+# repeated question; a new question per request >= 5,000 req/s with p99 < 20 ms.
 #
 #   scripts/load-bench.sh                 # 2 threads, 50 connections, 10 s per endpoint
 #   DURATION=30s CONNECTIONS=100 scripts/load-bench.sh
@@ -20,12 +23,17 @@ DURATION="${DURATION:-10s}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 swift build -c release --product runlocalai >/dev/null
+swift build -c release --product RunLocalAIBenchmarks >/dev/null
 BIN="$(swift build -c release --show-bin-path)/runlocalai"
+HELLO_BIN="$(swift build -c release --show-bin-path)/RunLocalAIBenchmarks"
+HELLO_PORT="${HELLO_PORT:-18182}"
 DATA="$(mktemp -d)"
 SEED="${SEED:-../shared/data/calibration}"
 "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --seed "$SEED" >"$DATA/serve.log" 2>&1 &
 SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+"$HELLO_BIN" hello-server "$HELLO_PORT" >"$DATA/hello.log" 2>&1 &
+HELLO=$!
+cleanup() { kill "$SERVER" "$HELLO" 2>/dev/null || true; wait "$SERVER" "$HELLO" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do
@@ -33,6 +41,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -fs "http://127.0.0.1:$PORT/health" >/dev/null || { echo "server did not start:" >&2; cat "$DATA/serve.log" >&2; exit 1; }
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$HELLO_PORT/hello" >/dev/null 2>&1 && break; sleep 0.2; done
 
 # Distinct contexts per request, so every answer is planned and encoded afresh (no response-cache hits).
 cat >"$DATA/vary.lua" <<'LUA'
@@ -44,6 +53,8 @@ request = function()
 end
 LUA
 
+HELLO_RPS=""
+API_RPS=""
 bench() {
   local name="$1" url="$2" script="${3:-}"
   curl -fs -o /dev/null "$url" || { echo "$name: $url does not answer 200" >&2; return 1; }
@@ -52,13 +63,21 @@ bench() {
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   local errors; errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
-  printf '%-34s %10s req/s   p99 %8s   %s\n' "$name" "$rps" "$p99" "$errors"
+  [ -z "$HELLO_RPS" ] && HELLO_RPS="$rps"
+  local ratio; ratio="$(awk -v a="$rps" -v b="$HELLO_RPS" 'BEGIN { printf "%.2fx hello", a / b }')"
+  local vs_api=""
+  [ -n "$API_RPS" ] && vs_api="$(awk -v a="$rps" -v b="$API_RPS" 'BEGIN { printf "%.2fx API", a / b }')"
+  printf '%-40s %10s req/s   p99 %8s   %-12s %-10s %s\n' "$name" "$rps" "$p99" "$ratio" "$vs_api" "$errors"
+  LAST_RPS="$rps"
 }
 
-echo "runlocalai serve on 127.0.0.1:$PORT, wrk -t$THREADS -c$CONNECTIONS -d$DURATION ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg))"
-bench "will-it-run API" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
-bench "will-it-run API, uncached (varied ctx)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090" "$DATA/vary.lua"
-bench "will-it-run API (2x 3090, 70B)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.3-70b&hardware=2x%20rtx-3090&ctx=8192"
+echo "runlocalai serve on 127.0.0.1:$PORT and hello-world on :$HELLO_PORT, wrk -t$THREADS -c$CONNECTIONS -d$DURATION ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg))"
+bench "hello-world JSON (Hummingbird)" "http://127.0.0.1:$HELLO_PORT/hello"
+Q="model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
+bench "will-it-run API (same question)" "http://127.0.0.1:$PORT/api/v1/will-it-run?$Q"
+API_RPS="$LAST_RPS"
+bench "will-it-run API (a new question each)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090" "$DATA/vary.lua"
+bench "will-it-run page (same question)" "http://127.0.0.1:$PORT/will-it-run?$Q"
 bench "model page /models/llama-3.1-8b" "http://127.0.0.1:$PORT/models/llama-3.1-8b"
 bench "hardware page /hardware/rtx-3090" "http://127.0.0.1:$PORT/hardware/rtx-3090"
 bench "health" "http://127.0.0.1:$PORT/health"

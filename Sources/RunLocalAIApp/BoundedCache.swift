@@ -15,6 +15,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     private var entries: [Key: Entry] = [:]
     private var counter: UInt64 = 0
     private var generationCount: UInt64 = 0
+    private var refreshing: Set<Key> = []
     private let clock = ContinuousClock()
     public let capacity: Int
     /// How long an entry is served; nil keeps it until evicted.
@@ -28,7 +29,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     public func lookup(_ key: Key) -> Value? {
         lock.lock(); defer { lock.unlock() }
         guard let e = entries[key] else { return nil }
-        if let ttl, clock.now - e.at >= ttl { entries[key] = nil; return nil }
+        if let ttl, clock.now - e.at >= ttl { return nil }
         return e.value
     }
 
@@ -42,6 +43,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
 
     public func store(_ key: Key, _ value: Value) {
         lock.lock(); defer { lock.unlock() }
+        refreshing.remove(key)
         if entries[key] == nil, entries.count >= capacity { evictOldest() }
         counter &+= 1
         entries[key] = Entry(value: value, at: clock.now, order: counter)
@@ -53,6 +55,33 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
         let v = try make()
         store(key, v)
         return v
+    }
+
+    /// What a caller should do about `key` (stale-while-revalidate).
+    public enum Claim {
+        /// Serve this (fresh, or stale while another caller computes the new one).
+        case serve(Value)
+        /// Compute it, then `store` it (or `release` the claim when it cannot be stored).
+        case compute
+    }
+
+    /// Stale-while-revalidate: a fresh entry is served; of the callers that find an expired one, the first computes
+    /// it anew and the others are served the expired copy meanwhile, so an expiry under load costs one computation.
+    public func claim(_ key: Key) -> Claim {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[key] else { return .compute }
+        if let ttl, clock.now - e.at >= ttl {
+            if refreshing.contains(key) { return .serve(e.value) }
+            refreshing.insert(key)
+            return .compute
+        }
+        return .serve(e.value)
+    }
+
+    /// Gives up a `.compute` claim without storing.
+    public func release(_ key: Key) {
+        lock.lock(); defer { lock.unlock() }
+        refreshing.remove(key)
     }
 
     /// Forgets everything (a change the values depend on); bumps ``generation``.

@@ -33,12 +33,12 @@ public struct Question: Sendable, Hashable {
 
     /// The fields of a question, by their URL names (the CLI's long flags map onto these).
     public enum Field: String, Sendable, CaseIterable {
-        case model, quant, hardware, ctx, images, kv, fa, runtime, ngl, ram
+        case model, quant, hardware, ctx, images, kv, fa, runtime, ngl, ram, prompt
 
         /// The other spellings a field is accepted under (CLI flag names, longer forms).
         static let aliases: [String: Field] = [
             "context": .ctx, "kv-type": .kv, "kv_type": .kv, "flash-attn": .fa, "flash_attention": .fa,
-            "gpu-layers": .ngl, "gpu_layers": .ngl, "host-ram": .ram, "ram_gib": .ram,
+            "gpu-layers": .ngl, "gpu_layers": .ngl, "host-ram": .ram, "ram_gib": .ram, "prompt-tokens": .prompt, "prompt_tokens": .prompt,
         ]
 
         public init?(name: String) {
@@ -59,6 +59,8 @@ public struct Question: Sendable, Hashable {
     public var gpuLayers: Int?
     /// System RAM beside discrete GPUs, GiB; nil is the catalog's typical host.
     public var hostRAMGiB: Double?
+    /// Prompt tokens the prefill figure is for; nil is 512 (llama-bench's pp512).
+    public var promptTokens: Int?
 
     /// Longest name (model or hardware) matched: the fuzzy matcher never sees more.
     public static let maxNameLength = 200
@@ -66,6 +68,7 @@ public struct Question: Sendable, Hashable {
     public static let imageRange = 0...256
     public static let gpuLayerRange = 0...100_000
     public static let ramRange = 1.0...65_536.0
+    public static let promptRange = 1...131_072
     public static let defaultContext = 4096
     public static let defaultQuant = "Q4_K_M"
 
@@ -112,6 +115,7 @@ public struct Question: Sendable, Hashable {
         if let r = values[.runtime] { q.runtime = try runtime(r) }
         if let n = values[.ngl] { q.gpuLayers = try int(n, field: .ngl, in: gpuLayerRange, what: "GPU layers") }
         if let r = values[.ram] { q.hostRAMGiB = try ram(r) }
+        if let p = values[.prompt] { q.promptTokens = try int(p, field: .prompt, in: promptRange, what: "prompt tokens") }
         return q
     }
 
@@ -218,6 +222,7 @@ public struct Question: Sendable, Hashable {
         if flashAttention != .auto { out.append(("fa", flashAttention.rawValue)) }
         if let gpuLayers { out.append(("ngl", String(gpuLayers))) }
         if let hostRAMGiB { out.append(("ram", QueryString.number(hostRAMGiB))) }
+        if let promptTokens { out.append(("prompt", String(promptTokens))) }
         return out
     }
 
@@ -242,6 +247,7 @@ public struct Question: Sendable, Hashable {
         }
         s.runtime = runtime
         s.gpuLayers = gpuLayers
+        if let promptTokens { s.promptTokens = promptTokens }
         return s
     }
 }

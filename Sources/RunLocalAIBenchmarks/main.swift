@@ -2,7 +2,20 @@
 // a whole model × quantisation × hardware sweep in seconds. Run with:
 //   swift run -c release RunLocalAIBenchmarks [catalog-path]
 import Foundation
+import Hummingbird
 import RunLocalAICore
+
+// `RunLocalAIBenchmarks hello-server PORT`: a Hummingbird hello-world JSON route, the baseline scripts/load-bench.sh
+// measures the site against on the same cores in the same run.
+if CommandLine.arguments.dropFirst().first == "hello-server" {
+    struct Hello: ResponseEncodable { var hello = "world" }
+    let port = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 18182
+    let router = Router()
+    router.get("/hello") { _, _ in Hello() }
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    try await app.runService()
+    exit(0)
+}
 
 let path = CommandLine.arguments.dropFirst().first
 guard let url = Catalog.locate(explicit: path) else { fatalError("catalog folder not found; pass its path") }

@@ -1,11 +1,12 @@
 import Foundation
 import RunLocalAICore
+import RunLocalAIIO
 
 /// Reads a GGUF (and its mmproj) from a path or URL into a ``ModelProfile``.
 enum GGUFProfileLoader {
     static func model(_ pathOrURL: String) async throws -> GGUFModel {
         do {
-            return try await GGUFInspector().inspect(pathOrURL)
+            return try await GGUFInspector(transport: URLSessionHTTPTransport()).inspect(pathOrURL)
         } catch let e as GGUFError {
             throw CLIError("\(pathOrURL): \(e.description)")
         }

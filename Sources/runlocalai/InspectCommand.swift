@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunLocalAICore
+import RunLocalAIIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,7 +51,7 @@ struct Inspect: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(text.utf8))
             }
         }
-        let inspector = GGUFInspector(headers: headers, progress: progress)
+        let inspector = GGUFInspector(transport: URLSessionHTTPTransport(), headers: headers, progress: progress)
         do {
             let start = ContinuousClock.now
             let main = try await inspector.inspect(model)

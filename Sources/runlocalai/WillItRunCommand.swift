@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunLocalAIApp
+import RunLocalAIAgent
 import RunLocalAICore
 
 struct WillItRunCommand: AsyncParsableCommand {

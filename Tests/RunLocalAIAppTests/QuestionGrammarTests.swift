@@ -84,3 +84,32 @@ struct QuestionGrammarTests {
         #expect(try c.hardware(named: "RTX 3090").count == 1)
     }
 }
+
+@Suite("One bounded cache type")
+struct BoundedCacheTests {
+    @Test("A full cache drops its oldest entries, never grows past its capacity, and a TTL expires entries")
+    func bounded() async throws {
+        let c = BoundedCache<Int, Int>(capacity: 8)
+        for i in 0..<100 { c.store(i, i) }
+        #expect(c.count <= 8)
+        #expect(c.lookup(99) == 99)
+        #expect(c.lookup(0) == nil)
+        let short = BoundedCache<String, Int>(capacity: 4, ttl: .milliseconds(50))
+        short.store("a", 1)
+        #expect(short.lookup("a") == 1)
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(short.lookup("a") == nil)
+        let before = short.generation
+        short.removeAll()
+        #expect(short.generation == before + 1)
+    }
+
+    @Test("Profiles are synthesised once per model and quantisation, within the capacity")
+    func profiles() throws {
+        let m = try #require(AppFixture.catalog.model(id: "llama-3.1-8b"))
+        let small = ProfileCache(capacity: 2)
+        for q in ["Q4_K_M", "Q5_K_M", "Q6_K"] { _ = small.profile(model: m, mix: QuantMix(name: q)!) }
+        #expect(small.count <= 2)
+        #expect(small.profile(model: m, mix: QuantMix(name: "Q4_K_M")!) == ModelProfile(model: m, mix: QuantMix(name: "Q4_K_M")!))
+    }
+}

@@ -1,4 +1,6 @@
 import Foundation
+import RunLocalAIIO
+import RunLocalAIAgent
 import Testing
 @testable import RunLocalAICore
 
@@ -93,5 +95,49 @@ struct AgentBenchTests {
             #expect((r.model?.paramsB ?? 0) >= 3, "\(r.useCase.id) picked \(r.model?.id ?? "nothing")")
         }
         #expect(recs[2].model?.isVisionModel == true)
+    }
+}
+
+@Suite("bench, in-process: the protocol, the prediction through the answer service", .serialized)
+struct BenchRunnerTests {
+    @Test("A llama-bench run: the warm-up is discarded, the median of the measured runs is kept, and the same tuple is predicted on the machine")
+    func protocolAndPrediction() async throws {
+        let c = TestSupport.catalog
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // A GGUF with a real layout (synthetic weights): a small llama.
+        let gguf = dir.appendingPathComponent("tiny-llama-Q4_K_M.gguf")
+        let w = GGUFTestWriter.languageModel(arch: "llama", layers: 4, hidden: 256, ffn: 512, heads: 4, kvHeads: 2)
+        try Data(w.fileBytes()).write(to: gguf)
+        // A stand-in llama-bench: the recorded JSON, with a different speed on every call (a counter file).
+        let fixture = try String(contentsOf: TestSupport.fixtures.appendingPathComponent("agent/llama-bench-cpu-gemma3-270m-p128-n32.json"), encoding: .utf8)
+        try fixture.write(to: dir.appendingPathComponent("template.json"), atomically: true, encoding: .utf8)
+        let script = dir.appendingPathComponent("llama-bench")
+        try """
+        #!/usr/bin/env python3
+        import json, os, sys
+        d = os.path.dirname(os.path.abspath(__file__))
+        n_path = os.path.join(d, "count")
+        n = int(open(n_path).read()) if os.path.exists(n_path) else 0
+        open(n_path, "w").write(str(n + 1))
+        tests = json.load(open(os.path.join(d, "template.json")))
+        for t in tests:
+            t["model_filename"] = sys.argv[sys.argv.index("-m") + 1]
+            t["avg_ts"] = (1000.0 + n) if t["n_prompt"] > 0 else [999.0, 50.0, 70.0, 60.0][n]
+        print(json.dumps(tests))
+        """.write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let detected = SystemDetector.detect(AgentFixtures.linux(), catalog: c)
+        let runner = BenchRunner(options: .init(model: gguf.path, reps: 3, promptTokens: 128, genTokens: 32, llamaBench: script.path),
+                                 detected: detected)
+        let out = try await runner.run(catalog: c)
+        #expect(out.measured.decode_runs == [50, 70, 60], "the warm-up (999 tok/s) is discarded")
+        #expect(out.measured.decode_tps == 60, "the median of the measured runs")
+        #expect(out.measured.prefill_runs == [1001, 1002, 1003])
+        let predicted = try #require(out.predicted, "\(out.prediction_error ?? "")")
+        #expect(predicted.decode_tps.expected > 0)
+        #expect(out.run.status == .pending)
+        #expect(out.run.command?.contains("-p 128 -n 32") == true)
+        #expect(out.run.model.hasPrefix("gguf:"), "an architecture no catalog model has is filed by its file hash")
     }
 }

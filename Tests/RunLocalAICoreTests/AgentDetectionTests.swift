@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAIIO
 import Testing
 @testable import RunLocalAICore
 

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Recommendations: custom builds, Score, workload chips, guides, cost")
 struct RecommendationsTests {
-    static let profiles = ProfileCache(capacity: 2048)
+    static let profiles = ProfileSynthesizer()
     var catalog: Catalog { TestSupport.catalog }
 
     func selection(_ name: String) throws -> HardwareSelection { try catalog.hardware(named: name) }
@@ -183,9 +183,6 @@ struct RecommendationsTests {
         for row in t.rows { #expect(row.total_bytes == row.total_bytes.sorted()) }
         let q8 = try #require(t.rows.first { $0.quant == "Q8_0" }), q4 = try #require(t.rows.first { $0.quant == "Q4_K_M" })
         #expect(q8.weights_bytes > q4.weights_bytes)
-        let small = ProfileCache(capacity: 2)
-        for q in ["Q4_K_M", "Q5_K_M", "Q6_K"] { _ = small.profile(model: m, mix: QuantMix(name: q)!) }
-        #expect(small.count == 2)
         let cached = Self.profiles.profile(model: m, mix: QuantMix(name: "Q4_K_M")!)
         #expect(cached == ModelProfile(model: m, mix: QuantMix(name: "Q4_K_M")!))
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RunLocalAICore
 import RunLocalAIStore
+import RunLocalAIApp
 import Testing
 @testable import RunLocalAIWeb
 

@@ -143,12 +143,12 @@ struct LivePageCacheTests {
     @Test("An expired page is rendered again by one request while the others are served the expired copy")
     func staleWhileRevalidate() async throws {
         let cache = ResponseCache(ttl: .milliseconds(20))
-        guard case .render = cache.claim("/models/x") else { Issue.record("an empty cache must ask for a render"); return }
+        guard case .compute = cache.claim("/models/x") else { Issue.record("an empty cache must ask for a render"); return }
         cache.store("/models/x", Data("v1".utf8))
         guard case .serve(let fresh) = cache.claim("/models/x") else { Issue.record("a fresh entry is served"); return }
         #expect(fresh == Data("v1".utf8))
         try await Task.sleep(for: .milliseconds(40))
-        guard case .render = cache.claim("/models/x") else { Issue.record("the first request after expiry renders"); return }
+        guard case .compute = cache.claim("/models/x") else { Issue.record("the first request after expiry renders"); return }
         guard case .serve(let stale) = cache.claim("/models/x") else { Issue.record("the others get the expired copy"); return }
         #expect(stale == Data("v1".utf8))
         cache.store("/models/x", Data("v2".utf8))
@@ -156,8 +156,8 @@ struct LivePageCacheTests {
         #expect(renewed == Data("v2".utf8))
         // A render that cannot be kept gives its claim back, so the next request tries again.
         try await Task.sleep(for: .milliseconds(40))
-        guard case .render = cache.claim("/models/x") else { Issue.record("expired again: render"); return }
+        guard case .compute = cache.claim("/models/x") else { Issue.record("expired again: render"); return }
         cache.release("/models/x")
-        guard case .render = cache.claim("/models/x") else { Issue.record("after a release the next request renders"); return }
+        guard case .compute = cache.claim("/models/x") else { Issue.record("after a release the next request renders"); return }
     }
 }

@@ -77,14 +77,4 @@ public struct SHA256: Sendable {
         s.update(data)
         return s.finalize().map { String(format: "%02x", $0) }.joined()
     }
-
-    /// Hash of the first `limit` bytes of a file (the whole file when smaller).
-    public static func hexOfFile(_ path: String, limit: Int = 1 << 20) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-        }
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: limit) ?? Data()
-        return hex(data)
-    }
 }

@@ -55,7 +55,7 @@ public struct GGUFSplitName: Sendable, Hashable {
 /// Opens a model by path or URL, reads the headers of all its parts, and derives a ``GGUFModel``.
 ///
 /// ```swift
-/// let inspector = GGUFInspector()
+/// let inspector = GGUFInspector(transport: URLSessionHTTPTransport())   // the live transport, from RunLocalAIIO
 /// let model = try await inspector.inspect("https://huggingface.co/org/repo/resolve/main/model-Q4_K_M.gguf")
 /// let local = try await inspector.inspect("models/big-00001-of-00004.gguf")   // reads all four headers
 /// ```
@@ -66,7 +66,9 @@ public struct GGUFInspector: Sendable {
     public var headers: [String: String]
     public var progress: GGUFProgressHandler?
 
-    public init(options: GGUFReader.Options = .init(), transport: any HTTPRangeTransport = URLSessionHTTPTransport(),
+    /// `transport` reads remote files; the engine has none of its own (the live one is `URLSessionHTTPTransport` in
+    /// RunLocalAIIO, injected by the CLI and the site): without it only local files are read.
+    public init(options: GGUFReader.Options = .init(), transport: any HTTPRangeTransport = NoNetworkTransport(),
                 headers: [String: String] = [:], progress: GGUFProgressHandler? = nil) {
         self.options = options
         self.transport = transport

@@ -75,7 +75,7 @@ public typealias GGUFProgressHandler = @Sendable (_ bytesReceived: UInt64) -> Vo
 ///
 /// ```swift
 /// let url = URL(string: "https://huggingface.co/unsloth/gemma-3-270m-it-GGUF/resolve/main/gemma-3-270m-it-Q4_K_M.gguf")!
-/// let source = HTTPByteSource(url: url)
+/// let source = HTTPByteSource(url: url, transport: URLSessionHTTPTransport())   // RunLocalAIIO's live transport
 /// let file = try await GGUFReader.read(from: source)   // two or three requests
 /// ```
 public actor HTTPByteSource: GGUFByteSource {
@@ -94,7 +94,7 @@ public actor HTTPByteSource: GGUFByteSource {
     /// Requests made so far, redirects included.
     public private(set) var requestCount = 0
 
-    public init(url: URL, transport: any HTTPRangeTransport = URLSessionHTTPTransport(), headers: [String: String] = [:],
+    public init(url: URL, transport: any HTTPRangeTransport, headers: [String: String] = [:],
                 timeout: Double = 30, progress: GGUFProgressHandler? = nil) {
         self.name = url.absoluteString
         self.originalURL = url
@@ -205,126 +205,16 @@ public actor HTTPByteSource: GGUFByteSource {
     }
 }
 
-/// The live ``HTTPRangeTransport`` over `URLSession` (FoundationNetworking on Linux).
-///
-/// It does not follow redirects (``HTTPByteSource`` does, to re-send `Range` and drop credentials across
-/// hosts) and cancels the transfer once `maxBodyBytes` have arrived.
+/// The transport of an engine with no network: every remote read fails with a message naming the fix. The live
+/// transport (`URLSessionHTTPTransport`) lives in RunLocalAIIO and is injected where I/O is allowed.
 ///
 /// ```swift
-/// let source = HTTPByteSource(url: url, transport: URLSessionHTTPTransport(resourceTimeout: 120))
+/// let local = GGUFInspector()          // local files only
 /// ```
-public struct URLSessionHTTPTransport: HTTPRangeTransport {
-    /// Seconds the whole request may take.
-    public var resourceTimeout: Double
-
-    public init(resourceTimeout: Double = 300) { self.resourceTimeout = resourceTimeout }
-
+public struct NoNetworkTransport: HTTPRangeTransport {
+    public init() {}
     public func get(_ request: HTTPRangeRequest, progress: (@Sendable (Int) -> Void)?) async throws -> HTTPRangeResponse {
-        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: request.timeout)
-        urlRequest.httpMethod = "GET"
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = request.timeout
-        configuration.timeoutIntervalForResource = resourceTimeout
-        let delegate = RangeTaskDelegate(limit: request.maxBodyBytes, progress: progress)
-        let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                delegate.start(session.dataTask(with: urlRequest), continuation: continuation)
-            }
-        } onCancel: {
-            delegate.cancel()
-        }
-    }
-}
-
-/// Collects one response, stopping at the byte limit. State is guarded by a lock.
-private final class RangeTaskDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private let limit: Int
-    private let progress: (@Sendable (Int) -> Void)?
-    private var body: [UInt8] = []
-    private var response: HTTPURLResponse?
-    private var continuation: CheckedContinuation<HTTPRangeResponse, any Error>?
-    private var task: URLSessionDataTask?
-
-    init(limit: Int, progress: (@Sendable (Int) -> Void)?) {
-        self.limit = limit
-        self.progress = progress
-    }
-
-    func start(_ task: URLSessionDataTask, continuation: CheckedContinuation<HTTPRangeResponse, any Error>) {
-        lock.lock()
-        self.task = task
-        self.continuation = continuation
-        lock.unlock()
-        task.resume()
-    }
-
-    func cancel() {
-        lock.lock()
-        let task = self.task
-        lock.unlock()
-        task?.cancel()
-    }
-
-    private func finish(_ result: Result<HTTPRangeResponse, any Error>) {
-        lock.lock()
-        let continuation = self.continuation
-        self.continuation = nil
-        lock.unlock()
-        continuation?.resume(with: result)
-    }
-
-    private func currentResponse() -> HTTPRangeResponse {
-        lock.lock()
-        defer { lock.unlock() }
-        var headers: [String: String] = [:]
-        for (k, v) in response?.allHeaderFields ?? [:] {
-            if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
-        }
-        return HTTPRangeResponse(status: response?.statusCode ?? 0, headers: headers, body: body)
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        lock.lock()
-        self.response = response as? HTTPURLResponse
-        lock.unlock()
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock()
-        let room = max(limit - body.count, 0)
-        body.append(contentsOf: data.prefix(room))
-        let count = body.count
-        let full = count >= limit
-        lock.unlock()
-        progress?(count)
-        if full {
-            finish(.success(currentResponse()))
-            dataTask.cancel()
-        }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        if let error {
-            finish(.failure(GGUFError(.http, at: nil, "the request to \(task.originalRequest?.url?.host ?? "the server") failed: \(error.localizedDescription)",
-                                      hint: "check the network connection and the URL")))
-        } else {
-            if let http = task.response as? HTTPURLResponse {
-                lock.lock()
-                if response == nil { response = http }
-                lock.unlock()
-            }
-            finish(.success(currentResponse()))
-        }
+        throw GGUFError(.io, at: nil, "no network transport was given to read \(request.url.absoluteString)",
+                        hint: "read a local file, or inject the live transport (URLSessionHTTPTransport from RunLocalAIIO)")
     }
 }

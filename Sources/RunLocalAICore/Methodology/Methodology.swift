@@ -57,7 +57,15 @@ public enum Methodology {
         (\(MemoryModel.hostProcessBytes / 1_048_576) MiB). GPU runtime context: \(Backend.allCases.filter { $0 != .cpu }.map { "\($0.displayName) \(MemoryModel.backendOverhead($0) / 1_048_576) MiB" }.joined(separator: ", ")).
 
         On the CPU backend llama.cpp repacks \(WeightLayout.repackedTypes.map(\.name).sorted().joined(separator: ", ")) weights into an
-        interleaved copy (`CPU_REPACK`) while the file stays mapped, so those bytes count twice.
+        interleaved copy (`CPU_REPACK`) while the file stays mapped, so those bytes count twice while it loads.
+
+        **Needed memory** is what stays resident once the model is loaded: every device's buffers, with the repacked
+        copy but without the mapped file pages it was made from (they are clean page cache, which the OS drops under
+        pressure). Every page, chip, table and API answer calls that figure "needed" (`needed_bytes`), and the fit and
+        the bars use it. The **load-time peak** (`peak_bytes` = `total_bytes`: both copies at once) is shown beside it,
+        labelled, and never turns a bar red or changes a tier: because the file pages are reclaimable, a load whose
+        steady state fits completes even when the peak exceeds RAM (the kernel evicts pages as the copy is made). The
+        peak could only fail a load with `--no-mmap` (then both copies are anonymous memory), which these plans do not use.
 
         Vision-language models add the mmproj weights and the encoder's working memory (attention over the patches of
         one tile) when images are sent; each image takes its tokens of the context.
@@ -70,6 +78,14 @@ public enum Methodology {
         keeps, else all layers if they fit without it (flagged tight), else the largest `-ngl` that keeps the margin.
         Tier: **comfortable** = all layers on the GPU with the margin and at least \(Int(Planner.comfortableDecodeTPS)) tokens/s;
         **tradeoffs** = it runs, but offloaded, tight or slower; **won't run** = the host cannot hold its part.
+        A figure whose speed is unknown is never "comfortable": comfort needs the speed.
+
+        Runtimes: llama.cpp is the reference. Ollama runs llama.cpp (flash attention off unless a quantised KV cache,
+        its own GPU layer count). LM Studio loads GGUF files with its bundled llama.cpp. vLLM runs on CUDA or ROCm GPUs
+        only, splits by tensor parallelism over 1, 2, 4 or 8 cards (dividing the attention heads), cannot offload to the
+        CPU (so a model that does not fit on the GPUs won't run), and reserves \(Int(RuntimeRules.vllmMemoryUtilization * 100))% of each GPU.
+        MLX runs on Apple silicon only; its 4/8-bit formats are planned as the nearest GGUF quantisation. A runtime
+        that does not run on the hardware is refused with the alternatives, not answered as llama.cpp.
 
         ## Speed
 

@@ -103,7 +103,7 @@ public enum CustomBuild {
         return try TargetSystem(selections: selections, host: .init(ramGiB: q.ramGiB))
     }
 
-    public static func report(_ q: CustomBuildQuery, catalog: Catalog, profiles: ProfileCache) throws -> CustomBuildReport {
+    public static func report(_ q: CustomBuildQuery, catalog: Catalog, profiles: any ProfileSource) throws -> CustomBuildReport {
         let os = q.os.lowercased()
         guard CustomBuildQuery.operatingSystems.contains(os) else {
             throw EstimateError.invalidSetting("os '\(q.os)' is not one of \(CustomBuildQuery.operatingSystems.joined(separator: ", "))")
@@ -130,7 +130,7 @@ public enum CustomBuild {
 
     /// The memory the GPUs offer a model, and each reason it is below the physical sum. Compute buffers and
     /// runtime contexts come from the engine's plan of a reference model (Llama 3.1 8B Q4_K_M) at `context`.
-    public static func effectiveMemory(system: TargetSystem, context: Int, catalog: Catalog, profiles: ProfileCache) -> EffectiveMemory {
+    public static func effectiveMemory(system: TargetSystem, context: Int, catalog: Catalog, profiles: any ProfileSource) -> EffectiveMemory {
         let gib = 1_073_741_824.0
         var reasons: [MemoryReason] = []
         let sum = system.gpus.reduce(UInt64(0)) { $0 + $1.memoryBytes }
@@ -249,7 +249,7 @@ public enum CustomBuild {
 
     /// Every catalog model for the use case, grouped, best quantisation each.
     public static func verdicts(system: TargetSystem, useCase: String, context: Int, runtime: Runtime.Kind = .llamaCpp,
-                                catalog: Catalog, profiles: ProfileCache) -> [ModelVerdict] {
+                                catalog: Catalog, profiles: any ProfileSource) -> [ModelVerdict] {
         var out: [ModelVerdict] = []
         for m in catalog.models where matches(m, useCase: useCase) {
             out.append(verdict(m, system: system, context: context, images: useCase == "vision" ? 1 : 0, runtime: runtime, profiles: profiles))
@@ -263,7 +263,7 @@ public enum CustomBuild {
     }
 
     public static func verdict(_ m: CatalogModel, system: TargetSystem, context: Int, images: Int = 0, runtime: Runtime.Kind = .llamaCpp,
-                               profiles: ProfileCache) -> ModelVerdict {
+                               profiles: any ProfileSource) -> ModelVerdict {
         let ctx = min(context, max(m.architecture.contextLength, 512))
         var settings = RunSettings(context: ctx, images: m.isVisionModel ? images : 0)
         settings.runtime = runtime

@@ -1,48 +1,30 @@
 import Foundation
 
-/// A bounded, thread-safe cache of synthesised ``ModelProfile``s per (model, quantisation): synthesising a
-/// profile (every tensor of the model) costs about a millisecond, planning on it a few microseconds.
+/// Where the engine gets a model's synthesised profile (every tensor of a catalog model at a quantisation).
+/// The engine holds no cache and no lock: ``ProfileSynthesizer`` builds one each time, and the application layer
+/// injects its bounded cache (`ProfileCache` in RunLocalAIApp).
 ///
 /// ```swift
-/// let profiles = ProfileCache(capacity: 512)
-/// let p = profiles.profile(model: llama, mix: QuantMix(name: "Q4_K_M")!)
+/// let p = ProfileSynthesizer().profile(model: llama, mix: QuantMix(name: "Q4_K_M")!)
 /// ```
-public final class ProfileCache: @unchecked Sendable {
-    struct Key: Hashable { var model: String; var quant: String }
-    private let lock = NSLock()
-    private var entries: [Key: ModelProfile] = [:]
-    private var order: [Key] = []
-    public let capacity: Int
+public protocol ProfileSource: Sendable {
+    func profile(model: CatalogModel, mix: QuantMix) -> ModelProfile
+}
 
-    public init(capacity: Int = 512) { self.capacity = max(1, capacity) }
-
-    public func profile(model: CatalogModel, mix: QuantMix) -> ModelProfile {
-        let key = Key(model: model.id, quant: mix.name)
-        lock.lock()
-        if let p = entries[key] { lock.unlock(); return p }
-        lock.unlock()
-        let p = ModelProfile(model: model, mix: mix)
-        lock.lock()
-        if entries[key] == nil {
-            if entries.count >= capacity, !order.isEmpty { entries[order.removeFirst()] = nil }
-            entries[key] = p
-            order.append(key)
-        }
-        lock.unlock()
-        return p
-    }
-
-    public var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+/// Synthesises a profile on every call (about a millisecond): the engine's own, cache-free source.
+public struct ProfileSynthesizer: ProfileSource {
+    public init() {}
+    public func profile(model: CatalogModel, mix: QuantMix) -> ModelProfile { ModelProfile(model: model, mix: mix) }
 }
 
 extension WillItRun {
     /// ``answer(_:catalog:)`` with profiles taken from `profiles` (same answer, without re-synthesising the model).
-    public static func answer(_ q: WillItRunQuery, catalog: Catalog, profiles: ProfileCache) throws -> WillItRunAnswer {
+    public static func answer(_ q: WillItRunQuery, catalog: Catalog, profiles: any ProfileSource) throws -> WillItRunAnswer {
         try plan(q, catalog: catalog, profiles: profiles).answer
     }
 
     /// The estimate behind an answer too (for evidence from benchmark runs).
-    public static func plan(_ q: WillItRunQuery, catalog: Catalog, profiles: ProfileCache) throws -> (estimate: Estimate, answer: WillItRunAnswer) {
+    public static func plan(_ q: WillItRunQuery, catalog: Catalog, profiles: any ProfileSource) throws -> (estimate: Estimate, answer: WillItRunAnswer) {
         let (model, mix) = try modelAndMix(q, catalog: catalog)
         let selection = try catalog.hardware(named: q.hardware)
         let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: try system(for: selection, query: q),
@@ -51,7 +33,7 @@ extension WillItRun {
     }
 
     /// Plans a catalog model on an already-built system (custom builds, several different GPUs).
-    public static func answer(_ q: WillItRunQuery, system: TargetSystem, catalog: Catalog, profiles: ProfileCache) throws -> WillItRunAnswer {
+    public static func answer(_ q: WillItRunQuery, system: TargetSystem, catalog: Catalog, profiles: any ProfileSource) throws -> WillItRunAnswer {
         let (model, mix) = try modelAndMix(q, catalog: catalog)
         let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: system, settings: try settings(for: q))
         return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))

@@ -33,7 +33,7 @@ public struct HardwareFacts: Sendable, Hashable, Codable {
 
     public func chip(_ id: String) -> WorkloadChip? { chips.first { $0.id == id } }
 
-    public static func compute(_ d: HardwareDevice, catalog: Catalog, profiles: ProfileCache) -> HardwareFacts {
+    public static func compute(_ d: HardwareDevice, catalog: Catalog, profiles: any ProfileSource) -> HardwareFacts {
         let sel = HardwareSelection(device: d)
         let chips = WorkloadChips.chips(for: sel, catalog: catalog, profiles: profiles)
         let score = HardwareScore.score(chips: chips, backends: d.backends, tdpW: d.tdpW)
@@ -60,7 +60,7 @@ public struct HardwareFacts: Sendable, Hashable, Codable {
 public enum Guides {
     public static let defaultBudgetUSD = 800.0
 
-    public static func facts(catalog: Catalog, profiles: ProfileCache) -> [HardwareFacts] {
+    public static func facts(catalog: Catalog, profiles: any ProfileSource) -> [HardwareFacts] {
         catalog.hardware.map { HardwareFacts.compute($0, catalog: catalog, profiles: profiles) }
     }
 

@@ -37,7 +37,7 @@ public struct HardwareScore: Sendable, Hashable, Codable {
     /// Tokens per joule that earn full efficiency marks.
     public static let referenceTokensPerJoule = 1.0
 
-    public static func score(_ selection: HardwareSelection, catalog: Catalog, profiles: ProfileCache,
+    public static func score(_ selection: HardwareSelection, catalog: Catalog, profiles: any ProfileSource,
                              evidence: Evidence = .estimated) -> HardwareScore {
         let system = TargetSystem(selection)
         let chips = WorkloadChips.chips(for: system, catalog: catalog, profiles: profiles)

@@ -33,7 +33,7 @@ public struct ModelMemoryTable: Sendable, Hashable, Codable {
         host: .init(ramGiB: 1_048_576))
 
     public static func compute(_ model: CatalogModel, quants: [String] = defaultQuants, contexts: [Int] = defaultContexts,
-                               profiles: ProfileCache) -> ModelMemoryTable {
+                               profiles: any ProfileSource) -> ModelMemoryTable {
         let ctxs = contexts.filter { $0 <= max(model.architecture.contextLength, contexts.first ?? 2048) }
         var rows: [Row] = []
         for q in quants {

@@ -85,25 +85,25 @@ public struct WorkloadChip: Sendable, Hashable, Codable {
 
 public enum WorkloadChips {
     /// The chips of a hardware selection (every chip from one plan through the engine).
-    public static func chips(for selection: HardwareSelection, catalog: Catalog, profiles: ProfileCache,
+    public static func chips(for selection: HardwareSelection, catalog: Catalog, profiles: any ProfileSource,
                              workloads: [ReferenceWorkload] = ReferenceWorkload.chips) -> [WorkloadChip] {
         chips(for: TargetSystem(selection), catalog: catalog, profiles: profiles, workloads: workloads)
     }
 
-    public static func chips(for system: TargetSystem, catalog: Catalog, profiles: ProfileCache,
+    public static func chips(for system: TargetSystem, catalog: Catalog, profiles: any ProfileSource,
                              workloads: [ReferenceWorkload] = ReferenceWorkload.chips) -> [WorkloadChip] {
         workloads.compactMap { chip(for: $0, system: system, catalog: catalog, profiles: profiles) }
     }
 
     /// Plans one workload; nil when none of its models is in the catalog.
-    public static func estimate(_ w: ReferenceWorkload, system: TargetSystem, catalog: Catalog, profiles: ProfileCache) -> (CatalogModel, Estimate)? {
+    public static func estimate(_ w: ReferenceWorkload, system: TargetSystem, catalog: Catalog, profiles: any ProfileSource) -> (CatalogModel, Estimate)? {
         guard let model = w.models.lazy.compactMap({ catalog.model(id: $0) }).first, let mix = QuantMix(name: w.quant) else { return nil }
         let settings = RunSettings(context: w.context, images: w.images)
         guard let e = try? Planner.plan(profile: profiles.profile(model: model, mix: mix), system: system, settings: settings) else { return nil }
         return (model, e)
     }
 
-    public static func chip(for w: ReferenceWorkload, system: TargetSystem, catalog: Catalog, profiles: ProfileCache) -> WorkloadChip? {
+    public static func chip(for w: ReferenceWorkload, system: TargetSystem, catalog: Catalog, profiles: any ProfileSource) -> WorkloadChip? {
         guard let (model, e) = estimate(w, system: system, catalog: catalog, profiles: profiles) else { return nil }
         let status = ChipStatus(e.fit)
         return WorkloadChip(id: w.id, label: w.label, model: model.id, quant: w.quant, context: w.context, images: w.images,

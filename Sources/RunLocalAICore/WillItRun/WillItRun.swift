@@ -32,7 +32,7 @@ public struct WillItRunQuery: Sendable, Hashable {
 public enum WillItRun {
     /// Resolves the query's names and settings (throwing clear errors) and plans it.
     public static func answer(_ q: WillItRunQuery, catalog: Catalog) throws -> WillItRunAnswer {
-        try plan(q, catalog: catalog, profiles: ProfileCache(capacity: 1)).answer
+        try plan(q, catalog: catalog, profiles: ProfileSynthesizer()).answer
     }
 
     /// The catalog model and llama.cpp file type a query names (clear errors for unknown names).

@@ -333,26 +333,21 @@ struct APIMiddleware: RouterMiddleware {
     }
 }
 
-/// Encoded answers by request URI, bounded (when full, the oldest half is dropped). Without a `ttl` an entry lives
-/// as long as the process: for answers that depend only on the catalog, content and engine, which never change while
-/// a site runs. With one, an entry is served for `ttl` only: for answers that also read the store's evidence.
+/// Encoded answers (or rendered pages) by request URI, in the application's one cache type (`BoundedCache`), with a
+/// size limit per entry. Without a `ttl` an entry lives as long as the process: for answers that depend only on the
+/// catalog, content and engine. With one, an entry is served for `ttl` (stale-while-revalidate through `claim`): for
+/// answers that also read the store's evidence.
 ///
 /// ```swift
 /// let cache = ResponseCache(ttl: .seconds(2))
 /// let body = cache.data(request.uri.description) { try render() }
 /// ```
-final class ResponseCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (data: Data, at: ContinuousClock.Instant)] = [:]
-    private var order: [String] = []
-    private var refreshing: Set<String> = []
-    private let clock = ContinuousClock()
-    let capacity: Int
+final class ResponseCache: Sendable {
+    let cache: BoundedCache<String, Data>
     let maxEntryBytes: Int
-    let ttl: Duration?
 
     init(capacity: Int = 4096, maxEntryBytes: Int = 256 * 1024, ttl: Duration? = nil) {
-        self.capacity = max(2, capacity); self.maxEntryBytes = maxEntryBytes; self.ttl = ttl
+        cache = BoundedCache(capacity: max(2, capacity), ttl: ttl); self.maxEntryBytes = maxEntryBytes
     }
 
     /// The cached body for `key`, or `compute()`'s, stored when small enough. Errors are not cached.
@@ -363,57 +358,14 @@ final class ResponseCache: @unchecked Sendable {
         return d
     }
 
-    var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
+    var count: Int { cache.count }
+    func lookup(_ key: String) -> Data? { cache.lookup(key) }
+    func claim(_ key: String) -> BoundedCache<String, Data>.Claim { cache.claim(key) }
+    func release(_ key: String) { cache.release(key) }
 
-    /// The cached body for `key`, if any (and not older than `ttl`).
-    func lookup(_ key: String) -> Data? {
-        lock.lock(); defer { lock.unlock() }
-        guard let e = entries[key] else { return nil }
-        if let ttl, clock.now - e.at >= ttl { return nil }
-        return e.data
-    }
-
-    /// What a request should do about `key` in a cache with a `ttl`.
-    enum Claim {
-        /// Serve this (fresh, or stale while another request renders the new one).
-        case serve(Data)
-        /// Render it, then `store` it (or `release` the claim if it cannot be stored).
-        case render
-    }
-
-    /// Stale-while-revalidate: a fresh entry is served; of the requests that find an expired one, the first renders
-    /// it anew and the others are served the expired copy meanwhile, so an expiry under load costs one render, not
-    /// one per waiting connection.
-    func claim(_ key: String) -> Claim {
-        lock.lock(); defer { lock.unlock() }
-        guard let e = entries[key] else { return .render }
-        if let ttl, clock.now - e.at >= ttl {
-            if refreshing.contains(key) { return .serve(e.data) }
-            refreshing.insert(key)
-            return .render
-        }
-        return .serve(e.data)
-    }
-
-    /// Gives up a `.render` claim without storing (the render failed or was not cacheable).
-    func release(_ key: String) {
-        lock.lock(); defer { lock.unlock() }
-        refreshing.remove(key)
-    }
-
-    /// Keeps `data` for `key` (when small enough), evicting the older half when full.
+    /// Keeps `data` for `key` when small enough.
     func store(_ key: String, _ data: Data) {
-        guard data.count <= maxEntryBytes else { release(key); return }
-        lock.lock(); defer { lock.unlock() }
-        refreshing.remove(key)
-        if entries[key] == nil {
-            if entries.count >= capacity {
-                let drop = order.prefix(capacity / 2)
-                for k in drop { entries[k] = nil }
-                order.removeFirst(drop.count)
-            }
-            order.append(key)
-        }
-        entries[key] = (data, clock.now)
+        guard data.count <= maxEntryBytes else { cache.release(key); return }
+        cache.store(key, data)
     }
 }

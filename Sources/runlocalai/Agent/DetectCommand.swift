@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunLocalAIAgent
 import RunLocalAICore
 
 /// `runlocalai detect [--json]`: what this machine is, as the planner will see it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunLocalAIAgent
 import RunLocalAICore
 
 /// `runlocalai doctor`: this machine, its runtimes, and what to run on it.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import RunLocalAIAgent
 import RunLocalAICore
+import RunLocalAIIO
 
 /// `runlocalai models [--dir D]`: the models this machine already has.
 struct ModelsCommand: AsyncParsableCommand {
@@ -64,7 +66,7 @@ struct ModelsCommand: AsyncParsableCommand {
         for path in Self.ggufFiles(in: searched) {
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
             do {
-                let m = try await GGUFInspector().inspect(path)
+                let m = try await GGUFInspector(transport: URLSessionHTTPTransport()).inspect(path)
                 var entry = FileEntry(path: path, size_bytes: size, name: m.name, architecture: m.architectureName,
                                       parameters: m.parameterCount, quant: m.fileType?.name, context: m.contextLength,
                                       catalog_model: nil, kind: m.vision != nil ? "vision projector (mmproj)" : "model", error: nil)

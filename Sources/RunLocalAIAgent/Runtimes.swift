@@ -1,33 +1,35 @@
 import Foundation
+import RunLocalAIApp
 import RunLocalAICore
+import RunLocalAIIO
 
 /// The inference runtimes installed on this machine: llama.cpp binaries (PATH or a given folder),
 /// a running Ollama (its local HTTP API) and LM Studio's `lms`.
-struct InstalledRuntimes: Encodable {
-    struct LlamaCpp: Encodable {
+public struct InstalledRuntimes: Encodable {
+    public struct LlamaCpp: Encodable {
         /// binary name → path (llama-server, llama-cli, llama-bench, llama-completion).
         var binaries: [String: String]
         var version: String?
     }
-    struct Ollama: Encodable {
+    public struct Ollama: Encodable {
         var url: String
         var version: String?
         var models: [OllamaAPI.Model]
         var error: String?
     }
-    var llamaCpp: LlamaCpp?
-    var ollama: Ollama
-    var lmStudio: String?
+    public var llamaCpp: LlamaCpp?
+    public var ollama: Ollama
+    public var lmStudio: String?
 
-    enum CodingKeys: String, CodingKey { case llamaCpp = "llama_cpp", ollama, lmStudio = "lm_studio" }
+    public enum CodingKeys: String, CodingKey { case llamaCpp = "llama_cpp", ollama, lmStudio = "lm_studio" }
 
-    static let llamaBinaries = ["llama-server", "llama-cli", "llama-mtmd-cli", "llama-bench", "llama-completion"]
+    public static let llamaBinaries = ["llama-server", "llama-cli", "llama-mtmd-cli", "llama-bench", "llama-completion"]
 
     /// Looks for everything (each probe bounded by a timeout).
-    static func find(llamaCppDir: String?, ollamaURL: String) async throws -> InstalledRuntimes {
+    public static func find(llamaCppDir: String?, ollamaURL: String) async throws -> InstalledRuntimes {
         let dirs = llamaCppDir.map { [$0, ($0 as NSString).appendingPathComponent("bin")] } ?? []
         if let d = llamaCppDir, !FileManager.default.fileExists(atPath: d) {
-            throw CLIError("--llama-cpp \(d) does not exist")
+            throw BenchError("--llama-cpp \(d) does not exist")
         }
         var binaries: [String: String] = [:]
         for b in llamaBinaries {
@@ -61,7 +63,7 @@ struct InstalledRuntimes: Encodable {
     }
 
     /// The command for `runtime` out of an answer's commands, rewritten for the binary found here.
-    func command(from commands: [RuntimeCommand]) -> (runtime: String, command: String)? {
+    public func command(from commands: [RuntimeCommand]) -> (runtime: String, command: String)? {
         if let l = llamaCpp, let c = commands.first(where: { $0.runtime == "llama.cpp" && $0.command.hasPrefix("llama-server") }) {
             let rest = c.command.dropFirst("llama-server".count)
             if let server = l.binaries["llama-server"] { return ("llama.cpp", Self.shortest(server, "llama-server") + rest) }
@@ -85,11 +87,11 @@ struct InstalledRuntimes: Encodable {
     }
 
     /// The bare name when PATH finds the same file, else the full path.
-    static func shortest(_ path: String, _ name: String) -> String {
+    public static func shortest(_ path: String, _ name: String) -> String {
         ProcessRunner.which(name) == path ? name : path
     }
 
-    var summary: [String] {
+    public var summary: [String] {
         var lines: [String] = []
         if let l = llamaCpp {
             let names = l.binaries.keys.sorted().map { "\($0) (\(l.binaries[$0]!))" }.joined(separator: ", ")

@@ -7,7 +7,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RunLocalAIApp
 import RunLocalAICore
+import RunLocalAIIO
 
 /// Runs external tools with a deadline: the child (with its process group) is killed when it runs past
 /// it (SIGTERM, then SIGKILL a second later), output is captured up to a bound, and a missing tool, a crash, a non-zero exit or a
@@ -17,9 +19,9 @@ import RunLocalAICore
 /// let out = await ProcessRunner.run("nvidia-smi", NvidiaSMI.arguments, timeout: 10)
 /// out.failureReason(tool: "nvidia-smi")   // nil, "nvidia-smi not found", "nvidia-smi: timed out after 10 s", ...
 /// ```
-enum ProcessRunner {
+public enum ProcessRunner {
     /// The first executable named `name` in `directories`, then on PATH (a path with a slash is checked as is).
-    static func which(_ name: String, in directories: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func which(_ name: String, in directories: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         let fm = FileManager.default
         if name.contains("/") { return fm.isExecutableFile(atPath: name) ? name : nil }
         let path = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
@@ -63,7 +65,7 @@ enum ProcessRunner {
     ///   - timeout: seconds before the child is killed.
     ///   - maxOutput: bytes of stdout and of stderr kept.
     ///   - monitor: called about every 100 ms with the child's pid while it runs (memory sampling).
-    static func run(_ executable: String, _ arguments: [String], timeout: Double = 10, maxOutput: Int = 4 << 20,
+    public static func run(_ executable: String, _ arguments: [String], timeout: Double = 10, maxOutput: Int = 4 << 20,
                     environment: [String: String]? = nil, monitor: (@Sendable (Int32) -> Void)? = nil) async -> ToolOutput {
         guard let path = which(executable) else { return .notFound }
         let process = Process()
@@ -135,10 +137,10 @@ enum ProcessRunner {
 
 /// A small HTTP client with timeouts on every request. Runtime endpoints (Ollama, llama-server) must be
 /// on this machine: ``localRuntimeURL(_:)`` refuses anything but loopback.
-enum HTTPClient {
-    struct Response { var status: Int; var body: Data }
+public enum HTTPClient {
+    public struct Response: Sendable { public var status: Int; public var body: Data }
 
-    static func session(timeout: Double) -> URLSession {
+    public static func session(timeout: Double) -> URLSession {
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = timeout
         config.timeoutIntervalForResource = timeout
@@ -147,21 +149,21 @@ enum HTTPClient {
     }
 
     /// Parses a runtime URL and checks it is loopback (127.0.0.1, ::1, localhost).
-    static func localRuntimeURL(_ s: String) throws -> URL {
+    public static func localRuntimeURL(_ s: String) throws -> URL {
         guard let url = URL(string: s), let host = url.host?.lowercased(), url.scheme == "http" || url.scheme == "https" else {
-            throw CLIError("'\(s)' is not an http URL")
+            throw BenchError("'\(s)' is not an http URL")
         }
         guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || host.hasPrefix("127.") else {
-            throw CLIError("runtime URL \(s) is not on this machine; the agent only talks to local runtimes (127.0.0.1)")
+            throw BenchError("runtime URL \(s) is not on this machine; the agent only talks to local runtimes (127.0.0.1)")
         }
         return url
     }
 
-    static func get(_ url: URL, timeout: Double = 3) async -> Result<Response, AgentError> {
+    public static func get(_ url: URL, timeout: Double = 3) async -> Result<Response, AgentError> {
         await send(URLRequest(url: url), timeout: timeout)
     }
 
-    static func postJSON(_ url: URL, body: Data, timeout: Double = 30, headers: [String: String] = [:]) async -> Result<Response, AgentError> {
+    public static func postJSON(_ url: URL, body: Data, timeout: Double = 30, headers: [String: String] = [:]) async -> Result<Response, AgentError> {
         var r = URLRequest(url: url)
         r.httpMethod = "POST"
         r.httpBody = body
@@ -170,7 +172,7 @@ enum HTTPClient {
         return await send(r, timeout: timeout)
     }
 
-    static func send(_ request: URLRequest, timeout: Double) async -> Result<Response, AgentError> {
+    public static func send(_ request: URLRequest, timeout: Double) async -> Result<Response, AgentError> {
         var request = request
         request.timeoutInterval = timeout
         let session = session(timeout: timeout)
@@ -194,6 +196,6 @@ enum HTTPClient {
 }
 
 /// Progress lines on stderr (never on stdout, which carries the result).
-func progress(_ message: String) {
+public func progress(_ message: String) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
 }
