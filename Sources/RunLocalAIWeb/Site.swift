@@ -76,29 +76,24 @@ public struct APILimits: Sendable, Hashable {
 }
 
 /// Figures computed once per site and kept: every device's score and workload chips (default memory variant),
-/// which lists and guides rank by. Computed on first use; thread-safe.
-public final class SiteDerived: @unchecked Sendable {
+/// which lists and guides rank by. Computed on first use, in the application's one cache type.
+public final class SiteDerived: Sendable {
     let catalog: Catalog
-    let profiles: ProfileCache
-    private let lock = NSLock()
-    private var facts: [HardwareFacts]?
-    private var factsByID: [String: HardwareFacts] = [:]
+    let profiles: any ProfileSource
+    private struct Facts: Sendable { var all: [HardwareFacts]; var byID: [String: HardwareFacts] }
+    private let cache = BoundedCache<Int, Facts>(capacity: 1)
 
-    init(catalog: Catalog, profiles: ProfileCache) { self.catalog = catalog; self.profiles = profiles }
+    init(catalog: Catalog, profiles: any ProfileSource) { self.catalog = catalog; self.profiles = profiles }
+
+    private var computed: Facts {
+        cache.value(for: 0) {
+            let f = Guides.facts(catalog: catalog, profiles: profiles)
+            return Facts(all: f, byID: Dictionary(f.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))
+        }
+    }
 
     /// Score and chips of every catalog device.
-    public var hardwareFacts: [HardwareFacts] {
-        lock.lock(); defer { lock.unlock() }
-        if let facts { return facts }
-        let f = Guides.facts(catalog: catalog, profiles: profiles)
-        facts = f
-        factsByID = Dictionary(f.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return f
-    }
+    public var hardwareFacts: [HardwareFacts] { computed.all }
 
-    public func facts(id: String) -> HardwareFacts? {
-        _ = hardwareFacts
-        lock.lock(); defer { lock.unlock() }
-        return factsByID[id]
-    }
+    public func facts(id: String) -> HardwareFacts? { computed.byID[id] }
 }

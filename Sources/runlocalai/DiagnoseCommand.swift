@@ -60,10 +60,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let log = try readLog()
         guard !log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw CLIError("the log is empty") }
         let matches = LogDiagnosis.diagnose(log, articles: library.errors).prefix(limit)
+        let subject = LogDiagnosis.subject(of: log, catalog: catalog)
         if json {
             try printJSON(Output(matches: matches.map { m in
                 .init(slug: m.article.slug, title: m.article.title, category: m.article.category, score: m.score, lines: m.lines,
-                      fix: m.article.sections.first { $0.heading == "Fix" }?.markdown ?? "")
+                      fix: LogDiagnosis.fix(m.article, for: subject))
             }))
         } else if matches.isEmpty {
             print("No known error found in the log. Browse the errors knowledge base: runlocalai serve, then /errors")
@@ -75,8 +76,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 if let cause = m.article.sections.first(where: { $0.heading == "What it means" }) {
                     print("\n   " + cause.markdown.replacingOccurrences(of: "\n", with: "\n   "))
                 }
-                if let fix = m.article.sections.first(where: { $0.heading == "Fix" }) {
-                    print("\n   Fix:\n   " + fix.markdown.replacingOccurrences(of: "\n", with: "\n   "))
+                let fix = LogDiagnosis.fix(m.article, for: subject)
+                if !fix.isEmpty {
+                    print("\n   Fix:\n   " + fix.replacingOccurrences(of: "\n", with: "\n   "))
                 }
             }
         }

@@ -140,3 +140,36 @@ struct LogDiagnosisTests {
         #expect(LogDiagnosis.diagnose(tail, articles: Self.errors).first?.article.slug == "cuda-out-of-memory")
     }
 }
+
+@Suite("Diagnosis reads the log it is given")
+struct DiagnosisSubjectTests {
+    @Test("A full offload ('offloaded 65/65 layers to GPU') is not a partial-offload diagnosis; a partial one is")
+    func fullOffloadIsNotPartial() throws {
+        let library = try ContentLoader.load(from: TestSupport.repoRoot.appendingPathComponent("content"), catalog: TestSupport.catalog)
+        let full = LogDiagnosis.diagnose("load_tensors: offloaded 65/65 layers to GPU\nllama_context: n_ctx = 8192", articles: library.errors)
+        #expect(!full.contains { ["slow-prompt-processing-cpu-offload", "ollama-running-slowly"].contains($0.article.slug) })
+        let partial = LogDiagnosis.diagnose("load_tensors: offloaded 30/65 layers to GPU", articles: library.errors)
+        #expect(partial.contains { $0.article.slug == "ollama-running-slowly" || $0.article.slug == "slow-prompt-processing-cpu-offload" })
+    }
+
+    @Test("The fix names the model and the GPU of the pasted log, not the article's example")
+    func fixUsesTheLogsModelAndGPU() throws {
+        let c = TestSupport.catalog
+        let library = try ContentLoader.load(from: TestSupport.repoRoot.appendingPathComponent("content"), catalog: c)
+        let log = """
+        ggml_cuda_init: found 1 CUDA devices:
+          Device 0: NVIDIA GeForce RTX 4090, compute capability 8.9, VMM: yes
+        llama_model_loader: - kv   2:                               general.name str              = Qwen2.5 14B Instruct
+        ggml_backend_cuda_buffer_type_alloc_buffer: allocating 8192.00 MiB on device 0: cudaMalloc failed: out of memory
+        """
+        let subject = LogDiagnosis.subject(of: log, catalog: c)
+        #expect(subject.model == "qwen2.5-14b")
+        #expect(subject.hardware == "rtx-4090")
+        let top = try #require(LogDiagnosis.diagnose(log, articles: library.errors).first)
+        #expect(top.article.slug == "cuda-out-of-memory")
+        let fix = LogDiagnosis.fix(top.article, for: subject)
+        #expect(fix.contains("--model qwen2.5-14b"))
+        #expect(fix.contains("--hardware rtx-4090"))
+        #expect(!fix.contains("--model llama-3.1-8b"))
+    }
+}

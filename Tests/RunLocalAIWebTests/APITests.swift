@@ -155,7 +155,7 @@ struct APITests {
             F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090&quant=Q4_K_Z"), 400, code: "unknown_quant", parameter: "quant")
             F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-9999"), 400, code: "unknown_hardware", parameter: "hardware")
             F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=RTX%203060"), 400, code: "ambiguous_hardware", parameter: "hardware")
-            F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090&kv=q9_9"), 400, code: "invalid_parameter", parameter: "kv")
+            F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090&kv=q9_9"), 400, code: "invalid_setting", parameter: "kv")
             F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090&images=1"), 400, code: "invalid_setting", contains: "takes no images")
             F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090&fa=maybe"), 400, code: "invalid_parameter", parameter: "fa")
             F.expectError(try await F.call(c, .get, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090&runtime=winamp"), 400, code: "unknown_runtime", parameter: "runtime")

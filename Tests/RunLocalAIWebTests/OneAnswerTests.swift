@@ -109,7 +109,7 @@ struct OneAnswerTests {
     /// 500 seeded random questions (models × quantisations × hardware with 1-4 cards and Apple memory variants ×
     /// context × runtime): the CLI's bytes equal the API's, and the will-it-run page, the model page's row, the
     /// hardware page's checked row, compare and cost show the API's figures for the same question.
-    @Test("500 random questions read the same on the CLI, the API, the will-it-run page, the model page, the hardware page, compare and cost")
+    @Test("500 random questions read the same on the CLI, the API, the will-it-run page, the model page, the hardware page (its checked row, chips and rows), compare, a custom build and cost")
     func randomQuestionsAgree() async throws {
         try await F.with { client, parts in
             let catalog = parts.site.catalog
@@ -159,7 +159,22 @@ struct OneAnswerTests {
                 surfaces.append(("hardware page", QueryString.url("/hardware/\(hw)", [("model", m.id)] + rest)))
                 surfaces.append(("compare", QueryString.url("/compare", [("a", hardware), ("b", "rtx-4090"), ("model", m.id)] + rest)))
                 surfaces.append(("cost page", QueryString.url("/cost", [("hardware", hardware), ("model", m.id)] + rest)))
+                // Every tenth question: all that its hardware's page and a custom build of it show (chips and rows).
+                if i % 10 == 0 {
+                    surfaces.append(("hardware page listing", "/hardware/\(hw)"))
+                    surfaces.append(("custom build", QueryString.url("/will-it-run/custom", [("gpu", hardware), ("use", "any"), ("ctx", String(q.context))])))
+                }
                 for (name, uri) in surfaces {
+                    if name == "hardware page listing" || name == "custom build" {
+                        let page = try await F.get(client, uri)
+                        guard page.status == .ok else { continue }
+                        for mk in F.figures(page.body) {
+                            checked += 1
+                            guard let (lf, _, _) = try await F.api(client, key: mk.key) else { problems.append("#\(i) \(name) \(uri): the API refuses \(mk.key)"); continue }
+                            for d in F.differences(mk.figures, lf) { problems.append("#\(i) \(name) \(uri) [\(mk.key)]: \(d)") }
+                        }
+                        continue
+                    }
                     let page = try await F.get(client, uri)
                     let markers = F.figures(page.body).filter { $0.key == key }
                     if markers.isEmpty {

@@ -57,7 +57,7 @@ public enum LogDiagnosis {
                 guard loose.count >= 6 else { continue }
                 for (i, l) in prepared.enumerated() {
                     if l.lower.contains(exact) { record(i, text, kind: "error_text", weight: 10_000 + exact.count) }
-                    else if l.loose.contains(loose) { record(i, text, kind: "error_text", weight: specificity(loose)) }
+                    else if l.loose.contains(loose), fractionsAgree(text: exact, line: l.lower) { record(i, text, kind: "error_text", weight: specificity(loose)) }
                 }
             }
             for p in article.patterns {
@@ -73,6 +73,71 @@ public enum LogDiagnosis {
             out.append(Match(article: article, score: score, lines: matched.sorted { $0.number < $1.number }))
         }
         return out.sorted { $0.score != $1.score ? $0.score > $1.score : $0.article.slug < $1.article.slug }
+    }
+
+    /// A loose match must not turn a whole into a part: "offloaded 30/49 layers" (a partial offload) does not
+    /// describe a line saying "offloaded 65/65 layers" (everything on the GPU), nor the other way round.
+    static func fractionsAgree(text: String, line: String) -> Bool {
+        func fractions(_ s: String) -> [(Int, Int)] {
+            guard let re = try? NSRegularExpression(pattern: #"(\d+)/(\d+)"#) else { return [] }
+            return re.matches(in: s, range: NSRange(s.startIndex..., in: s)).compactMap { m in
+                guard let a = Range(m.range(at: 1), in: s).flatMap({ Int(s[$0]) }), let b = Range(m.range(at: 2), in: s).flatMap({ Int(s[$0]) }) else { return nil }
+                return (a, b)
+            }
+        }
+        let t = fractions(text), l = fractions(line)
+        for (x, y) in zip(t, l) where (x.0 == x.1) != (y.0 == y.1) { return false }
+        return true
+    }
+
+    /// What a log says about the model and the GPU it ran (catalog ids, when they resolve): the fixes are written
+    /// for them instead of the articles' example names.
+    public struct LogSubject: Sendable, Hashable {
+        public var model: String?
+        public var hardware: String?
+        public init(model: String? = nil, hardware: String? = nil) { self.model = model; self.hardware = hardware }
+    }
+
+    /// Reads the model (`general.name`, or the `.gguf` file name) and the GPU (CUDA's `Device 0: …`, Vulkan's
+    /// `ggml_vulkan: 0 = …`, Metal's device name) from a log, resolved against the catalog.
+    public static func subject(of log: String, catalog: Catalog) -> LogSubject {
+        let lines = boundedLines(log)
+        func first(_ pattern: String) -> String? {
+            guard let re = try? NSRegularExpression(pattern: pattern) else { return nil }
+            for line in lines {
+                let l = String(line.prefix(600))
+                if let m = re.firstMatch(in: l, range: NSRange(l.startIndex..., in: l)), let r = Range(m.range(at: 1), in: l) {
+                    let v = l[r].trimmingCharacters(in: .whitespaces)
+                    if !v.isEmpty { return String(v.prefix(120)) }
+                }
+            }
+            return nil
+        }
+        var model: String?
+        for candidate in [first(#"general\.name\s+(?:str\s+)?=\s*(.+)$"#), first(#"([A-Za-z0-9._-]+)\.gguf"#)].compactMap({ $0 }) {
+            // The file's quantisation suffix and a vendor prefix are not part of the catalog's names.
+            let name = candidate.replacingOccurrences(of: #"(?i)[-_.](I?Q[0-9][A-Z0-9_]*|F16|BF16|F32|MXFP4)$"#, with: "", options: .regularExpression)
+            let bare = name.replacingOccurrences(of: #"(?i)^(meta|mistralai|google|microsoft|deepseek-ai|nvidia|ibm)[-_ ]"#, with: "", options: .regularExpression)
+            if let m = (try? catalog.model(named: name)) ?? (try? catalog.model(named: bare)) { model = m.id; break }
+        }
+        var hardware: String?
+        for candidate in [first(#"Device \d+: ([^,]+),"#), first(#"ggml_vulkan: \d+ = ([^(|]+)"#), first(#"(?:found device|GPU name):\s*(.+)$"#)].compactMap({ $0 }) {
+            if let h = try? catalog.hardware(named: candidate) { hardware = h.query; break }
+        }
+        return LogSubject(model: model, hardware: hardware)
+    }
+
+    /// The article's fix written for the log's own model and GPU (`--model` and `--hardware` arguments replaced).
+    public static func fix(_ article: ErrorArticle, for subject: LogSubject) -> String {
+        var fix = article.sections.first { $0.heading == "Fix" }?.markdown ?? ""
+        func replace(_ flag: String, with value: String?) {
+            guard let value, let re = try? NSRegularExpression(pattern: "\(flag) (\"[^\"]*\"|[^\\s`]+)") else { return }
+            let quoted = value.contains(" ") ? "\"\(value)\"" : value
+            fix = re.stringByReplacingMatches(in: fix, range: NSRange(fix.startIndex..., in: fix), withTemplate: NSRegularExpression.escapedTemplate(for: "\(flag) \(quoted)"))
+        }
+        replace("--model", with: subject.model)
+        replace("--hardware", with: subject.hardware)
+        return fix
     }
 
     /// How specific a pattern is: its letters, with a penalty for short or symbol-heavy ones like "CPU/GPU".

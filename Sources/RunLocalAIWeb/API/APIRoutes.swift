@@ -271,9 +271,10 @@ struct API: Sendable {
         guard !log.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError(.badRequest, code: "empty_log", "the log is empty; paste the lines around the error", parameter: "log")
         }
+        let subject = LogDiagnosis.subject(of: log, catalog: catalog)
         let matches = LogDiagnosis.diagnose(log, articles: site.content.errors).prefix(10).map { m in
             DiagnoseMatchDTO(slug: m.article.slug, title: m.article.title, category: m.article.category, score: m.score, lines: m.lines,
-                             fix: m.article.sections.first { $0.heading == "Fix" }?.markdown ?? "", url: "/errors/\(m.article.slug)")
+                             fix: LogDiagnosis.fix(m.article, for: subject), url: "/errors/\(m.article.slug)")
         }
         return try APIJSON.response(DiagnoseResponseDTO(matches: Array(matches), lines_read: LogDiagnosis.boundedLines(log).count))
     }

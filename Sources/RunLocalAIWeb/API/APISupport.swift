@@ -72,7 +72,8 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         case let e as EstimateError:
             return APIError(.badRequest, code: "invalid_setting", e.description)
         case let e as QuestionError:
-            let code = e.field == .quant ? "unknown_quant" : e.field == .runtime ? "unknown_runtime" : "invalid_parameter"
+            // The codes the API gave before the one grammar: unknown names, a KV type the engine refuses, else a bad parameter.
+            let code = e.field == .quant ? "unknown_quant" : e.field == .runtime ? "unknown_runtime" : e.field == .kv ? "invalid_setting" : "invalid_parameter"
             return APIError(.badRequest, code: code, e.message, parameter: e.field?.rawValue)
         case let e as BenchmarkStoreError:
             switch e {

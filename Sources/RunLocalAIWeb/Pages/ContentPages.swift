@@ -130,6 +130,7 @@ enum ContentPages {
 
     static func diagnose(log: String?, engine: PageEngine) -> HTMLResponse {
         let matches = log.map { LogDiagnosis.diagnose($0, articles: engine.site.content.errors) }
+        let subject = log.map { LogDiagnosis.subject(of: $0, catalog: engine.catalog) } ?? LogDiagnosis.LogSubject()
         return Layout.page(title: "Troubleshooting", description: "Paste a runtime log and get the matching fixes.", path: "/diagnose",
                            crumbs: [("Troubleshooting", nil)]) {
             h1 { "Troubleshooting" }
@@ -151,8 +152,9 @@ enum ContentPages {
                             p(.class("kicker")) { i == 0 ? "Most likely" : "Also matches" }
                             h3(Attr("style", "margin-top:2px")) { a(href: "/errors/\(URLs.segment(m.article.slug))") { m.article.title } }
                             for l in m.lines { div(.class("errtext")) { "line \(l.number): "; l.text } }
-                            if let fix = m.article.sections.first(where: { $0.heading == "Fix" }) {
-                                details { summary { "The fix" }; div(.class("prose")) { Markdown.render(fix.markdown, headingOffset: 2) } }
+                            let fix = LogDiagnosis.fix(m.article, for: subject)
+                            if !fix.isEmpty {
+                                details { summary { "The fix" }; div(.class("prose")) { Markdown.render(fix, headingOffset: 2) } }
                             }
                         }
                     }
