@@ -287,10 +287,7 @@ struct APIMiddleware: RouterMiddleware {
                     throw APIError(.contentTooLarge, code: "body_too_large",
                                    "the request body is \(len) bytes; the limit is \(site.limits.maxBodyBytes) bytes")
                 }
-                if let retry = limiter.take(Self.clientKey(request, peer: context.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)) {
-                    throw APIError(.tooManyRequests, code: "rate_limited", "too many requests; retry in \(retry) s",
-                                   headers: [.retryAfter: String(retry)])
-                }
+                // The per-client token bucket is SecurityMiddleware's: one limiter for HTML forms and the API alike.
             }
             var response = try await next(request, context)
             if request.method == .get || request.method == .head, response.status == .ok, Self.isCatalogData(path),
