@@ -85,6 +85,8 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         case let e as HTTPResponseError:
             let message = e.status == .contentTooLarge ? "the request body is too large" : e.status.reasonPhrase
             return APIError(e.status, code: code(for: e.status), message)
+        case let e where SecurityMiddleware.isMalformedBody(e):   // a malformed chunked body, a truncated upload
+            return APIError(.badRequest, code: "malformed_body", "the request body could not be read (malformed or truncated)")
         default:
             return APIError(.internalServerError, code: "internal", "an unexpected error occurred; it has been logged")
         }
