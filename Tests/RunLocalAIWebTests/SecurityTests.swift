@@ -91,6 +91,21 @@ struct SecurityTests {
         }
     }
 
+    @Test("The route table picks literal segments over captures; the per-address connection counter caps and frees")
+    func routeTableAndPeerCounter() {
+        let t = RouteTable()
+        t.load([(path: "/benchmarks/{id}", method: .get), (path: "/benchmarks/submit", method: .get), (path: "/benchmarks/submit", method: .post)])
+        #expect(t.allowedMethods(path: "/benchmarks/submit") == [.get, .head, .post])
+        #expect(t.allowedMethods(path: "/benchmarks/abc") == [.get, .head])
+        #expect(t.allowedMethods(path: "/benchmarks/a/b") == nil)
+        let counter = PeerCounter(limit: 2)
+        #expect(counter.open("10.0.0.1") && counter.open("10.0.0.1"))
+        #expect(!counter.open("10.0.0.1"))
+        #expect(counter.open("10.0.0.2"))
+        counter.close("10.0.0.1")
+        #expect(counter.open("10.0.0.1"))
+    }
+
     // MARK: 3. One rate limiter
 
     @Test("HTML form posts share the API's token bucket: 429 + Retry-After")

@@ -51,14 +51,18 @@ enum CSRF {
     }
 
     /// Nil when the form post may go on; else why it is refused (403). Reads (and puts back) the form body.
-    static func check(_ request: inout Request, cookieToken: String?, options: SecurityOptions, maxBody: Int) async throws -> String? {
+    static func check(_ request: inout Request, cookieToken: String?, options: SecurityOptions, maxBody: Int,
+                      trustForwardedHost: Bool = false) async throws -> String? {
         if let site = request.headers[.init("Sec-Fetch-Site")!]?.lowercased(), site != "same-origin", site != "none" {
             return "This form was sent from another site (Sec-Fetch-Site: \(site.prefix(20))); it was not accepted."
         }
         if let origin = request.headers[.origin] {
             let host = origin.lowercased().split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
             let authority = request.head.authority?.lowercased()
-            if origin == "null" || host == nil || (authority != nil && host != authority) {
+            // Behind a proxy (--behind-proxy) the site's public host may arrive as X-Forwarded-Host.
+            let forwarded = trustForwardedHost ? request.headers[.init("X-Forwarded-Host")!]?.split(separator: ",").last
+                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } : nil
+            if origin == "null" || host == nil || (authority != nil && host != authority && (forwarded == nil || host != forwarded)) {
                 return "This form was sent from another site (Origin: \(origin.prefix(60))); it was not accepted."
             }
         }

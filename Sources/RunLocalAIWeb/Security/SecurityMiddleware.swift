@@ -50,7 +50,8 @@ struct SecurityMiddleware: RouterMiddleware {
             } else {
                 var request = request
                 if CSRF.isFormPost(request, isAPI: isAPI) {
-                    if let refusal = try await CSRF.check(&request, cookieToken: cookieToken, options: options, maxBody: options.maxFormBytes) {
+                    if let refusal = try await CSRF.check(&request, cookieToken: cookieToken, options: options, maxBody: options.maxFormBytes,
+                                                          trustForwardedHost: site.limits.trustForwardedFor) {
                         response = problem(.forbidden, code: "csrf", title: "Form expired", message: refusal, isAPI: false, path: path, requestID: requestID)
                         return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, requestID: requestID, context: context)
                     }
@@ -99,10 +100,11 @@ struct SecurityMiddleware: RouterMiddleware {
         if let query = request.uri.query {
             // Each value first (the clearer message), then the whole query string.
             if query.utf8.count <= 128 * 1024 {
-                for (key, value) in Params(query: query).pairs where value.count > options.maxNameLength || key.count > options.maxNameLength {
+                for (key, value) in Params(query: query).pairs
+                where value.count > (options.longerParameters[key] ?? options.maxNameLength) || key.count > options.maxNameLength {
                     let name = String(key.prefix(40))
                     return problem(.badRequest, code: "invalid_parameter", title: "Bad request",
-                                   message: "parameter '\(name)' is longer than \(options.maxNameLength) characters",
+                                   message: "parameter '\(name)' is longer than \(options.longerParameters[key] ?? options.maxNameLength) characters",
                                    isAPI: isAPI, path: path, requestID: context.id, parameter: name)
                 }
             }
@@ -220,6 +222,9 @@ struct SecurityMiddleware: RouterMiddleware {
 public struct SecurityOptions: Sendable {
     /// Longest name, slug or free-text query value accepted (characters).
     public var maxNameLength: Int
+    /// Query parameters that are not names and may be longer: `page` (a page's path and query, as the feedback form
+    /// takes it).
+    public var longerParameters: [String: Int] = ["page": 500]
     /// Longest query string accepted (bytes).
     public var maxQueryBytes: Int
     /// Largest HTML form body read for the CSRF check (the diagnose form is the largest).
