@@ -36,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var contentOptions: ContentOptions
     @Flag(help: "The site runs behind a reverse proxy that appends each client's address to X-Forwarded-For: rate-limit by that address (its last entry) instead of the proxy's.")
     var behindProxy = false
+    @Option(help: "State-changing requests (POST, PUT, PATCH, DELETE: HTML forms and the API) each client may send at once; the bucket refills at --post-refill per second.")
+    var postBurst: Double = 20
+    @Option(help: "Requests per second added back to each client's bucket.")
+    var postRefill: Double = 0.5
     @Option(help: "Seconds a new connection has to send its first request head before it is closed (slow-header clients).")
     var headerTimeout: Int = 10
     @Option(help: "Seconds an idle keep-alive connection is kept open.")
@@ -50,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(headerTimeout), (1...86_400).contains(idleTimeout) else {
             throw ValidationError("--header-timeout must be 1...3600 and --idle-timeout 1...86400 seconds")
         }
+        guard postBurst >= 1, postRefill > 0 else { throw ValidationError("--post-burst must be at least 1 and --post-refill above 0") }
         guard maxConnections >= 1, maxConnectionsPerPeer >= 1 else { throw ValidationError("--max-connections and --max-connections-per-peer must be at least 1") }
     }
 
@@ -70,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         var site = Site(catalog: catalog, content: SiteContent(library), store: store, adminToken: token,
-                        limits: APILimits(trustForwardedFor: behindProxy))
+                        limits: APILimits(postBurst: postBurst, postRefillPerSecond: postRefill, trustForwardedFor: behindProxy))
         site.calibration = calibrationReport(catalog: catalog)
         _ = site.derived.hardwareFacts   // compute scores and chips before the first request
         logger.info("catalog: \(catalog.models.count) models, \(catalog.hardware.count) hardware; content: \(library.glossary.count) terms, \(library.errors.count) errors; moderation \(token == nil ? "off" : "on")")
