@@ -15,7 +15,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),   // already under Hummingbird; named for NIOCore's SocketAddress
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),    // already under Hummingbird; named for the app layer's logger
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),      // already under Hummingbird; request-id logging
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),  // already under Hummingbird; /metrics
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),   // HMAC for CSRF tokens and private run links
     ],
     targets: [
         // The engine: catalog, GGUF reader, memory / fit / speed estimator, commands. Pure; reads only files it is handed.
@@ -62,7 +65,12 @@ let package = Package(
                 "RunLocalAIStore",
                 "RunLocalAIApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),   // server builder, connection caps
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The command-line tool: every subcommand is a view of RunLocalAICore.

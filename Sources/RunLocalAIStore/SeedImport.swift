@@ -319,16 +319,45 @@ public enum RunExchange {
             status: status, submittedAt: try date("submitted_at"))
     }
 
-    /// A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is written with a
-    /// leading apostrophe; numbers are left alone. Import removes the apostrophe again, so the round trip is exact.
+    /// A text cell a spreadsheet would run as a formula is written with a leading apostrophe: one whose first
+    /// character, after any spaces, tabs or line breaks, is `=`, `+`, `-`, `@` or their full-width forms (`＝＋－＠`),
+    /// or a tab / CR; that includes number-like text such as `-nan`, `-inf` or `-0x1p3`. Plain decimal numbers
+    /// (`-5`, `1.5e3`) are left alone. A cell that already starts with an apostrophe gets one more, so import, which
+    /// removes exactly one from a cell that needed it, restores every cell exactly.
     static func neutralizeFormula(_ s: String) -> String {
-        guard let first = s.first, "=+-@\t\r".contains(first), Double(s) == nil else { return s }
-        return "'" + s
+        needsNeutralizing(s) ? "'" + s : s
     }
 
     static func restoreFormula(_ s: String) -> String {
-        guard s.hasPrefix("'"), let second = s.dropFirst().first, "=+-@\t\r".contains(second) else { return s }
-        return String(s.dropFirst())
+        guard s.hasPrefix("'") else { return s }
+        let rest = String(s.dropFirst())
+        return needsNeutralizing(rest) ? rest : s
+    }
+
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}", "\t", "\r"]
+
+    static func needsNeutralizing(_ s: String) -> Bool {
+        if s.hasPrefix("'") { return true }
+        if let first = s.first, first == "\t" || first == "\r" || first == "\r\n" { return true }
+        guard let first = s.first(where: { $0 != " " && $0 != "\t" && $0 != "\n" && $0 != "\r" && $0 != "\r\n" && $0 != "\u{3000}" && $0 != "\u{A0}" }),
+              formulaStarts.contains(first) else { return false }
+        return !isPlainDecimal(s)
+    }
+
+    /// `-5`, `+1.25`, `3e-4`: digits with an optional sign, point and exponent, nothing else (no `nan`, `inf`, hex).
+    static func isPlainDecimal(_ s: String) -> Bool {
+        var u = Substring(s).utf8[...]
+        func digits() -> Int { var n = 0; while let c = u.first, (48...57).contains(c) { u = u.dropFirst(); n += 1 }; return n }
+        if let c = u.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") { u = u.dropFirst() }
+        var n = digits()
+        if u.first == UInt8(ascii: ".") { u = u.dropFirst(); n += digits() }
+        guard n > 0 else { return false }
+        if let c = u.first, c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+            u = u.dropFirst()
+            if let c = u.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") { u = u.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return u.isEmpty
     }
 
     static func quote(_ s: String) -> String {

@@ -8,12 +8,16 @@ import Logging
 /// let router = buildRouter(site: site)
 /// let app = Application(router: router)
 /// ```
-public func buildRouter(site: Site) -> Router<SiteRequestContext> {
-    let router = Router(context: SiteRequestContext.self)
+public func buildRouter(site: Site, security: SecurityOptions = SecurityOptions(), metrics: SiteMetrics = SiteMetrics()) -> Router<SiteRequestContext> {
+    let router = Router(context: SiteRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let routes = RouteTable()   // filled below, once every route is registered (405 + Allow)
+    router.add(middleware: SecurityMiddleware(site: site, options: security, routes: routes, metrics: metrics))
     router.add(middleware: APIMiddleware(site: site))
     router.get("/health") { _, _ in await APIRoutes.health(site: site) }
+    router.get("/metrics") { _, _ in metrics.response() }
     APIRoutes.register(on: router, site: site)
     PageRoutes.register(on: router, site: site)
+    routes.load(router.routes.map { (path: $0.path.description, method: $0.method) })
     return router
 }
 

@@ -16,7 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
         (SQLite at DATA-DIR/runlocalai.sqlite, or PostgreSQL with --postgres / DATABASE_URL), applies its \
         migrations, and serves until SIGINT or SIGTERM (graceful shutdown).
         Environment: RUNLOCALAI_ADMIN_TOKEN turns on moderation (POST /api/v1/benchmarks/{id}/status with \
-        'Authorization: Bearer TOKEN'); DATABASE_URL selects PostgreSQL.
+        'Authorization: Bearer TOKEN'); DATABASE_URL selects PostgreSQL; RUNLOCALAI_SECRET keys the private links to \
+        pending runs (random per process when unset, so links from before a restart stop working).
+        Safety: names and query values over 200 characters are refused before any matching; POST/PUT/PATCH/DELETE share \
+        one token bucket per client (429 + Retry-After); HTML forms need a same-origin request and their CSRF token; \
+        /metrics serves Prometheus figures. Connections: --header-timeout, --idle-timeout, --max-connections and \
+        --max-connections-per-peer bound slow or idle clients (defaults 10 s, 60 s, 1024, 64).
         Examples:
           runlocalai serve --port 8080
           RUNLOCALAI_ADMIN_TOKEN=secret runlocalai serve --host 0.0.0.0 --data-dir /var/lib/runlocalai
@@ -32,9 +37,26 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var contentOptions: ContentOptions
     @Flag(help: "The site runs behind a reverse proxy that appends each client's address to X-Forwarded-For: rate-limit by that address (its last entry) instead of the proxy's.")
     var behindProxy = false
+    @Option(help: "State-changing requests (POST, PUT, PATCH, DELETE: HTML forms and the API) each client may send at once; the bucket refills at --post-refill per second.")
+    var postBurst: Double = 20
+    @Option(help: "Requests per second added back to each client's bucket.")
+    var postRefill: Double = 0.5
+    @Option(help: "Seconds a new connection has to send its first request head before it is closed (slow-header clients).")
+    var headerTimeout: Int = 10
+    @Option(help: "Seconds an idle keep-alive connection is kept open.")
+    var idleTimeout: Int = 60
+    @Option(help: "Most connections served at once; past it new connections wait until one closes.")
+    var maxConnections: Int = 1024
+    @Option(help: "Most open connections from one client address; more are closed at once.")
+    var maxConnectionsPerPeer: Int = 64
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1...65535") }
+        guard (1...3600).contains(headerTimeout), (1...86_400).contains(idleTimeout) else {
+            throw ValidationError("--header-timeout must be 1...3600 and --idle-timeout 1...86400 seconds")
+        }
+        guard postBurst >= 1, postRefill > 0 else { throw ValidationError("--post-burst must be at least 1 and --post-refill above 0") }
+        guard maxConnections >= 1, maxConnectionsPerPeer >= 1 else { throw ValidationError("--max-connections and --max-connections-per-peer must be at least 1") }
     }
 
     func run() async throws {
@@ -50,11 +72,18 @@ struct ServeCommand: AsyncParsableCommand {
         guard let store = parts.store else { throw ValidationError("no store could be opened") }
         logger.info("store: \(parts.storeDescription)")
         let token = env["RUNLOCALAI_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        var site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store, adminToken: token, limits: APILimits(trustForwardedFor: behindProxy))
+        var site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store, adminToken: token,
+                        limits: APILimits(postBurst: postBurst, postRefillPerSecond: postRefill, trustForwardedFor: behindProxy))
         site.calibration = AppSetup.calibrationReport(seedDirectory: seedDirectory, catalog: parts.catalog)
         _ = site.derived.hardwareFacts   // compute scores and chips before the first request
         logger.info("catalog: \(parts.catalog.models.count) models, \(parts.catalog.hardware.count) hardware; content: \(site.content.glossary.count) terms, \(site.content.errors.count) errors; moderation \(token == nil ? "off" : "on")")
-        let app = buildApplication(site: site, configuration: .init(address: .hostname(host, port: port), serverName: "runlocalai"), logger: logger)
+        let connections = ConnectionLimits(headerTimeoutSeconds: headerTimeout, idleTimeoutSeconds: idleTimeout,
+                                           maxConnections: maxConnections, maxConnectionsPerPeer: maxConnectionsPerPeer)
+        let security = SecurityOptions(secret: env["RUNLOCALAI_SECRET"])
+        let app = Application(router: buildRouter(site: site, security: security),
+                              server: connections.server(logger: logger),
+                              configuration: connections.configuration(address: .hostname(host, port: port)),
+                              logger: logger)
         try await app.runService()
     }
 

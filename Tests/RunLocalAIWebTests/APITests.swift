@@ -79,7 +79,7 @@ enum APIFixture {
                     #expect(errs.isEmpty, "\(method) \(uri) → \(reply.status.code): \(errs.prefix(8))", sourceLocation: sourceLocation)
                 }
             } else if reply.status.code < 500, reply.json?["error"]?["code"]?.string != "no_route" {
-                #expect(reply.status.code == 400 || reply.status.code == 404 || reply.status.code == 413 || reply.status.code == 429 || reply.status.code == 415,
+                #expect(reply.status.code == 400 || reply.status.code == 404 || reply.status.code == 413 || reply.status.code == 429 || reply.status.code == 415 || reply.status.code == 405,
                         "\(method) \(path) answered \(reply.status.code), which the OpenAPI document does not list", sourceLocation: sourceLocation)
             }
         }
@@ -418,12 +418,14 @@ struct APITests {
         }
     }
 
-    @Test("Unknown API routes and methods answer JSON 404s; /health reports what is served")
+    @Test("Unknown API routes answer JSON 404s, known paths with another method 405; /health reports what is served")
     func unknownAndHealth() async throws {
         let site = try await F.shared.value
         try await F.with { c in
             F.expectError(try await F.call(c, .get, "/api/v1/nothing-here"), 404, code: "no_route")
-            F.expectError(try await F.call(c, .delete, "/api/v1/models"), 404, code: "no_route")
+            let wrongMethod = try await F.call(c, .delete, "/api/v1/models")   // a known path: 405 with Allow
+            F.expectError(wrongMethod, 405, code: "method_not_allowed")
+            #expect(wrongMethod.headers[.allow] == "GET, HEAD")
             let h = try await F.call(c, .get, "/health")
             #expect(h.status == .ok)
             #expect(h.json?["models"]?.int == Int64(site.catalog.models.count))

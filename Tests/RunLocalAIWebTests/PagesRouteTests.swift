@@ -216,8 +216,11 @@ struct PagesRouteTests {
             #expect(detail.status == .ok)
             do { let ok = detail.body.contains("112"); #expect(ok, "missing \("112")") }
             do { let ok = detail.body.contains("Reproduction cohort"); #expect(ok, "missing \("Reproduction cohort")") }
-            let pending = try await F.get(client, "/benchmarks?status=pending")
-            do { let ok = pending.body.contains("/benchmarks/\(id)"); #expect(ok, "missing \("/benchmarks/\(id)")") }
+            // Pending runs are private: the submitter's link (with its key) shows the run; the bare id and the pending list do not.
+            #expect(id.contains("?key="))
+            let bare = String(id.split(separator: "?").first ?? "")
+            #expect(try await F.get(client, "/benchmarks/\(bare)").status == .notFound)
+            #expect(try await F.get(client, "/benchmarks?status=pending").status == .forbidden)
             let bad = try await F.post(client, "/benchmarks/submit", form: [("model", "nope"), ("hardware", "RTX 3090"), ("decode_tps", "x")])
             #expect(bad.status == .badRequest)
             do { let ok = bad.body.contains("unknown model"); #expect(ok, "missing \("unknown model")") }

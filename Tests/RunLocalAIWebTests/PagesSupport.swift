@@ -42,9 +42,17 @@ enum PagesFixture {
         }
     }
 
-    static func post(_ client: any TestClientProtocol, _ uri: String, form: [(String, String)]) async throws -> Page {
-        let body = form.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
-        return try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+    /// A same-origin form post, as a browser sends it: with the CSRF cookie and the form's matching `_csrf` field.
+    static let csrfToken = String(repeating: "ab", count: 32)
+
+    static func post(_ client: any TestClientProtocol, _ uri: String, form: [(String, String)], csrf: Bool = true,
+                     headers extra: HTTPFields = [:]) async throws -> Page {
+        let fields = csrf ? form + [("_csrf", csrfToken)] : form
+        let body = fields.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if csrf { headers[.cookie] = "rla_csrf=\(csrfToken)" }
+        for f in extra { headers[f.name] = f.value }
+        return try await client.execute(uri: uri, method: .post, headers: headers,
                                         body: ByteBuffer(string: body)) { r in
             Page(status: r.status, contentType: r.headers[.contentType] ?? "", body: String(buffer: r.body))
         }

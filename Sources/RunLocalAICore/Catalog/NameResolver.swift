@@ -59,8 +59,15 @@ public struct NameResolver: Sendable {
         self.exact = exact
     }
 
+    /// The longest name resolved (characters). A longer query is refused before any matching, so the cost of a
+    /// lookup does not grow with the length of what a client sends.
+    public static let maxQueryLength = 200
+
     /// Resolves `query` or throws ``CatalogError`` naming the closest entries.
     public func resolve(_ query: String, kind: String) throws -> Match {
+        guard query.utf8.count <= NameResolver.maxQueryLength * 4, query.count <= NameResolver.maxQueryLength else {
+            throw CatalogError.invalid("\(kind) name is longer than \(NameResolver.maxQueryLength) characters ('\(query.prefix(40))…')")
+        }
         let q = NameResolver.normalize(query)
         guard !q.tokens.isEmpty || q.memoryGiB != nil else {
             throw CatalogError.notFound(kind: kind, query: query, suggestions: [])
@@ -137,7 +144,8 @@ public struct NameResolver: Sendable {
     struct Normalized { var tokens: [String]; var memoryGiB: Double? }
 
     static func normalize(_ raw: String) -> Normalized {
-        var s = raw.lowercased()
+        // Bounded: only the first characters of an over-long name are read (callers refuse such names anyway).
+        var s = (raw.utf8.count > maxQueryLength * 4 ? String(raw.prefix(maxQueryLength)) : raw).lowercased()
         // Drop parenthesised and bracketed remarks: "LLaMA 7B (llama 7B arch)".
         while let open = s.firstIndex(where: { $0 == "(" || $0 == "[" }) {
             let close = s[open...].firstIndex(where: { $0 == ")" || $0 == "]" }) ?? s.index(before: s.endIndex)

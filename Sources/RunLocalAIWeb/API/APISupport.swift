@@ -90,6 +90,8 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         case let e as HTTPResponseError:
             let message = e.status == .contentTooLarge ? "the request body is too large" : e.status.reasonPhrase
             return APIError(e.status, code: code(for: e.status), message)
+        case let e where SecurityMiddleware.isMalformedBody(e):   // a malformed chunked body, a truncated upload
+            return APIError(.badRequest, code: "malformed_body", "the request body could not be read (malformed or truncated)")
         default:
             return APIError(.internalServerError, code: "internal", "an unexpected error occurred; it has been logged")
         }
@@ -293,10 +295,7 @@ struct APIMiddleware: RouterMiddleware {
                     throw APIError(.contentTooLarge, code: "body_too_large",
                                    "the request body is \(len) bytes; the limit is \(site.limits.maxBodyBytes) bytes")
                 }
-                if let retry = limiter.take(Self.clientKey(request, peer: context.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)) {
-                    throw APIError(.tooManyRequests, code: "rate_limited", "too many requests; retry in \(retry) s",
-                                   headers: [.retryAfter: String(retry)])
-                }
+                // The per-client token bucket is SecurityMiddleware's: one limiter for HTML forms and the API alike.
             }
             var response = try await next(request, context)
             if request.method == .get || request.method == .head, response.status == .ok, Self.isCatalogData(path),

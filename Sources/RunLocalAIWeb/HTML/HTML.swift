@@ -155,7 +155,7 @@ public struct HTMLResponse: ResponseGenerator, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let buffer = ByteBuffer(string: document.markup)
+        let buffer = ByteBuffer(string: CSRF.inject(document.markup))   // post forms get the request's CSRF token
         var h = headers
         h[.contentType] = "text/html; charset=utf-8"
         h[.contentLength] = String(buffer.readableBytes)

@@ -288,7 +288,7 @@ enum BenchmarkPages {
         return Layout.page(title: "Submitted", path: "/benchmarks/submit", crumbs: [("Benchmarks", "/benchmarks"), ("Submitted", nil)]) {
             h1 { "Thanks — run \(id) is pending review" }
             div(.class("notice ok")) { p { "It is stored and queued. An editor approves it, then anyone can reproduce it. "
-                a(href: "/benchmarks/\(URLs.segment(id))") { "See the run" }; " · "; a(href: "/benchmarks?status=pending") { "all pending runs" }; "." } }
+                a(href: PrivateRunLinks.link(for: id)) { "See the run" }; " (keep this private link: until it is approved only you and the moderators can see it) · "; a(href: "/benchmarks") { "all published runs" }; "." } }
         }
     }
 }

@@ -146,9 +146,11 @@ enum EditorialPages {
         let page = f["page"] ?? "/"
         var problems: [String] = []
         if message.isEmpty { problems.append("message: write what is wrong or missing") }
-        if message.count > 10_000 { problems.append("message: at most 10,000 characters") }
-        if page.count > 500 { problems.append("page: at most 500 characters") }
-        if (f["contact"]?.count ?? 0) > 200 { problems.append("contact: at most 200 characters") }
+        // Limits in UTF-8 bytes, as the store counts them (9,000 × "é" is 18,000 bytes).
+        if message.utf8.count > StoreLimits.feedbackMessageBytes { problems.append("message: at most \(StoreLimits.feedbackMessageBytes / 1024) KiB of text (about 10,000 characters)") }
+        if page.count > 500 || page.utf8.count > StoreLimits.longTextBytes { problems.append("page: at most 500 characters") }
+        if (f["contact"]?.utf8.count ?? 0) > 200 { problems.append("contact: at most 200 characters") }
+        if [message, page, f["contact"] ?? ""].contains(where: { $0.utf8.contains(0) }) { problems.append("NUL characters are not accepted") }
         guard problems.isEmpty else {
             return feedbackForm(page: page, sent: false, problems: problems, message: message, contact: f["contact"], status: .badRequest, engine: engine)
         }

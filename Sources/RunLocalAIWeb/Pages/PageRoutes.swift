@@ -67,14 +67,20 @@ public enum PageRoutes {
         }
         router.get("/methodology") { _, _ in ContentPages.methodology(engine) }
 
-        router.get("/benchmarks") { r, _ in try await BenchmarkPages.list(params(r), engine: engine) }
+        router.get("/benchmarks") { r, _ in
+            if let refusal = PrivateRuns.refuseList(r, site: site) { return refusal }   // pending/rejected: moderators only
+            return try await BenchmarkPages.list(params(r), engine: engine)
+        }
         router.get("/benchmarks/submit") { _, _ in BenchmarkPages.submitForm(engine: engine) }
         router.get("/benchmarks/regressions") { _, _ in try await BenchmarkPages.regressions(engine: engine) }
         router.post("/benchmarks/submit") { r, c in
             let form = try await FormBody.read(r, context: c, limit: 256 * 1024)
             return try await BenchmarkPages.submit(form, engine: engine)
         }
-        router.get("/benchmarks/:id") { _, c in try await BenchmarkPages.detail(c.parameters.get("id") ?? "", engine: engine) }
+        router.get("/benchmarks/:id") { r, c in
+            if let refusal = try await PrivateRuns.refuseRun(c.parameters.get("id") ?? "", r, site: site) { return refusal }   // moderator or private link
+            return try await BenchmarkPages.detail(c.parameters.get("id") ?? "", engine: engine)
+        }
 
         router.get("/feedback") { r, _ in EditorialPages.feedbackForm(page: params(r)["page"], sent: false, engine: engine) }
         router.post("/feedback") { r, c in

@@ -1,0 +1,129 @@
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Cross-site request forgery protection of the HTML forms (`POST /benchmarks/submit`, `/feedback`, `/diagnose`).
+///
+/// Two checks, both needed: the browser's own word (`Sec-Fetch-Site` must be `same-origin` or `none`; an `Origin`
+/// must be this site's), and a double-submit token: a random value in a `SameSite=Strict` cookie that every
+/// `method="post"` form carries again as the hidden field `_csrf` (added when the page is written, see
+/// ``inject(_:)``). A page from another site can neither read the cookie nor make the browser send it.
+enum CSRF {
+    static let cookieName = "rla_csrf"
+    static let fieldName = "_csrf"
+
+    /// The token of the request being answered, for ``inject(_:)``; `used` says a form was given it.
+    final class Box: @unchecked Sendable {
+        let token: String
+        private let lock = NSLock()
+        private var _used = false
+        init(token: String) { self.token = token }
+        var used: Bool { lock.lock(); defer { lock.unlock() }; return _used }
+        func markUsed() { lock.lock(); _used = true; lock.unlock() }
+    }
+
+    @TaskLocal static var current: Box?
+
+    static func newToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%016llx", g.next() as UInt64) }.joined()
+    }
+
+    static func isWellFormed(_ t: Substring) -> Bool { t.utf8.count == 64 && t.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } }
+
+    /// The token of the request's cookie, if it has a well-formed one.
+    static func cookieToken(_ request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for part in header.split(separator: ";") {
+                let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if kv.count == 2, kv[0] == cookieName, isWellFormed(kv[1]) { return String(kv[1]) }
+            }
+        }
+        return nil
+    }
+
+    static func cookie(_ token: String) -> String { "\(cookieName)=\(token); Path=/; SameSite=Strict; HttpOnly" }
+
+    /// A state-changing request to an HTML route.
+    static func isFormPost(_ request: Request, isAPI: Bool) -> Bool {
+        !isAPI && SecurityMiddleware.isStateChanging(request.method)
+    }
+
+    /// Nil when the form post may go on; else why it is refused (403). Reads (and puts back) the form body.
+    static func check(_ request: inout Request, cookieToken: String?, options: SecurityOptions, maxBody: Int,
+                      trustForwardedHost: Bool = false) async throws -> String? {
+        if let site = request.headers[.init("Sec-Fetch-Site")!]?.lowercased(), site != "same-origin", site != "none" {
+            return "This form was sent from another site (Sec-Fetch-Site: \(site.prefix(20))); it was not accepted."
+        }
+        if let origin = request.headers[.origin] {
+            let host = origin.lowercased().split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+            let authority = request.head.authority?.lowercased()
+            // Behind a proxy (--behind-proxy) the site's public host may arrive as X-Forwarded-Host.
+            let forwarded = trustForwardedHost ? request.headers[.init("X-Forwarded-Host")!]?.split(separator: ",").last
+                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } : nil
+            if origin == "null" || host == nil || (authority != nil && host != authority && (forwarded == nil || host != forwarded)) {
+                return "This form was sent from another site (Origin: \(origin.prefix(60))); it was not accepted."
+            }
+        }
+        guard let cookieToken else {
+            return "This form has no session token (cookies may be off, or the page is old). Reload the form and send it again."
+        }
+        let buffer = try await request.collectBody(upTo: maxBody)
+        let form = Params(query: String(buffer: buffer))
+        guard let sent = form[fieldName], constantTimeEqual(sent, cookieToken) else {
+            return "This form's token does not match (the page may be old, or it came from elsewhere). Reload the form and send it again."
+        }
+        return nil
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+
+    /// `markup` with the hidden token field added to every `method="post"` form (when a request is being answered).
+    static func inject(_ markup: String) -> String {
+        guard let box = current, markup.contains("method=\"post\"") else { return markup }
+        var out = ""
+        out.reserveCapacity(markup.utf8.count + 200)
+        var rest = markup[...]
+        var injected = false
+        while let open = rest.range(of: "<form") {
+            guard let close = rest[open.upperBound...].firstIndex(of: ">") else { break }
+            let tag = rest[open.lowerBound...close]
+            out += rest[..<open.lowerBound]
+            out += tag
+            if tag.contains("method=\"post\"") {
+                out += "<input type=\"hidden\" name=\"\(fieldName)\" value=\"\(box.token)\">"
+                injected = true
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        if injected { box.markUsed() }
+        return out
+    }
+}
+
+/// Private links to runs that are not published (pending, rejected, duplicate): `/benchmarks/ID?key=KEY`, where KEY
+/// is an HMAC of the id under the server's secret. The submitter gets the link at submission; moderators use their
+/// token instead.
+enum PrivateRunLinks {
+    static func key(for id: String, secret: SymmetricKey) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(("run:" + id).utf8), using: secret)
+        return Data(mac).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func isValid(_ key: String?, for id: String, secret: SymmetricKey) -> Bool {
+        guard let key else { return false }
+        return CSRF.constantTimeEqual(key, self.key(for: id, secret: secret))
+    }
+
+    static func path(for id: String, secret: SymmetricKey) -> String {
+        "/benchmarks/\(URLs.segment(id))?key=\(key(for: id, secret: secret))"
+    }
+}

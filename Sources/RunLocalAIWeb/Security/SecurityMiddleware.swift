@@ -1,0 +1,301 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RunLocalAICore
+import RunLocalAIStore
+
+/// The site's cross-cutting safety rules, applied to every request, HTML and API alike (outermost middleware):
+///
+/// - bounds before work: a path segment or query value longer than ``SecurityOptions/maxNameLength`` characters is
+///   refused (404 / 400) before any handler or fuzzy matcher sees it;
+/// - a known path asked with another method gets 405 with `Allow` (from the router's own route list);
+/// - one token bucket per client for every state-changing request (POST, PUT, PATCH, DELETE): 429 + `Retry-After`;
+/// - CSRF on HTML forms: cross-site `Origin` / `Sec-Fetch-Site` gets 403, and the form must carry the double-submit
+///   token of its `SameSite=Strict` cookie; JSON endpoints accept `application/json` only (415);
+/// - security headers on every answer (CSP without inline script, nosniff, frame-ancestors / X-Frame-Options,
+///   Referrer-Policy) and `X-Request-Id`;
+/// - no bare 500: every error becomes the JSON error (under `/api/`) or the HTML problem page with the right status,
+///   and a 5xx is logged with the request id that the page shows;
+/// - metrics for `/metrics` (requests by route and status, latency, rate-limit hits).
+struct SecurityMiddleware: RouterMiddleware {
+    typealias Context = SiteRequestContext
+    let site: Site
+    let options: SecurityOptions
+    let routes: RouteTable
+    let limiter: RateLimiter
+    let metrics: SiteMetrics
+
+    init(site: Site, options: SecurityOptions, routes: RouteTable, metrics: SiteMetrics) {
+        self.site = site; self.options = options; self.routes = routes; self.metrics = metrics
+        limiter = RateLimiter(burst: site.limits.postBurst, ratePerSecond: site.limits.postRefillPerSecond, now: site.now)
+    }
+
+    /// The options of the request being answered (pages read the private-link secret from it).
+    @TaskLocal static var current: SecurityOptions?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let path = request.uri.path
+        let isAPI = path.hasPrefix("/api/")
+        let requestID = context.id
+        var route = "unmatched"
+        var response: Response
+        let cookieToken = CSRF.cookieToken(request)
+        let box = CSRF.Box(token: cookieToken ?? CSRF.newToken())
+        do {
+            if let refusal = try await precheck(request, context: context, isAPI: isAPI) {
+                response = refusal
+            } else {
+                var request = request
+                if CSRF.isFormPost(request, isAPI: isAPI) {
+                    if let refusal = try await CSRF.check(&request, cookieToken: cookieToken, options: options, maxBody: options.maxFormBytes,
+                                                          trustForwardedHost: site.limits.trustForwardedFor) {
+                        response = problem(.forbidden, code: "csrf", title: "Form expired", message: refusal, isAPI: false, path: path, requestID: requestID)
+                        return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, requestID: requestID, context: context)
+                    }
+                }
+                response = try await Self.$current.withValue(options) {
+                    try await CSRF.$current.withValue(box) { try await next(request, context) }
+                }
+                route = context.endpointPath ?? "unmatched"
+            }
+        } catch {
+            route = context.endpointPath ?? "unmatched"
+            response = errorResponse(error, request: request, context: context, isAPI: isAPI, requestID: requestID)
+        }
+        return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, requestID: requestID, context: context)
+    }
+
+    /// Security headers, the CSRF cookie, the request id, 5xx logging and metrics on the way out.
+    private func finish(_ response: Response, request: Request, route: String, start: ContinuousClock.Instant, box: CSRF.Box,
+                        hadCookie: Bool, requestID: String, context: Context) -> Response {
+        var response = response
+        for field in options.securityHeaders where response.headers[field.name] == nil { response.headers[field.name] = field.value }
+        response.headers[.init("X-Request-Id")!] = requestID
+        if box.used && !hadCookie { response.headers[values: .setCookie].append(CSRF.cookie(box.token)) }
+        if response.status.code >= 500 {
+            context.logger.error("\(request.method) \(request.uri.path) answered \(response.status.code)",
+                                 metadata: ["request_id": .string(requestID)])
+        } else {
+            context.logger.debug("\(request.method) \(request.uri.path) \(response.status.code)", metadata: ["request_id": .string(requestID)])
+        }
+        metrics.record(route: route, method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - start)
+        return response
+    }
+
+    /// The refusals that need no handler: 405, over-long names, 429, 415.
+    private func precheck(_ request: Request, context: Context, isAPI: Bool) async throws -> Response? {
+        let path = request.uri.path
+        // 1. Bounds before work.
+        for segment in path.split(separator: "/") {
+            let decoded = String(segment).removingPercentEncoding ?? String(segment)
+            if decoded.count > options.maxNameLength || segment.utf8.count > options.maxNameLength * 12 {
+                return problem(.notFound, code: "name_too_long", title: "Not found",
+                               message: "no page here: a name in the path is longer than \(options.maxNameLength) characters",
+                               isAPI: isAPI, path: "/", requestID: context.id)
+            }
+        }
+        if let query = request.uri.query {
+            // Each value first (the clearer message), then the whole query string.
+            if query.utf8.count <= 128 * 1024 {
+                for (key, value) in Params(query: query).pairs
+                where value.count > (options.longerParameters[key] ?? options.maxNameLength) || key.count > options.maxNameLength {
+                    let name = String(key.prefix(40))
+                    return problem(.badRequest, code: "invalid_parameter", title: "Bad request",
+                                   message: "parameter '\(name)' is longer than \(options.longerParameters[key] ?? options.maxNameLength) characters",
+                                   isAPI: isAPI, path: path, requestID: context.id, parameter: name)
+                }
+            }
+            if query.utf8.count > options.maxQueryBytes {
+                return problem(.badRequest, code: "query_too_long", title: "Bad request",
+                               message: "the query string is \(query.utf8.count) bytes; the limit is \(options.maxQueryBytes) (and \(options.maxNameLength) characters per value)",
+                               isAPI: isAPI, path: path, requestID: context.id)
+            }
+        }
+        // 2. 405 for a known path asked with another method.
+        if let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) {
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            var r = problem(.methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
+                            message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: isAPI, path: path, requestID: context.id)
+            r.headers[.allow] = allow
+            return r
+        }
+        guard Self.isStateChanging(request.method) else { return nil }
+        // No route has this path at all: 404 before it costs a token or needs a form token.
+        if routes.allowedMethods(path: path) == nil {
+            return problem(.notFound, code: "no_route", title: "Not found", message: "There is no page at \(path).", isAPI: isAPI, path: path, requestID: context.id)
+        }
+        // A declared body over the API's limit is refused before it costs the client a token.
+        if isAPI, let len = request.headers[.contentLength].flatMap({ Int($0) }), len > site.limits.maxBodyBytes {
+            return problem(.contentTooLarge, code: "body_too_large", title: "Too large",
+                           message: "the request body is \(len) bytes; the limit is \(site.limits.maxBodyBytes) bytes", isAPI: true, path: path, requestID: context.id)
+        }
+        // 3. One rate limiter for every state-changing request.
+        let key = APIMiddleware.clientKey(request, peer: context.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
+        if let retry = limiter.take(key) {
+            metrics.rateLimited(route: isAPI ? "api" : "html")
+            var r = problem(.tooManyRequests, code: "rate_limited", title: "Too many requests",
+                            message: "too many requests; retry in \(retry) s", isAPI: isAPI, path: path, requestID: context.id)
+            r.headers[.retryAfter] = String(retry)
+            return r
+        }
+        // 4. JSON endpoints take JSON only (diagnose also takes a plain-text log).
+        if isAPI {
+            let type = request.headers[.contentType]?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
+            let json = type == "application/json" || type.hasPrefix("application/json;")
+            let textOK = path == "/api/v1/diagnose" && type.hasPrefix("text/")
+            if !json && !textOK {
+                return problem(.unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
+                               message: "send the body as application/json (Content-Type: application/json)", isAPI: true, path: path, requestID: context.id)
+            }
+        }
+        return nil
+    }
+
+    static func isStateChanging(_ m: HTTPRequest.Method) -> Bool { m == .post || m == .put || m == .patch || m == .delete }
+
+    /// An error's answer: JSON under `/api/`, else the HTML problem page; never an empty body.
+    private func errorResponse(_ error: Error, request: Request, context: Context, isAPI: Bool, requestID: String) -> Response {
+        let path = request.uri.path
+        let status: HTTPResponse.Status, title: String, message: String, code: String
+        var extra: HTML = HTML()
+        switch error {
+        case BenchmarkStoreError.duplicate(let existing):
+            status = .conflict; title = "Already submitted"; code = "duplicate"
+            message = "This run is already stored as run \(existing); it was not stored twice."
+            extra = HTML { p { a(href: "/benchmarks/\(URLs.segment(existing))?key=\(PrivateRunLinks.key(for: existing, secret: options.secret))") { "See run \(existing)" } } }
+        case let e as BenchmarkStoreError:
+            switch e {
+            case .notFound: status = .notFound; title = "Not found"
+            case .illegalTransition, .duplicate: status = .conflict; title = "Conflict"
+            case .fieldTooLarge, .invalidValue: status = .badRequest; title = "Not accepted"
+            }
+            code = "invalid_field"; message = e.description
+        case let e as CatalogError:
+            status = .badRequest; title = "Bad request"; code = "invalid_parameter"; message = e.description
+        case let e as HTTPError:
+            status = e.status; code = APIError.code(for: e.status)
+            title = e.status == .notFound ? "Not found" : e.status.reasonPhrase
+            message = e.status == .notFound ? "There is no page at \(path)." : (e.body ?? (e.status == .contentTooLarge ? "the request body is too large" : e.status.reasonPhrase))
+        case let e as APIError:
+            if isAPI { return e.response() }
+            status = e.status; code = e.code; title = e.status.reasonPhrase; message = e.message
+        case let e as HTTPResponseError where e.status.code < 500:
+            status = e.status; code = APIError.code(for: e.status); title = e.status.reasonPhrase
+            message = e.status == .contentTooLarge ? "the request body is too large" : e.status.reasonPhrase
+        case is NIOTooManyBytesError:
+            status = .contentTooLarge; code = "body_too_large"; title = "Too large"; message = "the request body is too large"
+        case let e where Self.isMalformedBody(e):
+            status = .badRequest; code = "malformed_body"; title = "Bad request"; message = "the request body could not be read (malformed or truncated)"
+        default:
+            context.logger.error("\(request.method) \(path) failed: \(String(reflecting: error))", metadata: ["request_id": .string(requestID)])
+            status = .internalServerError; code = "internal"; title = "Something went wrong"
+            message = "An unexpected error occurred on our side; it has been logged with request id \(requestID)."
+        }
+        return problem(status, code: code, title: title, message: message, isAPI: isAPI, path: path, requestID: requestID, extra: extra)
+    }
+
+    /// NIO's HTTP decoder errors (a malformed chunked body, a truncated upload) surface as errors while the body is read.
+    static func isMalformedBody(_ error: Error) -> Bool {
+        let name = String(reflecting: type(of: error))
+        return name.contains("HTTPParserError") || name.contains("HTTPDecoder") || name.contains("ChannelError") || name.contains("EOF")
+    }
+
+    /// The one error answer: `APIError`'s JSON under `/api/`, else the HTML problem page (with the request id).
+    func problem(_ status: HTTPResponse.Status, code errorCode: String, title: String, message: String, isAPI: Bool, path: String,
+                 requestID: String, parameter: String? = nil, extra: HTML = HTML()) -> Response {
+        if isAPI { return APIError(status, code: errorCode, message, parameter: parameter).response() }
+        let page = UI.problem(status: status, title: title, message: message, path: path) {
+            extra
+            p(.class("small muted")) { "Request id: "; code { requestID } }
+        }
+        let buffer = ByteBuffer(string: page.document.markup)
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                                  .contentLength: String(buffer.readableBytes)],
+                        body: .init(byteBuffer: buffer))
+    }
+}
+
+/// Limits and secrets of the safety rules (``SecurityMiddleware``); `serve` sets them from its options.
+public struct SecurityOptions: Sendable {
+    /// Longest name, slug or free-text query value accepted (characters).
+    public var maxNameLength: Int
+    /// Query parameters that are not names and may be longer: `page` (a page's path and query, as the feedback form
+    /// takes it).
+    public var longerParameters: [String: Int] = ["page": 500]
+    /// Longest query string accepted (bytes).
+    public var maxQueryBytes: Int
+    /// Largest HTML form body read for the CSRF check (the diagnose form is the largest).
+    public var maxFormBytes: Int
+    /// Key of the HMAC behind private links to pending runs; random per process unless `RUNLOCALAI_SECRET` is set.
+    public var secret: SymmetricKey
+    /// Headers every answer carries (unless the handler set its own).
+    public var securityHeaders: HTTPFields
+
+    public init(maxNameLength: Int = 200, maxQueryBytes: Int = 8192, maxFormBytes: Int = 2_200_000, secret: String? = nil) {
+        self.maxNameLength = maxNameLength; self.maxQueryBytes = maxQueryBytes; self.maxFormBytes = maxFormBytes
+        self.secret = secret.flatMap { $0.isEmpty ? nil : SymmetricKey(data: Data($0.utf8)) } ?? SymmetricKey(size: .bits256)
+        securityHeaders = [
+            .contentSecurityPolicy: Self.contentSecurityPolicy,
+            .init("X-Content-Type-Options")!: "nosniff",
+            .init("X-Frame-Options")!: "DENY",
+            .init("Referrer-Policy")!: "strict-origin-when-cross-origin",
+            .init("Cross-Origin-Opener-Policy")!: "same-origin",
+        ]
+    }
+
+    /// No inline script but the layout's own (allowed by its SHA-256); inline styles are allowed (the pages use
+    /// `style` attributes and one `<style>` element), nothing else from elsewhere.
+    public static let contentSecurityPolicy: String = {
+        let digest = SHA256.hash(data: Data(Layout.script.utf8))
+        let hash = Data(digest).base64EncodedString()
+        return "default-src 'self'; script-src 'self' 'sha256-\(hash)'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    }()
+}
+
+/// Methods per route pattern, read from the router after every route is registered (for 405 + `Allow`).
+final class RouteTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var patterns: [(segments: [Substring], methods: Set<HTTPRequest.Method>)] = []
+
+    func load(_ routes: [(path: String, method: HTTPRequest.Method)]) {
+        var byPath: [String: Set<HTTPRequest.Method>] = [:]
+        for r in routes { byPath[r.path, default: []].insert(r.method) }
+        lock.lock(); defer { lock.unlock() }
+        patterns = byPath.map { (path, methods) in
+            var m = methods
+            if m.contains(.get) { m.insert(.head) }
+            return (path.split(separator: "/"), m)
+        }
+    }
+
+    /// The methods of the route the router would pick for `path` (literal segments beat captures), or nil when no
+    /// route has this path.
+    func allowedMethods(path: String) -> [HTTPRequest.Method]? {
+        let parts = path.split(separator: "/")
+        lock.lock(); defer { lock.unlock() }
+        var best: (score: Int, methods: Set<HTTPRequest.Method>)?
+        for p in patterns {
+            guard let score = Self.match(p.segments, parts) else { continue }
+            if best == nil || score > best!.score { best = (score, p.methods) }
+            else if score == best!.score { best!.methods.formUnion(p.methods) }
+        }
+        return best.map { b in b.methods.sorted { $0.rawValue < $1.rawValue } }
+    }
+
+    /// The number of literal segments matched, or nil when the pattern does not match.
+    static func match(_ pattern: [Substring], _ parts: [Substring]) -> Int? {
+        var score = 0
+        for (i, seg) in pattern.enumerated() {
+            if seg == "**" { return score }
+            guard i < parts.count else { return nil }
+            if seg.hasPrefix(":") || seg == "*" || seg.hasPrefix("{") { continue }
+            guard seg == parts[i] else { return nil }
+            score += 1
+        }
+        return pattern.count == parts.count ? score : nil
+    }
+}

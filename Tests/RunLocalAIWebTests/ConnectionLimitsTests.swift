@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import RunLocalAIWeb
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `serve`'s connection hygiene on a live server (loopback, port 0): before it, a half-sent request head and any
+/// number of connections from one address were kept open for ever.
+@Suite("Connections: header timeout and per-address cap (live server)")
+struct ConnectionLimitsTests {
+    /// A blocking TCP socket to 127.0.0.1:`port` with a receive timeout.
+    static func connectRaw(port: Int, timeoutSeconds: Int = 3) throws -> Int32 {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(rc == 0, "connect failed")
+        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Seconds until the server closed the socket, or nil when it was still open at the receive timeout.
+    static func secondsUntilClosed(_ fd: Int32) -> Double? {
+        let start = Date()
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { return Date().timeIntervalSince(start) }
+            if n < 0 { return nil }   // timed out (or reset)
+        }
+    }
+
+    static func withServer(_ limits: ConnectionLimits, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let site = try await APIFixture.site(adminToken: nil)
+        let app = Application(router: buildRouter(site: site), server: limits.server(),
+                              configuration: limits.configuration(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in try await body(try #require(client.port)) }
+    }
+
+    @Test("A connection that never finishes its request head is closed after the header timeout")
+    func slowHeaderIsClosed() async throws {
+        try await Self.withServer(ConnectionLimits(headerTimeout: .milliseconds(500), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 50)) { port in
+            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(fd) }
+            _ = "GET /health HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
+            let closed = Self.secondsUntilClosed(fd)
+            #expect(closed != nil, "still open after 10 s")
+            #expect((closed ?? 0) >= 0.3)
+        }
+    }
+
+    @Test("Connections over the per-address cap are closed at once; the others stay open")
+    func perAddressCap() async throws {
+        try await Self.withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 3)) { port in
+            var fds: [Int32] = []
+            defer { for fd in fds { close(fd) } }
+            for _ in 0..<6 { fds.append(try Self.connectRaw(port: port, timeoutSeconds: 1)) }
+            let closed = fds.filter { Self.secondsUntilClosed($0) != nil }.count
+            // The test client may hold one connection of its own: 3 or more of the 6 are refused.
+            #expect(closed >= 3 && closed <= 4, "\(closed) of 6 closed")
+            // Once they are closed, a whole request on a new connection is answered as before.
+            for fd in fds { close(fd) }
+            fds = []
+            var answered = false
+            for _ in 0..<10 where !answered {
+                try await Task.sleep(for: .milliseconds(300))
+                let ok = try Self.connectRaw(port: port, timeoutSeconds: 10)
+                defer { close(ok) }
+                _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(ok, $0, strlen($0), 0) }
+                var buffer = [UInt8](repeating: 0, count: 64)
+                let n = recv(ok, &buffer, buffer.count, 0)
+                answered = n > 12 && String(decoding: buffer[0..<12], as: UTF8.self) == "HTTP/1.1 200"
+            }
+            #expect(answered)
+        }
+    }
+}
