@@ -128,9 +128,13 @@ public final class AnswerService: Sendable {
     func applyEvidence(_ p: Planned) async -> Answer {
         var a = p.answer
         guard let store, a.runs, let model = p.estimate.profile.catalogID else { return a }
+        // Stale-while-revalidate: when a model's runs expire under load, one request reads them anew and the others
+        // use the expired copy meanwhile (a read per model per TTL, not one per waiting connection).
         let runs: [BenchmarkRun]
-        if let hit = modelRuns.lookup(model) { runs = hit } else {
-            guard let read = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)) else { return a }
+        switch modelRuns.claim(model) {
+        case .serve(let hit): runs = hit
+        case .compute:
+            guard let read = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)) else { modelRuns.release(model); return a }
             modelRuns.store(model, read)
             runs = read
         }

@@ -16,6 +16,10 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     private var counter: UInt64 = 0
     private var generationCount: UInt64 = 0
     private var refreshing: Set<Key> = []
+    /// Keys in the order they were stored (with the stamp they were stored under): eviction pops from the front,
+    /// skipping keys stored again since, so a full cache costs O(1) per store, never a sort under the lock.
+    private var queue: [(key: Key, order: UInt64)] = []
+    private var head = 0
     private let clock = ContinuousClock()
     public let capacity: Int
     /// How long an entry is served; nil keeps it until evicted.
@@ -44,9 +48,10 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     public func store(_ key: Key, _ value: Value) {
         lock.lock(); defer { lock.unlock() }
         refreshing.remove(key)
-        if entries[key] == nil, entries.count >= capacity { evictOldest() }
         counter &+= 1
         entries[key] = Entry(value: value, at: clock.now, order: counter)
+        queue.append((key, counter))
+        if entries.count > capacity { evictOldest() }
     }
 
     /// The cached value, or `make()`'s (stored; a throwing `make` stores nothing).
@@ -88,6 +93,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     public func removeAll() {
         lock.lock(); defer { lock.unlock() }
         entries.removeAll(keepingCapacity: true)
+        queue.removeAll(keepingCapacity: true); head = 0
         generationCount &+= 1
     }
 
@@ -96,10 +102,14 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
 
     public var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
 
-    /// Drops the oldest eighth (amortised O(1) per store; never the whole cache at once).
+    /// Drops the oldest eighth, in storing order (amortised O(1) per store).
     private func evictOldest() {
-        let drop = max(1, capacity / 8)
-        let oldest = entries.sorted { $0.value.order < $1.value.order }.prefix(drop).map(\.key)
-        for k in oldest { entries[k] = nil }
+        let target = capacity - max(1, capacity / 8)
+        while entries.count > target, head < queue.count {
+            let (k, o) = queue[head]
+            head += 1
+            if entries[k]?.order == o { entries[k] = nil }
+        }
+        if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
     }
 }

@@ -3,6 +3,7 @@
 //   swift run -c release RunLocalAIBenchmarks [catalog-path]
 import Foundation
 import Hummingbird
+import RunLocalAIApp
 import RunLocalAICore
 
 // `RunLocalAIBenchmarks hello-server PORT`: a Hummingbird hello-world JSON route, the baseline scripts/load-bench.sh
@@ -88,3 +89,30 @@ let sweep = measure("full sweep: \(profiles.count) profiles × \(systems.count) 
     }
 }
 print(String(format: "sweep: %d evaluations, %.2f µs each", evaluations, sweep / Double(max(evaluations, 1)) * 1e6))
+
+// The answer service's parts for a new question (no store): name resolution, plan, commands, encoding.
+let service = AnswerService(catalog: catalog, store: nil)
+var ctxN = 1024
+_ = try measure("answer service: a new question each (plan + commands, no store)", iterations: 2000) {
+    ctxN += 7
+    _ = try service.estimate(try Question.parse([("model", "llama-3.1-8b"), ("hardware", "rtx-3090"), ("ctx", String(ctxN))]))
+}
+let cached = try Question.parse([("model", "llama-3.1-8b"), ("hardware", "rtx-3090"), ("ctx", "8192")])
+let one = try service.estimate(cached)
+_ = try measure("answer encoding (the API's bytes)", iterations: 2000) { _ = try one.json() }
+_ = try measure("name resolution alone: 'llama-3.1-8b' + 'rtx-3090'", iterations: 2000) {
+    _ = try catalog.model(named: "llama-3.1-8b"); _ = try catalog.hardware(named: "rtx-3090")
+}
+
+// With the published runs in a store (as `serve` seeds it): evidence for a new question each.
+if FileManager.default.fileExists(atPath: "../shared/data/calibration") {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)").path
+    let parts = try await AppSetup.open(AppOptions(catalogPath: path, dataDirectory: dir, loadContent: false))
+    _ = try await parts.service.answer(try Question.parse([("model", "llama-3.1-8b"), ("hardware", "rtx-3090"), ("ctx", "1000")]))
+    let start = clock.now
+    let n = 300
+    for i in 0..<n { _ = try await parts.service.answer(try Question.parse([("model", "llama-3.1-8b"), ("hardware", "rtx-3090"), ("ctx", String(2000 + i * 13))])) }
+    let t = clock.now - start
+    print(String(format: "%-58@ %.1f µs per run (%d runs)", "answer service with evidence: a new question each" as NSString,
+                 (Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18) / Double(n) * 1e6, n))
+}

@@ -44,6 +44,7 @@ public struct Catalog: Sendable {
 
     /// Finds a model by id, name or alias, forgiving case, punctuation and parenthesised remarks.
     public func model(named query: String) throws -> CatalogModel {
+        if let i = modelsByID[query] { return models[i] }   // an id: no normalisation needed
         let id = try modelIndex.resolve(query, kind: "model").id
         return models[modelsByID[id]!]
     }
@@ -61,6 +62,7 @@ public struct Catalog: Sendable {
         guard count <= 64 else {
             throw CatalogError.invalid("hardware '\(query)' asks for \(count) devices; at most 64 are supported")
         }
+        if let i = hardwareByID[rest] { return HardwareSelection(device: hardware[i], count: count) }   // an id: no normalisation needed
         let match: NameResolver.Match
         do { match = try hardwareIndex.resolve(rest, kind: "hardware") } catch CatalogError.ambiguous(let kind, let q, let candidates) {
             guard !exact, let base = baseVariant(of: candidates) else { throw CatalogError.ambiguous(kind: kind, query: q, candidates: candidates) }
@@ -223,6 +225,11 @@ public struct HardwareSelection: Sendable, Hashable {
         return count > 1 ? "\(count)x \(s)" : s
     }
 
+    /// The count forms, compiled once: "2x NAME", "NAME x2", the selection id "2x-name", "2x3090", "NAME * 2".
+    static let countPatterns: [NSRegularExpression] = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#, #"^(\d+)x-([a-z].+)$"#,
+                                                       #"^(\d{1,2})\s*[x×*](\d.*)$"#, #"^(.+?)\s*[×*]\s*(-?\d+)$"#]
+        .map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
     /// Splits a count from the rest of a hardware name: "2x RTX 3090", "2x3090", "RTX 3090 x2", "3090 24GB * 4",
     /// "4 x A100", "dual 3090", "two RTX 3090s", "quad A6000", and the selection's own id "2x-rtx-3090".
     /// This is the one grammar for counts (CLI, pages, forms and the API all come through here).
@@ -240,11 +247,8 @@ public struct HardwareSelection: Sendable, Hashable {
         }
         // A count needs a separator after "x" or before it, so the "X" of "RTX 3090" is never read as "times"
         // ("6700 XT" is a card, not 6700 × "T"); "2x3090" (digits on both sides) is a count too.
-        let patterns = [#"^(-?\d+)\s*[x×*]\s+(.+)$"#, #"^(.+?)\s+[x×*]\s*(-?\d+)$"#, #"^(\d+)x-([a-z].+)$"#, #"^(\d{1,2})\s*[x×*](\d.*)$"#,
-                        #"^(.+?)\s*[×*]\s*(-?\d+)$"#]
-        for (i, p) in patterns.enumerated() {
-            guard let re = try? NSRegularExpression(pattern: p, options: [.caseInsensitive]),
-                  let m = re.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) else { continue }
+        for (i, re) in countPatterns.enumerated() {
+            guard let m = re.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) else { continue }
             let a = String(q[Range(m.range(at: 1), in: q)!]), b = String(q[Range(m.range(at: 2), in: q)!])
             let countFirst = i == 0 || i == 2 || i == 3
             if countFirst, let n = Int(a) { return (n, b) }

@@ -86,8 +86,28 @@ enum CSRF {
     }
 
     /// `markup` with the hidden token field added to every `method="post"` form (when a request is being answered).
+    /// Whether the page has a POST form, by a byte search (a page is 100+ KB; String.contains would walk characters).
+    static func containsPostForm(_ markup: String) -> Bool {
+        let needle = Array("method=\"post\"".utf8)
+        var markup = markup
+        return markup.withUTF8 { hay in
+            guard hay.count >= needle.count else { return false }
+            let first = needle[0], last = hay.count - needle.count
+            var i = 0
+            while i <= last {
+                if hay[i] == first {
+                    var j = 1
+                    while j < needle.count && hay[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
     static func inject(_ markup: String) -> String {
-        guard let box = current, markup.contains("method=\"post\"") else { return markup }
+        guard let box = current, Self.containsPostForm(markup) else { return markup }
         var out = ""
         out.reserveCapacity(markup.utf8.count + 200)
         var rest = markup[...]

@@ -61,6 +61,17 @@ struct SecurityMiddleware: RouterMiddleware {
                 }
                 route = context.endpointPath ?? "unmatched"
             }
+        } catch let e as HTTPError where e.status == .notFound && (request.method == .get || request.method == .head) {
+            // The router had nothing for GET here: a path known with other methods only is a 405.
+            route = context.endpointPath ?? "unmatched"
+            if let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) {
+                let allow = allowed.map(\.rawValue).joined(separator: ", ")
+                response = problem(.methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
+                                   message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: isAPI, path: path, requestID: requestID)
+                response.headers[.allow] = allow
+            } else {
+                response = errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: requestID)
+            }
         } catch {
             route = context.endpointPath ?? "unmatched"
             response = errorResponse(error, request: request, context: context, isAPI: isAPI, requestID: requestID)
@@ -89,7 +100,8 @@ struct SecurityMiddleware: RouterMiddleware {
     private func precheck(_ request: Request, context: Context, isAPI: Bool) async throws -> Response? {
         let path = request.uri.path
         // 1. Bounds before work.
-        for segment in path.split(separator: "/") {
+        for segment in path.split(separator: "/") where segment.utf8.count > options.maxNameLength {
+            // A percent-decoded name is never longer than its encoding: only long segments are decoded.
             let decoded = String(segment).removingPercentEncoding ?? String(segment)
             if decoded.count > options.maxNameLength || segment.utf8.count > options.maxNameLength * 12 {
                 return problem(.notFound, code: "name_too_long", title: "Not found",
@@ -99,7 +111,9 @@ struct SecurityMiddleware: RouterMiddleware {
         }
         if let query = request.uri.query {
             // Each value first (the clearer message), then the whole query string.
-            if query.utf8.count <= 128 * 1024 {
+            // A value is never longer than its raw encoding: only a query holding a long raw part is decoded.
+            let longest = query.utf8.split(whereSeparator: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "=") }).map(\.count).max() ?? 0
+            if longest > options.maxNameLength, query.utf8.count <= 128 * 1024 {
                 for (key, value) in Params(query: query).pairs
                 where value.count > (options.longerParameters[key] ?? options.maxNameLength) || key.count > options.maxNameLength {
                     let name = String(key.prefix(40))
@@ -114,8 +128,10 @@ struct SecurityMiddleware: RouterMiddleware {
                                isAPI: isAPI, path: path, requestID: context.id)
             }
         }
-        // 2. 405 for a known path asked with another method.
-        if let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) {
+        // 2. 405 for a known path asked with another method (every path answers GET or HEAD when it has a route, so
+        //    those go straight to the router; a 404 from it is checked after, in `handle`).
+        if request.method != .get, request.method != .head,
+           let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) {
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
             var r = problem(.methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
                             message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: isAPI, path: path, requestID: context.id)

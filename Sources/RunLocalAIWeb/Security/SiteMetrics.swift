@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Prometheus
+import RunLocalAIApp
 
 /// The figures `/metrics` shows, in Prometheus' text format: requests by route pattern, method and status, request
 /// latency by route, and rate-limit refusals. One registry per router (so tests see their own figures); the route
@@ -22,14 +23,23 @@ public final class SiteMetrics: Sendable {
         self.registry = registry
     }
 
+    /// The counter and histogram of one label set, made once (the registry's own lookup builds descriptors and
+    /// label arrays on every call, which costs more than the request it measures).
+    private struct Series: Sendable { var counter: Counter; var histogram: DurationHistogram }
+    private let series = BoundedCache<String, Series>(capacity: 4096)
+
     func record(route: String, method: String, status: Int, duration: Duration) {
         let m = Self.methods.contains(method) ? method : "other"
-        registry.makeCounter(descriptor: .init(namespace: "runlocalai", metricName: "http_requests", unitName: "total",
-                                               helpText: "HTTP requests by route pattern, method and status"),
-                             labels: [("route", route), ("method", m), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "runlocalai", metricName: "http_request_duration", unitName: "seconds",
-                                                         helpText: "Time to answer a request, by route pattern"),
-                                       labels: [("route", route)], buckets: Self.buckets).record(duration)
+        let s = series.value(for: "\(route) \(m) \(status)") {
+            Series(counter: registry.makeCounter(descriptor: .init(namespace: "runlocalai", metricName: "http_requests", unitName: "total",
+                                                                   helpText: "HTTP requests by route pattern, method and status"),
+                                                 labels: [("route", route), ("method", m), ("status", String(status))]),
+                   histogram: registry.makeDurationHistogram(descriptor: .init(namespace: "runlocalai", metricName: "http_request_duration", unitName: "seconds",
+                                                                               helpText: "Time to answer a request, by route pattern"),
+                                                             labels: [("route", route)], buckets: Self.buckets))
+        }
+        s.counter.increment()
+        s.histogram.record(duration)
     }
 
     func rateLimited(route surface: String) {
