@@ -60,18 +60,15 @@ struct SecurityMiddleware: RouterMiddleware {
                     try await CSRF.$current.withValue(box) { try await next(request, context) }
                 }
                 route = context.endpointPath ?? "unmatched"
+                // The router had nothing for GET here: a path known with other methods only is a 405.
+                if response.status == .notFound, request.method == .get || request.method == .head, let r = methodNotAllowed(path, request, requestID) {
+                    response = r
+                }
             }
         } catch let e as HTTPError where e.status == .notFound && (request.method == .get || request.method == .head) {
             // The router had nothing for GET here: a path known with other methods only is a 405.
             route = context.endpointPath ?? "unmatched"
-            if let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) {
-                let allow = allowed.map(\.rawValue).joined(separator: ", ")
-                response = problem(.methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
-                                   message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: isAPI, path: path, requestID: requestID)
-                response.headers[.allow] = allow
-            } else {
-                response = errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: requestID)
-            }
+            response = methodNotAllowed(path, request, requestID) ?? errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: requestID)
         } catch {
             route = context.endpointPath ?? "unmatched"
             response = errorResponse(error, request: request, context: context, isAPI: isAPI, requestID: requestID)
@@ -94,6 +91,16 @@ struct SecurityMiddleware: RouterMiddleware {
         }
         metrics.record(route: route, method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - start)
         return response
+    }
+
+    /// 405 with `Allow` when `path` has routes, none of them for the request's method.
+    private func methodNotAllowed(_ path: String, _ request: Request, _ requestID: String) -> Response? {
+        guard let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) else { return nil }
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        var r = problem(.methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
+                        message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: path.hasPrefix("/api/"), path: path, requestID: requestID)
+        r.headers[.allow] = allow
+        return r
     }
 
     /// The refusals that need no handler: 405, over-long names, 429, 415.
