@@ -235,7 +235,7 @@ enum Layout {
     @media (max-width:860px){.g3,.g4{grid-template-columns:repeat(2,minmax(0,1fr))}footer.foot .menus{grid-template-columns:repeat(3,minmax(0,1fr))}
     .verdict{grid-template-columns:minmax(0,1fr)}.verdict>div+div{border-left:0;border-top:1px solid var(--rule)}}
     @media (max-width:560px){body{font-size:14.5px}.wrap{padding:0 12px}.bar{gap:12px;min-height:46px}.brand .word{display:none}
-    nav.primary a{padding:16px 7px 13px;font-size:12px}h1,.hero h1{font-size:23px}.g2,.g3,.g4{grid-template-columns:minmax(0,1fr)}
+    nav.primary{flex-wrap:wrap;overflow:visible;row-gap:0}nav.primary a{padding:9px 6px 7px;font-size:11.5px}.bar{flex-wrap:wrap;padding:4px 0}h1,.hero h1{font-size:23px}.g2,.g3,.g4{grid-template-columns:minmax(0,1fr)}
     .fields{grid-template-columns:repeat(2,minmax(0,1fr))}.fields .wide{grid-column:1/-1}footer.foot .menus{grid-template-columns:repeat(2,minmax(0,1fr))}
     .stats dd{font-size:16px}th,td{padding:5px 7px}.verdict>div{padding:12px 14px}.hide-sm{display:none}}
     """

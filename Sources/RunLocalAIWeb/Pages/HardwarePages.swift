@@ -156,12 +156,12 @@ enum HardwarePages {
                 }
                 section {
                     dl(.class("kv")) {
-                        dt { "memory" }; dd { "\(selection.memoryGiB.map(Format.gibValue) ?? "—")\(d.memoryType.map { " \($0)" } ?? "")" }
+                        dt { "memory" }; dd { (selection.count > 1 ? "\(selection.count) × " : "") + "\(selection.memoryGiB.map(Format.gibValue) ?? "—")\(d.memoryType.map { " \($0)" } ?? "")" + (selection.count > 1 ? " (one pool per card)" : "") }
                         dt { "bandwidth" }; dd { "\(Format.number(d.bandwidthGBs)) GB/s" }
                         if let bus = d.busWidthBits { dt { "bus" }; dd { "\(bus)-bit" } }
                         if let t = d.fp16TensorTFLOPS { dt { "FP16 tensor" }; dd { "\(Format.number(t, digits: 1)) TFLOPS" } }
                         if let t = d.fp32TFLOPS { dt { "FP32" }; dd { "\(Format.number(t, digits: 1)) TFLOPS" } }
-                        if let w = d.tdpW { dt { "TDP" }; dd { "\(Format.number(w)) W" } }
+                        if let w = d.tdpW { dt { "TDP" }; dd { selection.count > 1 ? "\(selection.count) × \(Format.number(w)) W" : "\(Format.number(w)) W" } }
                         if let cores = d.gpuCores { dt { "GPU cores" }; dd { String(cores) } }
                         if let cores = d.cores ?? d.cpuCores { dt { "CPU cores" }; dd { String(cores) } }
                         if let pcie = d.pcie { dt { "PCIe" }; dd { pcie } }
