@@ -111,16 +111,23 @@ public final class AnswerService: Sendable {
         if let hit = plans.lookup(q) { return hit }
         let model = try catalog.model(named: q.model)
         let (system, notes) = try system(q)
-        var estimate = try Planner.plan(profile: profiles.profile(model: model, mix: q.quant), system: system, settings: q.settings)
+        let planned = try finish(q, profile: profiles.profile(model: model, mix: q.quant), model: model, system: system, notes: notes)
+        plans.store(q, planned)
+        return planned
+    }
+
+    /// The one place a plan becomes an answer: the engine's plan on the resolved system, the resolution's notes
+    /// first, the commands, this machine's name, and why there is no evidence when there is no store.
+    func finish(_ q: Question, profile: ModelProfile, model: CatalogModel?, system: TargetSystem, notes: [String],
+                file: String? = nil, mmprojFile: String? = nil) throws -> Planned {
+        var estimate = try Planner.plan(profile: profile, system: system, settings: q.settings)
         estimate.fit.notes = notes + estimate.fit.notes
-        var wire = WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
+        var wire = WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model, file: file, mmprojFile: mmprojFile))
         if case .thisMachine = q.hardware, let local = localMachine {
             wire.hardware.id = "local"; wire.hardware.name = local.description; wire.hardware.count = max(system.gpus.count, 1)
         }
         if let reason = noStoreReason, estimate.fit.tier != .wontRun { wire.speed.evidence_basis = reason }
-        let planned = Planned(estimate: estimate, answer: Answer(question: q, wire: wire, selection: system.selection))
-        plans.store(q, planned)
-        return planned
+        return Planned(estimate: estimate, answer: Answer(question: q, wire: wire, selection: system.selection))
     }
 
     /// Applies the store's evidence: the exact tuple's runs first (measured), else the model's runs on other
@@ -321,15 +328,8 @@ extension AnswerService {
     /// hardware with the question's settings; evidence applies when the header names a catalog model.
     public func answer(_ q: Question, profile: ModelProfile, file: String?, mmprojFile: String?) async throws -> Answer {
         let (system, notes) = try system(q)
-        var estimate = try Planner.plan(profile: profile, system: system, settings: q.settings)
-        estimate.fit.notes = notes + estimate.fit.notes
         let model = profile.catalogID.flatMap { catalog.model(id: $0) }
-        var wire = WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model, file: file, mmprojFile: mmprojFile))
-        if case .thisMachine = q.hardware, let local = localMachine {
-            wire.hardware.id = "local"; wire.hardware.name = local.description; wire.hardware.count = max(system.gpus.count, 1)
-        }
-        if let reason = noStoreReason, estimate.fit.tier != .wontRun { wire.speed.evidence_basis = reason }
-        return await applyEvidence(Planned(estimate: estimate, answer: Answer(question: q, wire: wire, selection: system.selection)))
+        return await applyEvidence(try finish(q, profile: profile, model: model, system: system, notes: notes, file: file, mmprojFile: mmprojFile))
     }
 }
 

@@ -31,16 +31,6 @@ extension WillItRun {
                                         settings: try settings(for: q))
         return (estimate, WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model)))
     }
-
-    /// Plans a catalog model on an already-built system (custom builds, several different GPUs).
-    public static func answer(_ q: WillItRunQuery, system: TargetSystem, catalog: Catalog, profiles: any ProfileSource) throws -> WillItRunAnswer {
-        let (model, mix) = try modelAndMix(q, catalog: catalog)
-        let estimate = try Planner.plan(profile: profiles.profile(model: model, mix: mix), system: system, settings: try settings(for: q))
-        return WillItRunAnswer(estimate, model: model, commands: CommandBuilder.commands(for: estimate, model: model))
-    }
-
-    /// The run settings a query asks for (validated names; throws the engine's errors).
-    public static func runSettings(for q: WillItRunQuery) throws -> RunSettings { try settings(for: q) }
 }
 
 extension TargetSystem {

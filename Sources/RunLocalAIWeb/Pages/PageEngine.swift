@@ -19,9 +19,6 @@ struct PageEngine: Sendable {
     /// `answer` for several questions, in order; nil where the engine refuses one.
     func answers(_ qs: [Question]) async -> [Answer?] { await service.answers(qs) }
 
-    /// Score and chips of a catalog device (default memory variant), computed once per site.
-    func facts(_ id: String) -> HardwareFacts? { site.derived.facts(id: id) }
-
     /// Quantisations offered in forms and tables, largest first.
     static let quantLadder = AnswerService.quantLadder
     /// The quantisations shown in a model's memory table.

@@ -294,14 +294,6 @@ extension Optional where Wrapped == String {
 enum FitTierLabel {
     static func short(_ tier: FitTier) -> String { short(tier.rawValue) }
 
-    static func label(_ tier: String) -> String {
-        switch tier {
-        case "comfortable": FitTier.comfortable.label
-        case "tradeoffs": FitTier.tradeoffs.label
-        case "wont-run": FitTier.wontRun.label
-        default: tier
-        }
-    }
     static func short(_ tier: String) -> String {
         switch tier {
         case "comfortable": "comfortable"
