@@ -17,14 +17,7 @@ if [[ ! -x "$VENV/bin/schemathesis" && ! -x "$VENV/bin/st" ]]; then
 fi
 ST="$VENV/bin/schemathesis"; [[ -x "$ST" ]] || ST="$VENV/bin/st"
 
-if [[ -z "${BIN:-}" ]]; then
-  nice -n 19 swift build -c release --product runlocalai >/tmp/runlocalai-release-build.log 2>&1 \
-    || { tail -30 /tmp/runlocalai-release-build.log >&2; echo "release build failed" >&2; exit 1; }
-  BIN="$(swift build -c release --show-bin-path)/runlocalai"
-fi
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-DATA="$(mktemp -d)"
-BASE="http://127.0.0.1:$PORT"
+source scripts/fresh-server.sh   # BIN, PORT, DATA, BASE
 # A large POST bucket, so the generated bodies reach the handlers instead of the rate limiter (429).
 "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --seed /nonexistent --post-burst "${POST_BURST:-100000}" \
   >"$DATA/serve.log" 2>&1 &

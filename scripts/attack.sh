@@ -11,14 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ -z "${BIN:-}" ]]; then
-  nice -n 19 swift build -c release --product runlocalai >/tmp/runlocalai-release-build.log 2>&1 \
-    || { tail -30 /tmp/runlocalai-release-build.log >&2; echo "release build failed" >&2; exit 1; }
-  BIN="$(swift build -c release --show-bin-path)/runlocalai"
-fi
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-DATA="$(mktemp -d)"
-BASE="http://127.0.0.1:$PORT"
+source scripts/fresh-server.sh   # BIN, PORT, DATA, BASE
 TOKEN="attack-moderator-token"
 HEADER_TIMEOUT=2; IDLE_TIMEOUT=4; PER_PEER=64
 RUNLOCALAI_ADMIN_TOKEN="$TOKEN" "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --seed /nonexistent \
