@@ -328,7 +328,8 @@ struct APIMiddleware: RouterMiddleware {
     /// A strong entity tag for a body: its 64-bit FNV-1a digest and length.
     static func etag(_ data: Data) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in data { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
+        // Over the raw bytes (Data's iterator costs a call per byte: it was the API's hottest symbol under load).
+        data.withUnsafeBytes { raw in for b in raw { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 } }
         return "\"\(String(h, radix: 16))-\(String(data.count, radix: 16))\""
     }
 }
