@@ -6,7 +6,6 @@ import RunLocalAICore
 /// `/compare?a=&b=&model=` (two pieces of hardware on one model) and `/compare/models?a=&b=&hardware=`.
 enum ComparePages {
     static func hardware(_ q: Params, engine: PageEngine) async -> HTMLResponse {
-        let c = engine.catalog
         let aName = q["a"], bName = q["b"]
         let model = q["model"] ?? "llama-3.1-8b"
         let ctx = Question.contextParameter(q["ctx"]) ?? 8192

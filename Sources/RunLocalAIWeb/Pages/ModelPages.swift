@@ -216,7 +216,7 @@ enum ModelPages {
                 for row in grid {
                     tr {
                         th { row.quant }
-                        for (i, cell) in row.cells.enumerated() {
+                        for cell in row.cells {
                             if let cell {
                                 td(.class("num")) {
                                     a(href: cell.question.url(),

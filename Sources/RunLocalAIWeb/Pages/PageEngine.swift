@@ -11,7 +11,6 @@ struct PageEngine: Sendable {
 
     var catalog: Catalog { site.catalog }
     var service: AnswerService { site.service }
-    var profiles: ProfileCache { site.profiles }
 
     /// The answer to a question (evidence applied): every figure a page shows for a catalog tuple comes from here.
     func answer(_ q: Question) async throws -> Answer { try await service.answer(q) }
