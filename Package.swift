@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),   // already under Hummingbird; named for NIOCore's SocketAddress
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),   // already under Hummingbird; prebuilt header fields
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.27.0"),  // already under Hummingbird; HTTP parts in the connection guard
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),      // already under Hummingbird; request-id logging
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),  // already under Hummingbird; /metrics
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -67,6 +69,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),   // server builder, connection caps
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -108,6 +112,8 @@ let package = Package(
             dependencies: [
                 "RunLocalAIWeb", "RunLocalAIStore", "RunLocalAICore", "RunLocalAIApp",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
     ]

@@ -17,7 +17,8 @@ HEADER_TIMEOUT=2; IDLE_TIMEOUT=4; PER_PEER=64
 RUNLOCALAI_ADMIN_TOKEN="$TOKEN" "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --seed /nonexistent \
   --header-timeout "$HEADER_TIMEOUT" --idle-timeout "$IDLE_TIMEOUT" --max-connections-per-peer "$PER_PEER" >"$DATA/serve.log" 2>&1 &
 SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$DATA"; }
+SERVER2=""
+cleanup() { kill "$SERVER" $SERVER2 2>/dev/null; wait "$SERVER" $SERVER2 2>/dev/null; rm -rf "$DATA"; }
 trap cleanup EXIT
 for _ in $(seq 1 150); do curl -fs --max-time 1 "$BASE/health" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs --max-time 2 "$BASE/health" >/dev/null || { echo "server did not start:" >&2; cat "$DATA/serve.log" >&2; exit 1; }
@@ -32,20 +33,24 @@ status() { "${C[@]}" -o /dev/null -w '%{http_code}' "$@"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 TCK="$(getconf CLK_TCK)"
 
-# 1. Bounds before work: a 64 KB name on every kind of route; server CPU per request from /proc.
+# 1. Bounds before work: a 64 KB name on every kind of route; server CPU per request from /proc (the clock ticks
+#    every 10 ms, so each route is asked REPEAT times on one connection and the ticks divided; target <= 10 ms).
 LONG="$(head -c 65536 /dev/zero | tr '\0' 'x')"
+REPEAT="${REPEAT:-20}"
 worst_ms=0; worst_route=""; bad=""
 for route in "/hardware/$LONG" "/models/$LONG" "/api/v1/models/$LONG" "/api/v1/hardware/$LONG" "/compare/models?a=$LONG&b=llama-3.1-8b" \
              "/will-it-run/custom?gpu=$LONG" "/api/v1/benchmarks?hardware=$LONG" "/will-it-run?model=$LONG&hardware=rtx-3090" \
              "/api/v1/will-it-run?model=llama-3.1-8b&hardware=$LONG" "/benchmarks?hardware=$LONG" "/api/v1/compare?a=$LONG&b=rtx-3090"; do
+  urls=(); for _ in $(seq 1 "$REPEAT"); do urls+=(-o /dev/null "$BASE$route"); done
   before="$(cpu_ticks)"
-  code="$(status "$BASE$route")"
+  codes="$(curl -s --max-time 30 -w '%{http_code}\n' "${urls[@]}" | sort -u | tr '\n' ' ')"
   after="$(cpu_ticks)"
-  ms=$(( (after - before) * 1000 / TCK ))
-  (( ms > worst_ms )) && { worst_ms=$ms; worst_route="${route:0:22}"; }
-  [[ "$code" == 400 || "$code" == 404 ]] || bad="$bad ${route:0:20}=$code"
+  ms="$(awk -v t=$((after - before)) -v r="$REPEAT" -v hz="$TCK" 'BEGIN { printf "%.1f", t * 1000 / hz / r }')"
+  awk -v a="$ms" -v b="$worst_ms" 'BEGIN { exit !(a > b) }' && { worst_ms=$ms; worst_route="${route:0:22}"; }
+  [[ "$codes" == "400 " || "$codes" == "404 " ]] || bad="$bad ${route:0:20}=$codes"
 done
-report "64 KB names refused before matching" "worst CPU ${worst_ms} ms/request (${worst_route}…)${bad:+; not 4xx:$bad}" "$([[ -z "$bad" && $worst_ms -lt 100 ]] && echo 1)"
+report "64 KB names refused before matching" "worst CPU ${worst_ms} ms/request (${worst_route}…, mean of $REPEAT)${bad:+; not 4xx:$bad}" \
+  "$([[ -z "$bad" ]] && awk -v a="$worst_ms" 'BEGIN { print (a <= 10) ? 1 : 0 }')"
 
 # 2. Wrong method: 405 + Allow.
 allow="$("${C[@]}" -o /dev/null -X DELETE -D - "$BASE/api/v1/models/llama-3.1-8b" | tr -d '\r' | awk -F': ' 'tolower($1)=="allow"{print $2}')"
@@ -131,10 +136,19 @@ csv="$("${C[@]}" "$BASE/api/v1/benchmarks/export.csv")"
 n1="$(grep -c "' =HYPERLINK" <<<"$csv")"; n2="$(grep -c "'＝evil" <<<"$csv")"
 report "CSV export neutralises formulas" "' =HYPERLINK: $n1, '＝evil: $n2" "$([[ -n "$rid" && "$n1" -ge 1 && "$n2" -ge 1 ]] && echo 1)"
 
-# 8. Connections: a slow header is cut; idle connections from another address do not slow /health; per-peer cap.
-conn="$(python3 - "$PORT" "$HEADER_TIMEOUT" "$PER_PEER" <<'PY'
-import socket, sys, time, statistics, http.client
-port, header_timeout, cap = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+# 8. Connections: a slow header is cut; the per-peer cap; IDLE_ATTACKERS idle connections (default 20,000) from 400
+#    loopback addresses (50 each, under the per-peer cap, so only the total cap stands between them and the server)
+#    are held while /health is asked 50 times from another address. That part runs against a second server with the
+#    default timeouts (10 s header, 60 s idle: the attackers outlive neither) and --max-connections 1024: it keeps at
+#    most that many open and closes the longest-idle one for each newcomer, so /health must answer within 100 ms.
+IDLE_ATTACKERS="${IDLE_ATTACKERS:-20000}"
+PORT2="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$BIN" serve --host 127.0.0.1 --port "$PORT2" --data-dir "$DATA/second" --seed /nonexistent --max-connections 1024 >"$DATA/serve2.log" 2>&1 &
+SERVER2=$!
+for _ in $(seq 1 150); do curl -fs --max-time 1 "http://127.0.0.1:$PORT2/health" >/dev/null 2>&1 && break; sleep 0.2; done
+conn="$(python3 - "$PORT" "$HEADER_TIMEOUT" "$PER_PEER" "$IDLE_ATTACKERS" "$PORT2" <<'PY'
+import socket, sys, time, statistics, http.client, resource, multiprocessing as mp
+port, header_timeout, cap, attackers, port2 = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 # Slow header: half a request line, then nothing.
 s = socket.create_connection(("127.0.0.1", port), timeout=header_timeout + 5)
 s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
@@ -145,35 +159,64 @@ except Exception:
     closed = False
 slow = time.monotonic() - t if closed else -1
 s.close()
-# 300 idle connections from 127.0.0.2 (bounded), then /health from 127.0.0.1.
-idle = []
-for _ in range(300):
+# Per-peer cap: 2 x cap connections from 127.0.0.2; at most cap stay open.
+peer = []
+for _ in range(2 * cap):
     try:
-        c = socket.socket(); c.settimeout(2); c.bind(("127.0.0.2", 0)); c.connect(("127.0.0.1", port)); idle.append(c)
+        c = socket.socket(); c.settimeout(2); c.bind(("127.0.0.2", 0)); c.connect(("127.0.0.1", port)); peer.append(c)
     except Exception:
         break
 time.sleep(0.5)
-alive = 0
-for c in idle:
+def still_open(c):
     c.setblocking(False)
     try:
-        alive += 0 if c.recv(1) == b"" else 1
+        return c.recv(1) != b""
     except BlockingIOError:
-        alive += 1
+        return True
     except Exception:
-        pass
+        return False
+kept = sum(1 for c in peer if still_open(c))
+for c in peer: c.close()
+# Idle attackers: each worker process opens its share from its own addresses (127.1.W.A), holds them until told.
+def attack(worker, count, ready, stop, opened):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    held, n = [], 0
+    deadline = time.monotonic() + 60
+    while n < count and time.monotonic() < deadline:
+        addr = f"127.1.{worker}.{n // 50 + 1}"
+        try:
+            c = socket.socket(); c.settimeout(3); c.bind((addr, 0)); c.connect(("127.0.0.1", port2)); held.append(c)
+        except Exception:
+            pass
+        n += 1
+    opened.value = len(held)
+    ready.set(); stop.wait(120)
+    for c in held: c.close()
+workers = 4
+ready = [mp.Event() for _ in range(workers)]; stop = mp.Event(); opened = [mp.Value("i", 0) for _ in range(workers)]
+procs = [mp.Process(target=attack, args=(w, attackers // workers, ready[w], stop, opened[w])) for w in range(workers)]
+t0 = time.monotonic()
+for p in procs: p.start()
+for e in ready: e.wait(180)
+open_s = time.monotonic() - t0
+time.sleep(1)
 lat = []
 for _ in range(50):
-    h = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    h = http.client.HTTPConnection("127.0.0.1", port2, timeout=10, source_address=("127.0.0.3", 0))
     t = time.monotonic(); h.request("GET", "/health"); r = h.getresponse(); r.read(); lat.append((time.monotonic() - t) * 1000); h.close()
-for c in idle: c.close()
-print(f"{slow:.1f} {len(idle)} {alive} {statistics.median(lat):.1f} {max(lat):.1f}")
+    time.sleep(0.02)
+stop.set()
+for p in procs: p.join(30)
+print(f"{slow:.1f} {kept} {sum(o.value for o in opened)} {open_s:.0f} {statistics.median(lat):.1f} {max(lat):.1f}")
 PY
 )"
-read -r slow opened alive p50 pmax <<<"$conn"
+read -r slow kept opened open_s p50 pmax <<<"$conn"
+kill "$SERVER2" 2>/dev/null; wait "$SERVER2" 2>/dev/null
 report "slow header closed by --header-timeout" "closed after ${slow} s (timeout ${HEADER_TIMEOUT} s)" "$(python3 -c "print(1 if 0 < $slow <= $HEADER_TIMEOUT + 2 else 0)")"
-report "/health under 300 idle connections" "p50 ${p50} ms, max ${pmax} ms; ${alive}/${opened} idle kept (cap $PER_PEER)" \
-  "$(python3 -c "print(1 if $pmax < 250 and $alive <= $PER_PEER else 0)")"
+report "per-peer cap" "$kept of $((2 * PER_PEER)) connections from one address kept (cap $PER_PEER)" "$([[ "$kept" -le "$PER_PEER" && "$kept" -gt 0 ]] && echo 1)"
+report "/health under $IDLE_ATTACKERS idle connections" "p50 ${p50} ms, max ${pmax} ms; ${opened} opened from 400 addresses in ${open_s} s" \
+  "$(python3 -c "print(1 if $pmax < 100 and $opened >= $IDLE_ATTACKERS * 0.9 else 0)")"
 
 # 3. Form flood: 40 posts of the feedback form (the shared bucket: burst 20, refill 0.5/s).
 tok="$(csrf_token /feedback)"

@@ -335,10 +335,20 @@ extension AnswerService {
 
 extension Answer {
     /// The wire form as the API sends it (keys sorted, slashes unescaped): `runlocalai will-it-run --json` prints these bytes.
-    public func json() throws -> Data {
+    public func json() throws -> Data { try WireJSON.encoder().encode(wire) }
+}
+
+/// The JSON of the wire contract, one configuration for every surface: keys sorted and slashes unescaped (the bytes
+/// are stable, so an entity tag is the body's digest), dates in ISO 8601.
+///
+/// ```swift
+/// let data = try WireJSON.encoder().encode(answer.wire)
+/// ```
+public enum WireJSON {
+    public static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         e.dateEncodingStrategy = .iso8601
-        return try e.encode(wire)
+        return e
     }
 }

@@ -276,9 +276,44 @@ public enum QueryString {
         return out
     }
 
+    /// One value as typed: '+' is a space, `%XX` a byte; a malformed escape (or bytes that are not UTF-8 once
+    /// decoded) leaves the value as typed, with '+' still a space. One pass over the bytes, no Foundation.
     public static func decode(_ s: Substring) -> String {
-        let spaced = s.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        let u = s.utf8
+        guard u.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(s) }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        var malformed = false
+        var i = u.startIndex
+        while i != u.endIndex {
+            let c = u[i]
+            if c == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if c == UInt8(ascii: "%") {
+                let h = u.index(after: i)
+                if h != u.endIndex, u.index(after: h) != u.endIndex, let hi = hex(u[h]), let lo = hex(u[u.index(after: h)]) {
+                    out.append(hi << 4 | lo)
+                    i = u.index(after: u.index(after: h))
+                    continue
+                }
+                malformed = true
+                out.append(c)
+            } else {
+                out.append(c)
+            }
+            i = u.index(after: i)
+        }
+        if malformed { return String(decoding: u.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self) }
+        return String(validating: out, as: UTF8.self) ?? String(decoding: u.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 
     static let allowed: CharacterSet = {

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
     var headerTimeout: Int = 10
     @Option(help: "Seconds an idle keep-alive connection is kept open.")
     var idleTimeout: Int = 60
-    @Option(help: "Most connections served at once; past it new connections wait until one closes.")
+    @Option(help: "Most connections kept open at once; past it a new connection closes the one idle longest (only when twice this many are all busy do new connections wait).")
     var maxConnections: Int = 1024
     @Option(help: "Most open connections from one client address; more are closed at once.")
     var maxConnectionsPerPeer: Int = 64

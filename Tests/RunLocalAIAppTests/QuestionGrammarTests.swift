@@ -40,6 +40,17 @@ struct QuestionGrammarTests {
         #expect(plus.hardware == .named("2x RTX 3090"))
     }
 
+    @Test("A query value decodes '+', %XX and UTF-8 escapes; a malformed escape leaves the value as typed")
+    func queryValueDecoding() {
+        let cases: [(String, String)] = [
+            ("2x+RTX+3090", "2x RTX 3090"), ("dual%203090", "dual 3090"), ("caf%C3%A9", "café"), ("a%2Bb", "a+b"),
+            ("100%", "100%"), ("%zz+1", "%zz 1"), ("%E9t%C3", "%E9t%C3"), ("plain", "plain"), ("", ""),
+        ]
+        for (raw, expected) in cases { #expect(QueryString.decode(raw[...]) == expected, "\(raw)") }
+        let pairs = QueryString.pairs("model=llama-3.1-8b&hardware=2x+RTX+3090&ctx=32K&empty=&flag")
+        #expect(pairs.map { "\($0.0)=\($0.1)" } == ["model=llama-3.1-8b", "hardware=2x RTX 3090", "ctx=32K", "empty=", "flag="])
+    }
+
     @Test("The canonical URL reads back to the same question")
     func roundTrip() throws {
         let q = try Question.parse([("model", "qwen3 30b a3b"), ("quant", "q5_k_m"), ("hardware", "M2 Ultra 192GB"), ("ctx", "16K"),

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOEmbedded
 import Testing
 @testable import RunLocalAIWeb
 #if canImport(Glibc)
@@ -87,5 +89,41 @@ struct ConnectionLimitsTests {
             }
             #expect(answered)
         }
+    }
+
+    @Test("Idle connections past the total cap are closed, oldest first, and a new client is still answered")
+    func idleConnectionsAreEvicted() async throws {
+        try await Self.withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(30), maxConnections: 5, maxConnectionsPerPeer: 100)) { port in
+            var fds: [Int32] = []
+            defer { for fd in fds { close(fd) } }
+            for _ in 0..<12 { fds.append(try Self.connectRaw(port: port, timeoutSeconds: 1)) }
+            try await Task.sleep(for: .milliseconds(300))   // the server has taken them all (its event loops race otherwise)
+            // A whole request on a new connection is answered although 12 idle ones came first.
+            let ok = try Self.connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(ok) }
+            _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(ok, $0, strlen($0), 0) }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let n = recv(ok, &buffer, buffer.count, 0)
+            #expect(n > 12 && String(decoding: buffer[0..<12], as: UTF8.self) == "HTTP/1.1 200")
+            // The oldest idle ones were closed to make room: at most 5 (plus the test client's own) stay open.
+            let closed = fds.filter { Self.secondsUntilClosed($0) != nil }
+            #expect(closed.count >= 6, "\(closed.count) of 12 idle connections closed")
+            #expect(Self.secondsUntilClosed(fds[0]) != nil, "the oldest idle connection goes first")
+        }
+    }
+
+    @Test("The registry closes the connection idle longest, never one whose request is in progress")
+    func registryPicksTheLongestIdle() throws {
+        let channels = (0..<4).map { _ in EmbeddedChannel() }
+        let ids = channels.map { ObjectIdentifier($0) }
+        let registry = ConnectionRegistry(limit: 2)
+        #expect(registry.open(ids[0], channel: channels[0]) == nil)
+        #expect(registry.open(ids[1], channel: channels[1]) == nil)
+        registry.setBusy(ids[0], true)                      // the oldest is answering a request
+        let victim = registry.open(ids[2], channel: channels[2])
+        #expect(victim === channels[1], "the idle one goes, not the busy one")
+        registry.setBusy(ids[0], false)                     // its response ended: now idle, but more recently than 2
+        #expect(registry.open(ids[3], channel: channels[3]) === channels[2])
+        #expect(registry.count == 2)
     }
 }

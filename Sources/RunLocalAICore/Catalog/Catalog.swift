@@ -55,6 +55,7 @@ public struct Catalog: Sendable {
     /// `exact`: no base-variant choice (a published measurement of "M1 Max" names no device, so calibration and
     /// submissions keep such a row unresolved rather than score it against a guess).
     public func hardware(named query: String, exact: Bool = false) throws -> HardwareSelection {
+        if let i = hardwareByID[query] { return HardwareSelection(device: hardware[i], count: 1) }   // an id as it is: no count, no normalisation
         let (count, rest) = HardwareSelection.splitCount(query)
         guard count >= 1 else {
             throw CatalogError.invalid("hardware '\(query)' asks for \(count) devices; give at least one (e.g. '2x RTX 3090')")

@@ -18,14 +18,14 @@ public enum APIRoutes {
         let v1 = router.group("api/v1")
         /// A catalog-data GET: answered from the cache by URI, else computed, encoded and kept.
         @Sendable func cached(_ req: Request, _ body: () throws -> Data) throws -> Response {
-            APIJSON.tagged(try cache.data(req.uri.description, body))
+            try cache.body(req.uri.description) { PreparedBody(json: try body()) }.jsonResponse()
         }
         /// A path parameter, percent-decoded ("dual%203090" is "dual 3090").
         @Sendable func decoded(_ s: String) -> String { s.removingPercentEncoding ?? s }
         v1.get("openapi.json") { _, _ in APIJSON.tagged(OpenAPIDocument.json) }
         // The answer service caches plans and evidence; the encoded body is kept as long as the evidence is.
-        let bodies = BoundedCache<String, Data>(capacity: 4096, ttl: .seconds(2))
-        v1.get("will-it-run") { req, _ in APIJSON.tagged(try await api.willItRun(req, bodies: bodies)) }
+        let bodies = BoundedCache<String, PreparedBody>(capacity: 4096, ttl: .seconds(2))
+        v1.get("will-it-run") { req, _ in try await api.willItRun(req, bodies: bodies).jsonResponse() }
         v1.get("will-it-run/custom") { req, _ in APIJSON.tagged(try await api.custom(Query(req))) }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
         v1.get("models/:id") { req, ctx in try cached(req) { try api.model(decoded(try ctx.parameters.require("id"))) } }
@@ -89,13 +89,13 @@ struct API: Sendable {
     func publishedRuns() async throws -> [BenchmarkRun] { try await site.store.allRuns() }
 
     /// `/api/v1/will-it-run`: the answer's wire form, the same bytes `runlocalai will-it-run --json` prints.
-    func willItRun(_ req: Request, bodies: BoundedCache<String, Data>) async throws -> Data {
+    func willItRun(_ req: Request, bodies: BoundedCache<String, PreparedBody>) async throws -> PreparedBody {
         let key = "\(site.service.evidenceGeneration)|\(req.uri.query ?? "")"
         if let hit = bodies.lookup(key) { return hit }
         let a = try await answer(try question(Query(req)))
-        let data = try a.json()   // the bytes `runlocalai will-it-run --json` prints
-        bodies.store(key, data)
-        return data
+        let body = PreparedBody(json: try a.json())   // the bytes `runlocalai will-it-run --json` prints
+        bodies.store(key, body)
+        return body
     }
 
     func custom(_ q: Query) async throws -> Data {

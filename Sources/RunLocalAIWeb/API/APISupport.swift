@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import NIOCore
 import RunLocalAIApp
 import RunLocalAICore
@@ -32,7 +33,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         h[.contentType] = "application/json; charset=utf-8"
         h[.cacheControl] = "no-store"
         let body = Body(error: .init(status: status.code, code: code, message: message, parameter: parameter))
-        let data = (try? JSONEncoder().encode(body)) ?? Data("{\"error\":{\"status\":500,\"code\":\"internal\",\"message\":\"encoding failed\"}}".utf8)
+        let data = (try? APIJSON.encode(body)) ?? Data("{\"error\":{\"status\":500,\"code\":\"internal\",\"message\":\"encoding failed\"}}".utf8)
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -171,12 +172,7 @@ struct Query {
 
 /// JSON responses: snake_case keys as the types spell them, ISO 8601 dates.
 enum APIJSON {
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
-        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]   // byte-stable: the ETag is the body's digest
-        return e
-    }
+    static func encoder() -> JSONEncoder { WireJSON.encoder() }   // byte-stable: the ETag is the body's digest
 
     static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
@@ -203,10 +199,7 @@ enum APIJSON {
     static func encode<T: Encodable>(_ value: T) throws -> Data { try encoder().encode(value) }
 
     /// A 200 JSON answer with an entity tag computed from its bytes (the API middleware answers 304 from it).
-    static func tagged(_ data: Data) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .eTag: APIMiddleware.etag(data)],
-                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
+    static func tagged(_ data: Data) -> Response { PreparedBody(json: data).jsonResponse() }
 
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -262,18 +255,42 @@ struct APIMiddleware: RouterMiddleware {
 
     /// Paths whose answers depend only on the catalog, content and engine (cacheable by ETag).
     static func isCatalogData(_ path: String) -> Bool {
-        guard path.hasPrefix("/api/v1/") else { return false }
-        let rest = path.dropFirst("/api/v1/".count)
-        let head = rest.split(separator: "/").first.map(String.init) ?? ""
-        return ["will-it-run", "models", "hardware", "runtimes", "glossary", "errors", "compare", "guides", "cost", "openapi.json"].contains(head)
+        guard let parts = apiParts(path) else { return false }
+        switch parts.head {
+        case "will-it-run", "models", "hardware", "runtimes", "glossary", "errors", "compare", "guides", "cost", "openapi.json": return true
+        default: return false
+        }
     }
 
     /// Catalog-data paths whose answers also carry the store's evidence (speeds), so they change when a run is
     /// approved: clients may keep them but must revalidate (the ETag makes that a 304 when nothing changed).
     static func readsStore(_ path: String) -> Bool {
-        let parts = path.dropFirst("/api/v1/".count).split(separator: "/")
-        guard let head = parts.first else { return false }
-        return ["will-it-run", "compare", "cost"].contains(String(head)) || (head == "hardware" && parts.count == 2)
+        guard let parts = apiParts(path) else { return false }
+        switch parts.head {
+        case "will-it-run", "compare", "cost": return true
+        case "hardware": return parts.segments == 2
+        default: return false
+        }
+    }
+
+    /// The first segment after `/api/v1/` and the number of segments from there (nil outside the API); one pass over
+    /// the bytes, nothing allocated.
+    private static func apiParts(_ path: String) -> (head: Substring, segments: Int)? {
+        let u = path.utf8
+        guard u.count > 8, u.starts(with: "/api/v1/".utf8) else { return nil }
+        let start = u.index(u.startIndex, offsetBy: 8)
+        var headEnd: String.Index?
+        var segments = 0, inSegment = false
+        var i = start
+        while i != u.endIndex {
+            if u[i] == UInt8(ascii: "/") {
+                if headEnd == nil { headEnd = i }
+                inSegment = false
+            } else if !inSegment { inSegment = true; segments += 1 }
+            i = u.index(after: i)
+        }
+        let head = Substring(u[start..<(headEnd ?? u.endIndex)])
+        return head.isEmpty ? nil : (head, segments)
     }
 
     /// Who a request is from, for the rate limiter. A client can write any `X-Forwarded-For` it likes, so the header
@@ -298,9 +315,9 @@ struct APIMiddleware: RouterMiddleware {
                 // The per-client token bucket is SecurityMiddleware's: one limiter for HTML forms and the API alike.
             }
             var response = try await next(request, context)
-            if request.method == .get || request.method == .head, response.status == .ok, Self.isCatalogData(path),
-               let etag = response.headers[.eTag] {
-                // The tag is the body's digest (set by `APIJSON.tagged`), so an answer whose evidence changed in the
+            if request.method == .get || request.method == .head, response.status == .ok, let etag = response.headers[.eTag],
+               Self.isCatalogData(path) {
+                // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
                 // store gets a new tag at once; answers that read the store must be revalidated on every use.
                 let cacheControl = Self.readsStore(path) ? "no-cache" : "public, max-age=300"
                 if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
@@ -334,6 +351,51 @@ struct APIMiddleware: RouterMiddleware {
     }
 }
 
+/// A body ready to send, made once when an answer is encoded or a page rendered: the bytes as the response writes
+/// them, their entity tag (JSON), and whether the page has a POST form (which must get the request's CSRF token, see
+/// ``CSRF/inject(_:)``). A cached answer is sent from this without a copy, a digest or a scan.
+///
+/// ```swift
+/// let body = PreparedBody(json: try APIJSON.encode(dto))
+/// return body.jsonResponse()
+/// ```
+struct PreparedBody: Sendable {
+    let bytes: ByteBuffer
+    /// The body's strong entity tag (JSON bodies; nil for pages).
+    let etag: String?
+    /// The page has a `method="post"` form.
+    let hasPostForm: Bool
+
+    init(json data: Data) {
+        bytes = ByteBuffer(bytes: data); etag = APIMiddleware.etag(data); hasPostForm = false
+    }
+
+    init(html markup: String) {
+        bytes = ByteBuffer(string: markup); etag = nil; hasPostForm = CSRF.containsPostForm(markup)
+    }
+
+    static let jsonType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
+    static let htmlType = HTTPField(name: .contentType, value: "text/html; charset=utf-8")
+
+    /// A 200 JSON answer with its entity tag (the API middleware answers 304 from it).
+    func jsonResponse() -> Response {
+        var h = HTTPFields()
+        h.append(Self.jsonType)
+        if let etag { h[.eTag] = etag }
+        return Response(status: .ok, headers: h, body: .init(byteBuffer: bytes))
+    }
+
+    /// The page, with the request's CSRF token in its POST forms (only a page that has one is copied).
+    func htmlResponse(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let body = hasPostForm ? ByteBuffer(string: CSRF.inject(String(buffer: bytes))) : bytes
+        var h = headers
+        if !h.contains(.contentType) { h.append(Self.htmlType) }
+        h[.contentLength] = String(body.readableBytes)
+        if !h.contains(.cacheControl) { h[.cacheControl] = "no-cache" }
+        return Response(status: status, headers: h, body: .init(byteBuffer: body))
+    }
+}
+
 /// Encoded answers (or rendered pages) by request URI, in the application's one cache type (`BoundedCache`), with a
 /// size limit per entry. Without a `ttl` an entry lives as long as the process: for answers that depend only on the
 /// catalog, content and engine. With one, an entry is served for `ttl` (stale-while-revalidate through `claim`): for
@@ -341,10 +403,10 @@ struct APIMiddleware: RouterMiddleware {
 ///
 /// ```swift
 /// let cache = ResponseCache(ttl: .seconds(2))
-/// let body = cache.data(request.uri.description) { try render() }
+/// let body = try cache.body(request.uri.description) { PreparedBody(json: try render()) }
 /// ```
 final class ResponseCache: Sendable {
-    let cache: BoundedCache<String, Data>
+    let cache: BoundedCache<String, PreparedBody>
     let maxEntryBytes: Int
 
     init(capacity: Int = 4096, maxEntryBytes: Int = 256 * 1024, ttl: Duration? = nil) {
@@ -352,7 +414,7 @@ final class ResponseCache: Sendable {
     }
 
     /// The cached body for `key`, or `compute()`'s, stored when small enough. Errors are not cached.
-    func data(_ key: String, _ compute: () throws -> Data) rethrows -> Data {
+    func body(_ key: String, _ compute: () throws -> PreparedBody) rethrows -> PreparedBody {
         if let d = lookup(key) { return d }
         let d = try compute()
         store(key, d)
@@ -360,13 +422,13 @@ final class ResponseCache: Sendable {
     }
 
     var count: Int { cache.count }
-    func lookup(_ key: String) -> Data? { cache.lookup(key) }
-    func claim(_ key: String) -> BoundedCache<String, Data>.Claim { cache.claim(key) }
+    func lookup(_ key: String) -> PreparedBody? { cache.lookup(key) }
+    func claim(_ key: String) -> BoundedCache<String, PreparedBody>.Claim { cache.claim(key) }
     func release(_ key: String) { cache.release(key) }
 
-    /// Keeps `data` for `key` when small enough.
-    func store(_ key: String, _ data: Data) {
-        guard data.count <= maxEntryBytes else { cache.release(key); return }
-        cache.store(key, data)
+    /// Keeps `body` for `key` when small enough.
+    func store(_ key: String, _ body: PreparedBody) {
+        guard body.bytes.readableBytes <= maxEntryBytes else { cache.release(key); return }
+        cache.store(key, body)
     }
 }

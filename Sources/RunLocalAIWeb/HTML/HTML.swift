@@ -154,13 +154,13 @@ public struct HTMLResponse: ResponseGenerator, Sendable {
         self.status = status; self.document = document; self.headers = headers
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let buffer = ByteBuffer(string: CSRF.inject(document.markup))   // post forms get the request's CSRF token
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
+
+    /// The page as sent: `text/html`, `no-cache` unless the page set its own, post forms with the request's CSRF token.
+    func response() -> Response {
         var h = headers
-        h[.contentType] = "text/html; charset=utf-8"
-        h[.contentLength] = String(buffer.readableBytes)
-        if h[.cacheControl] == nil { h[.cacheControl] = "no-cache" }
-        return Response(status: status, headers: h, body: .init(byteBuffer: buffer))
+        h[.contentType] = nil
+        return PreparedBody(html: document.markup).htmlResponse(status: status, headers: h)
     }
 }
 

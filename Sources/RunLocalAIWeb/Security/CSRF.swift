@@ -13,21 +13,39 @@ enum CSRF {
     static let cookieName = "rla_csrf"
     static let fieldName = "_csrf"
 
-    /// The token of the request being answered, for ``inject(_:)``; `used` says a form was given it.
+    /// The token of the request being answered, for ``inject(_:)``: the cookie's, or a new one made the first time a
+    /// page asks for it (most answers, the API's included, carry no form and never pay for the random bytes);
+    /// `used` says a form was given it.
     final class Box: @unchecked Sendable {
-        let token: String
         private let lock = NSLock()
+        private var _token: String?
         private var _used = false
-        init(token: String) { self.token = token }
+        init(cookieToken: String?) { _token = cookieToken }
+        /// The token, made on first use.
+        var token: String {
+            lock.lock(); defer { lock.unlock() }
+            if let t = _token { return t }
+            let t = CSRF.newToken()
+            _token = t
+            return t
+        }
         var used: Bool { lock.lock(); defer { lock.unlock() }; return _used }
         func markUsed() { lock.lock(); _used = true; lock.unlock() }
     }
 
     @TaskLocal static var current: Box?
 
+    /// 256 random bits as 64 lowercase hex digits.
     static func newToken() -> String {
         var g = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%016llx", g.next() as UInt64) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 64) { out in
+            for word in 0..<4 {
+                let v: UInt64 = g.next()
+                for i in 0..<16 { out[word * 16 + i] = digits[Int((v >> (60 - 4 * UInt64(i))) & 0xf)] }
+            }
+            return 64
+        }
     }
 
     static func isWellFormed(_ t: Substring) -> Bool { t.utf8.count == 64 && t.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } }

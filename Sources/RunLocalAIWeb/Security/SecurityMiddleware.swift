@@ -1,8 +1,10 @@
 import Crypto
 import Foundation
 import Hummingbird
+import HTTPTypes
 import Logging
 import NIOCore
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 
@@ -32,6 +34,8 @@ struct SecurityMiddleware: RouterMiddleware {
         limiter = RateLimiter(burst: site.limits.postBurst, ratePerSecond: site.limits.postRefillPerSecond, now: site.now)
     }
 
+    static let requestIDName = HTTPField.Name("X-Request-Id")!
+
     /// The options of the request being answered (pages read the private-link secret from it).
     @TaskLocal static var current: SecurityOptions?
 
@@ -43,7 +47,7 @@ struct SecurityMiddleware: RouterMiddleware {
         var route = "unmatched"
         var response: Response
         let cookieToken = CSRF.cookieToken(request)
-        let box = CSRF.Box(token: cookieToken ?? CSRF.newToken())
+        let box = CSRF.Box(cookieToken: cookieToken)
         do {
             if let refusal = try await precheck(request, context: context, isAPI: isAPI) {
                 response = refusal
@@ -80,8 +84,9 @@ struct SecurityMiddleware: RouterMiddleware {
     private func finish(_ response: Response, request: Request, route: String, start: ContinuousClock.Instant, box: CSRF.Box,
                         hadCookie: Bool, requestID: String, context: Context) -> Response {
         var response = response
-        for field in options.securityHeaders where response.headers[field.name] == nil { response.headers[field.name] = field.value }
-        response.headers[.init("X-Request-Id")!] = requestID
+        // Prebuilt fields are appended as they are (setting a value by name would validate it again on every answer).
+        for field in options.securityHeaders where !response.headers.contains(field.name) { response.headers.append(field) }
+        response.headers.append(HTTPField(name: Self.requestIDName, value: requestID))
         if box.used && !hadCookie { response.headers[values: .setCookie].append(CSRF.cookie(box.token)) }
         if response.status.code >= 500 {
             context.logger.error("\(request.method) \(request.uri.path) answered \(response.status.code)",
@@ -107,10 +112,12 @@ struct SecurityMiddleware: RouterMiddleware {
     private func precheck(_ request: Request, context: Context, isAPI: Bool) async throws -> Response? {
         let path = request.uri.path
         // 1. Bounds before work.
-        for segment in path.split(separator: "/") where segment.utf8.count > options.maxNameLength {
-            // A percent-decoded name is never longer than its encoding: only long segments are decoded.
-            let decoded = String(segment).removingPercentEncoding ?? String(segment)
-            if decoded.count > options.maxNameLength || segment.utf8.count > options.maxNameLength * 12 {
+        // The common case (every segment and value short) is one pass over the bytes, with nothing allocated.
+        for segment in Self.longRuns(path.utf8, over: options.maxNameLength, separators: UInt8(ascii: "/"), UInt8(ascii: "/")) {
+            // A percent-decoded name is never longer than its encoding, nor shorter than a twelfth of it (%XX per
+            // byte, four bytes per character): only a segment between the two bounds is decoded to be counted.
+            if segment.utf8.count > options.maxNameLength * 12
+                || (String(segment).removingPercentEncoding ?? String(segment)).count > options.maxNameLength {
                 return problem(.notFound, code: "name_too_long", title: "Not found",
                                message: "no page here: a name in the path is longer than \(options.maxNameLength) characters",
                                isAPI: isAPI, path: "/", requestID: context.id)
@@ -119,10 +126,17 @@ struct SecurityMiddleware: RouterMiddleware {
         if let query = request.uri.query {
             // Each value first (the clearer message), then the whole query string.
             // A value is never longer than its raw encoding: only a query holding a long raw part is decoded.
-            let longest = query.utf8.split(whereSeparator: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "=") }).map(\.count).max() ?? 0
-            if longest > options.maxNameLength, query.utf8.count <= 128 * 1024 {
-                for (key, value) in Params(query: query).pairs
-                where value.count > (options.longerParameters[key] ?? options.maxNameLength) || key.count > options.maxNameLength {
+            let hasLongPart = !Self.longRuns(query.utf8, over: options.maxNameLength, separators: UInt8(ascii: "&"), UInt8(ascii: "=")).isEmpty
+            if hasLongPart, query.utf8.count <= 128 * 1024 {
+                for part in query.split(separator: "&") where part.utf8.count > options.maxNameLength {
+                    let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    let rawKey = kv[0], rawValue = kv.count > 1 ? kv[1] : ""
+                    let key = rawKey.utf8.count > options.maxNameLength * 12 ? String(rawKey.prefix(40)) : QueryString.decode(rawKey)
+                    let limit = options.longerParameters[key] ?? options.maxNameLength
+                    // As for path segments: a raw value over twelve times the limit is too long without decoding it.
+                    let tooLong = rawKey.utf8.count > options.maxNameLength * 12 || key.count > options.maxNameLength
+                        || rawValue.utf8.count > limit * 12 || QueryString.decode(rawValue).count > limit
+                    guard tooLong else { continue }
                     let name = String(key.prefix(40))
                     return problem(.badRequest, code: "invalid_parameter", title: "Bad request",
                                    message: "parameter '\(name)' is longer than \(options.longerParameters[key] ?? options.maxNameLength) characters",
@@ -175,6 +189,25 @@ struct SecurityMiddleware: RouterMiddleware {
             }
         }
         return nil
+    }
+
+    /// The runs of `bytes` between separators that are longer than `limit` bytes (as strings; empty in the common case).
+    static func longRuns(_ bytes: String.UTF8View, over limit: Int, separators a: UInt8, _ b: UInt8) -> [Substring] {
+        var runs: [Substring] = []
+        var start = bytes.startIndex, length = 0
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let c = bytes[i]
+            if c == a || c == b {
+                if length > limit { runs.append(Substring(bytes[start..<i])) }
+                length = 0; start = bytes.index(after: i)
+            } else {
+                length += 1
+            }
+            i = bytes.index(after: i)
+        }
+        if length > limit { runs.append(Substring(bytes[start..<bytes.endIndex])) }
+        return runs
     }
 
     static func isStateChanging(_ m: HTTPRequest.Method) -> Bool { m == .post || m == .put || m == .patch || m == .delete }

@@ -26,11 +26,12 @@ public final class SiteMetrics: Sendable {
     /// The counter and histogram of one label set, made once (the registry's own lookup builds descriptors and
     /// label arrays on every call, which costs more than the request it measures).
     private struct Series: Sendable { var counter: Counter; var histogram: DurationHistogram }
-    private let series = BoundedCache<String, Series>(capacity: 4096)
+    private struct SeriesKey: Hashable, Sendable { var route: String; var method: String; var status: Int }
+    private let series = BoundedCache<SeriesKey, Series>(capacity: 4096)
 
     func record(route: String, method: String, status: Int, duration: Duration) {
         let m = Self.methods.contains(method) ? method : "other"
-        let s = series.value(for: "\(route) \(m) \(status)") {
+        let s = series.value(for: SeriesKey(route: route, method: m, status: status)) {
             Series(counter: registry.makeCounter(descriptor: .init(namespace: "runlocalai", metricName: "http_requests", unitName: "total",
                                                                    helpText: "HTTP requests by route pattern, method and status"),
                                                  labels: [("route", route), ("method", m), ("status", String(status))]),
