@@ -93,7 +93,7 @@ let package = Package(
         // Prints timings of the engine (speed targets live here, never in tests).
         .executableTarget(
             name: "RunLocalAIBenchmarks",
-            dependencies: ["RunLocalAICore", "RunLocalAIApp", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RunLocalAICore", "RunLocalAIApp", "RunLocalAIWeb", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "RunLocalAICoreTests",

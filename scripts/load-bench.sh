@@ -3,7 +3,8 @@
 # script on the same cores: release builds, both servers on loopback, wrk on each endpoint; prints requests/s, the
 # 99th-percentile latency and the ratio to hello-world, then stops the servers.
 # Targets (a benchmark, not a test): the will-it-run API >= 0.7x hello-world; every page >= 0.5x the API on a
-# repeated question; a new question per request >= 5,000 req/s with p99 < 20 ms.
+# repeated question; a new question per request >= 5,000 req/s with p99 < 20 ms; the site's middleware costs at most
+# 10% of hello-world's throughput.
 #
 #   scripts/load-bench.sh                 # 2 threads, 50 connections, 10 s per endpoint
 #   DURATION=30s CONNECTIONS=100 scripts/load-bench.sh
@@ -12,7 +13,7 @@
 # By default the store is seeded from ../shared/data/calibration (as `runlocalai serve` does), so the speeds carry
 # evidence from the published runs and every answer reads the store (through its short-lived caches).
 #
-# Needs wrk (Debian: apt-get install -y wrk). Targets: > 5,000 req/s and p99 < 10 ms on 2 cores.
+# Needs wrk (Debian: apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +34,13 @@ SEED="${SEED:-../shared/data/calibration}"
 SERVER=$!
 "$HELLO_BIN" hello-server "$HELLO_PORT" >"$DATA/hello.log" 2>&1 &
 HELLO=$!
-cleanup() { kill "$SERVER" "$HELLO" 2>/dev/null || true; wait "$SERVER" "$HELLO" 2>/dev/null || true; rm -rf "$DATA"; }
+PROBE_PORT="${PROBE_PORT:-18183}"
+"$HELLO_BIN" hello-server "$PROBE_PORT" --probe hello-behind-middleware --seed "$SEED" >"$DATA/probe.log" 2>&1 &
+PROBE=$!
+BARE_PORT="${BARE_PORT:-18184}"
+"$HELLO_BIN" hello-server "$BARE_PORT" --probe site-without-middleware --seed "$SEED" >"$DATA/bare.log" 2>&1 &
+BARE=$!
+cleanup() { kill "$SERVER" "$HELLO" "$PROBE" "$BARE" 2>/dev/null || true; wait "$SERVER" "$HELLO" "$PROBE" "$BARE" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do
@@ -42,6 +49,8 @@ for _ in $(seq 1 100); do
 done
 curl -fs "http://127.0.0.1:$PORT/health" >/dev/null || { echo "server did not start:" >&2; cat "$DATA/serve.log" >&2; exit 1; }
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$HELLO_PORT/hello" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PROBE_PORT/api/v1/hello" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$BARE_PORT/api/v1/runtimes" >/dev/null 2>&1 && break; sleep 0.2; done
 
 # Distinct contexts per request, so every answer is planned and encoded afresh (no response-cache hits).
 cat >"$DATA/vary.lua" <<'LUA'
@@ -73,9 +82,15 @@ bench() {
 
 echo "runlocalai serve on 127.0.0.1:$PORT and hello-world on :$HELLO_PORT, wrk -t$THREADS -c$CONNECTIONS -d$DURATION ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg))"
 bench "hello-world JSON (Hummingbird)" "http://127.0.0.1:$HELLO_PORT/hello"
+# The same route behind the site's middleware (security rules + API rules): the middleware's cost is 1 - this ratio
+# (target: at most 10%).
+bench "hello-world behind the site's middleware" "http://127.0.0.1:$PROBE_PORT/api/v1/hello"
 Q="model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
+bench "will-it-run API, no middleware (probe)" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q"
+BARE_RPS="$LAST_RPS"
 bench "will-it-run API (same question)" "http://127.0.0.1:$PORT/api/v1/will-it-run?$Q"
 API_RPS="$LAST_RPS"
+awk -v a="$API_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%-40s %9.1f%% of the API'"'"'s throughput (target: at most 10%%)\n", "the site'"'"'s middleware costs", (1 - a / b) * 100 }'
 bench "will-it-run API (a new question each)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090" "$DATA/vary.lua"
 bench "will-it-run page (same question)" "http://127.0.0.1:$PORT/will-it-run?$Q"
 bench "model page /models/llama-3.1-8b" "http://127.0.0.1:$PORT/models/llama-3.1-8b"

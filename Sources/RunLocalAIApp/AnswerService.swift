@@ -39,6 +39,11 @@ public final class AnswerService: Sendable {
     /// A model's published runs, read once per TTL.
     let modelRuns = BoundedCache<String, [BenchmarkRun]>(capacity: 2048, ttl: .seconds(2))
 
+    /// The counts of the service's caches, by name (for `/metrics`).
+    public var cacheStats: [(name: String, stats: CacheStats)] {
+        [("profiles", profiles.stats), ("plans", plans.stats), ("answers", evidenced.stats), ("model_runs", modelRuns.stats)]
+    }
+
     struct Planned: Sendable { var estimate: Estimate; var answer: Answer }
 
     public init(catalog: Catalog, store: (any BenchmarkStore)?, profiles: ProfileCache = ProfileCache(capacity: 2048),

@@ -24,6 +24,8 @@ public struct AppOptions: Sendable {
     /// Seed an empty store from `seedDirectory`.
     public var seedEmptyStore: Bool
     public var loadContent: Bool
+    /// Told how long each store call took (`serve` feeds its store-latency metrics from it).
+    public var storeObserver: (@Sendable (ObservedStore.Operation, Duration, Bool) -> Void)?
 
     public init(catalogPath: String? = nil, contentPath: String? = nil, dataDirectory: String = "./data", postgresURL: String? = nil,
                 seedDirectory: String = "../shared/data/calibration", createStore: Bool = true, seedEmptyStore: Bool = true,
@@ -65,30 +67,34 @@ public enum AppSetup {
             guard let url else { throw SetupError(description: "cannot find the content folder; run from the repository or pass --content PATH") }
             do { content = try ContentLoader.load(from: url, catalog: catalog) } catch let e as ContentError { throw SetupError(description: e.description) }
         }
-        var store: (any BenchmarkStore)?
-        var task: Task<Void, Never>?
-        var description = "none"
-        var noStoreReason: String?
-        if let url = o.postgresURL {
-            let pg = try PostgresBenchmarkStore(url: url)
-            task = Task { await pg.run() }
-            try await pg.migrate()
-            store = pg; description = "PostgreSQL"
-        } else {
-            let path = URL(fileURLWithPath: o.dataDirectory).appendingPathComponent("runlocalai.sqlite").path
-            if o.createStore || FileManager.default.fileExists(atPath: path) {
-                try FileManager.default.createDirectory(atPath: o.dataDirectory, withIntermediateDirectories: true)
-                let s = try SQLiteBenchmarkStore(path: path)
-                try await s.migrate()
-                store = s; description = "SQLite \(path)"
-            } else {
-                noStoreReason = "no benchmark store at \(path) (pass --data-dir DIR of a served site), so the figures are the engine's estimate"
-            }
-        }
+        let opened = try await openStore(o)
+        var store: (any BenchmarkStore)? = opened.store
+        if let base = opened.store, let observe = o.storeObserver { store = ObservedStore(base: base, observe: observe) }
+        let noStoreReason = opened.store == nil
+            ? "no benchmark store at \(opened.description) (pass --data-dir DIR of a served site), so the figures are the engine's estimate" : nil
+        let task = opened.task, description = opened.store == nil ? "none" : opened.description
         if let store, o.seedEmptyStore { try await seedIfEmpty(store, from: o.seedDirectory, catalog: catalog, logger: logger) }
         let service = AnswerService(catalog: catalog, store: store, localMachine: localMachine, noStoreReason: noStoreReason)
         return AppParts(catalog: catalog, catalogURL: catalogURL, content: content, store: store, storeTask: task,
                         storeDescription: description, service: service, calibration: nil)
+    }
+
+    /// Opens and migrates the store the options name: PostgreSQL when `postgresURL` is set (its client runs in `task`
+    /// until cancelled), else SQLite in `dataDirectory` (created when `createStore`; without it and no file there,
+    /// `store` is nil and `description` is the path that was looked for).
+    public static func openStore(_ o: AppOptions) async throws -> (store: (any BenchmarkStore)?, task: Task<Void, Never>?, description: String) {
+        if let url = o.postgresURL {
+            let pg = try PostgresBenchmarkStore(url: url)
+            let task = Task { await pg.run() }
+            do { try await pg.migrate() } catch { task.cancel(); throw error }
+            return (pg, task, "PostgreSQL")
+        }
+        let path = URL(fileURLWithPath: o.dataDirectory).appendingPathComponent("runlocalai.sqlite").path
+        guard o.createStore || FileManager.default.fileExists(atPath: path) else { return (nil, nil, path) }
+        try FileManager.default.createDirectory(atPath: o.dataDirectory, withIntermediateDirectories: true)
+        let s = try SQLiteBenchmarkStore(path: path)
+        try await s.migrate()
+        return (s, nil, "SQLite \(path)")
     }
 
     /// The engine scored on the published tables (the methodology page shows it), if they are present.

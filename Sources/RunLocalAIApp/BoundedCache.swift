@@ -20,6 +20,7 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     /// skipping keys stored again since, so a full cache costs O(1) per store, never a sort under the lock.
     private var queue: [(key: Key, order: UInt64)] = []
     private var head = 0
+    private var hits: UInt64 = 0, misses: UInt64 = 0
     private let clock = ContinuousClock()
     public let capacity: Int
     /// How long an entry is served; nil keeps it until evicted.
@@ -32,10 +33,14 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     /// The live entry for `key`, if any.
     public func lookup(_ key: Key) -> Value? {
         lock.lock(); defer { lock.unlock() }
-        guard let e = entries[key] else { return nil }
-        if let ttl, clock.now - e.at >= ttl { return nil }
+        guard let e = entries[key] else { misses &+= 1; return nil }
+        if let ttl, clock.now - e.at >= ttl { misses &+= 1; return nil }
+        hits &+= 1
         return e.value
     }
+
+    /// Lookups answered from the cache and lookups that had to compute, since the cache was made (for `/metrics`).
+    public var stats: CacheStats { lock.lock(); defer { lock.unlock() }; return CacheStats(hits: hits, misses: misses, entries: entries.count) }
 
     /// The entry for `key`, or how it would have been stale: for stale-while-revalidate callers.
     public func lookupAllowingStale(_ key: Key) -> (value: Value, fresh: Bool)? {
@@ -74,12 +79,14 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
     /// it anew and the others are served the expired copy meanwhile, so an expiry under load costs one computation.
     public func claim(_ key: Key) -> Claim {
         lock.lock(); defer { lock.unlock() }
-        guard let e = entries[key] else { return .compute }
+        guard let e = entries[key] else { misses &+= 1; return .compute }
         if let ttl, clock.now - e.at >= ttl {
-            if refreshing.contains(key) { return .serve(e.value) }
+            if refreshing.contains(key) { hits &+= 1; return .serve(e.value) }
             refreshing.insert(key)
+            misses &+= 1
             return .compute
         }
+        hits &+= 1
         return .serve(e.value)
     }
 
@@ -112,4 +119,17 @@ public final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: @unc
         }
         if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
     }
+}
+
+/// A cache's counts: lookups served from it, lookups that computed, entries held.
+///
+/// ```swift
+/// let s = cache.stats
+/// print("\(s.hits) hits, \(s.misses) misses, \(s.entries) entries")
+/// ```
+public struct CacheStats: Sendable, Equatable {
+    public var hits: UInt64
+    public var misses: UInt64
+    public var entries: Int
+    public init(hits: UInt64, misses: UInt64, entries: Int) { self.hits = hits; self.misses = misses; self.entries = entries }
 }

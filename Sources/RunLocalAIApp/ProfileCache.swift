@@ -14,6 +14,9 @@ public final class ProfileCache: ProfileSource, @unchecked Sendable {
 
     public init(capacity: Int = 512) { cache = BoundedCache(capacity: capacity) }
 
+    /// Lookups served, synthesised, and profiles held.
+    public var stats: CacheStats { cache.stats }
+
     public func profile(model: CatalogModel, mix: QuantMix) -> ModelProfile {
         cache.value(for: Key(model: model.id, quant: mix.name)) { ModelProfile(model: model, mix: mix) }
     }

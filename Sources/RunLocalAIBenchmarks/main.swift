@@ -5,16 +5,34 @@ import Foundation
 import Hummingbird
 import RunLocalAIApp
 import RunLocalAICore
+import RunLocalAIWeb
 
 // `RunLocalAIBenchmarks hello-server PORT`: a Hummingbird hello-world JSON route, the baseline scripts/load-bench.sh
 // measures the site against on the same cores in the same run.
+// With `--probe hello-behind-middleware` the same route sits behind the site's middleware (`GET /api/v1/hello`); with
+// `--probe site-without-middleware` every route of the site is served with no middleware (`buildMiddlewareProbe`),
+// seeded like `serve`: the differences are what the middleware costs.
 if CommandLine.arguments.dropFirst().first == "hello-server" {
     struct Hello: ResponseEncodable { var hello = "world" }
-    let port = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 18182
-    let router = Router()
-    router.get("/hello") { _, _ in Hello() }
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-    try await app.runService()
+    let args = Array(CommandLine.arguments.dropFirst(2))
+    let port = args.first.flatMap(Int.init) ?? 18182
+    let address = BindAddress.hostname("127.0.0.1", port: port)
+    if let i = args.firstIndex(of: "--probe"), i + 1 < args.count {
+        guard let probe = MiddlewareProbe(rawValue: args[i + 1]) else {
+            fatalError("--probe takes \(MiddlewareProbe.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlocalai-probe-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } ?? "../shared/data/calibration"
+        let parts = try await AppSetup.open(AppOptions(dataDirectory: dir, seedDirectory: seed))
+        guard let store = parts.store else { fatalError("no store in \(dir)") }
+        let site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store)
+        try await Application(router: buildMiddlewareProbe(probe, site: site), configuration: .init(address: address)).runService()
+    } else {
+        let router = Router()
+        router.get("/hello") { _, _ in Hello() }
+        try await Application(router: router, configuration: .init(address: address)).runService()
+    }
     exit(0)
 }
 

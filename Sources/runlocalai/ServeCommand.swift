@@ -63,9 +63,11 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "runlocalai")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         let env = ProcessInfo.processInfo.environment
-        let options = AppOptions(catalogPath: catalogOptions.path, contentPath: contentOptions.path, dataDirectory: storeOptions.dataDir,
+        var options = AppOptions(catalogPath: catalogOptions.path, contentPath: contentOptions.path, dataDirectory: storeOptions.dataDir,
                                  postgresURL: storeOptions.postgres ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
                                  seedDirectory: seedDirectory)
+        let metrics = SiteMetrics()
+        options.storeObserver = { operation, duration, failed in metrics.recordStore(operation, duration, failed: failed) }
         let parts: AppParts
         do { parts = try await AppSetup.open(options, logger: logger) } catch let e as AppSetup.SetupError { throw ValidationError(e.description) }
         defer { parts.storeTask?.cancel() }
@@ -80,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = ConnectionLimits(headerTimeoutSeconds: headerTimeout, idleTimeoutSeconds: idleTimeout,
                                            maxConnections: maxConnections, maxConnectionsPerPeer: maxConnectionsPerPeer)
         let security = SecurityOptions(secret: env["RUNLOCALAI_SECRET"])
-        let app = Application(router: buildRouter(site: site, security: security),
+        let app = Application(router: buildRouter(site: site, security: security, metrics: metrics),
                               server: connections.server(logger: logger),
                               configuration: connections.configuration(address: .hostname(host, port: port)),
                               logger: logger)

@@ -389,7 +389,7 @@ struct APITests {
             F.expectError(try await F.call(c, .post, "/api/v1/diagnose", headers: spoofed, body: "CUDA error: out of memory"), 429, code: "rate_limited")
         }
         // Behind a proxy, only the entry the proxy appended counts, not what the client put in front of it.
-        #expect(APIMiddleware.clientKey(Request(head: .init(method: .post, scheme: "http", authority: "x", path: "/api/v1/diagnose",
+        #expect(APIRules.clientKey(Request(head: .init(method: .post, scheme: "http", authority: "x", path: "/api/v1/diagnose",
                                                             headerFields: [.init("X-Forwarded-For")!: "1.2.3.4, 203.0.113.5"]), body: .init(buffer: .init())),
                                         peer: nil, trustForwardedFor: true) == "203.0.113.5")
     }

@@ -117,13 +117,14 @@ struct ConnectionLimitsTests {
         let channels = (0..<4).map { _ in EmbeddedChannel() }
         let ids = channels.map { ObjectIdentifier($0) }
         let registry = ConnectionRegistry(limit: 2)
-        #expect(registry.open(ids[0], channel: channels[0]) == nil)
-        #expect(registry.open(ids[1], channel: channels[1]) == nil)
-        registry.setBusy(ids[0], true)                      // the oldest is answering a request
-        let victim = registry.open(ids[2], channel: channels[2])
-        #expect(victim === channels[1], "the idle one goes, not the busy one")
-        registry.setBusy(ids[0], false)                     // its response ended: now idle, but more recently than 2
-        #expect(registry.open(ids[3], channel: channels[3]) === channels[2])
+        let first = registry.open(ids[0], channel: channels[0])
+        #expect(first.victim == nil)
+        #expect(registry.open(ids[1], channel: channels[1]).victim == nil)
+        registry.setBusy(first.activity, true)              // the oldest is answering a request
+        let third = registry.open(ids[2], channel: channels[2])
+        #expect(third.victim === channels[1], "the idle one goes, not the busy one")
+        registry.setBusy(first.activity, false)             // its response ended: now idle, but more recently than 2
+        #expect(registry.open(ids[3], channel: channels[3]).victim === channels[2])
         #expect(registry.count == 2)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIStore
 import Testing
@@ -271,6 +272,25 @@ struct SecurityTests {
             #expect(r.body.contains("status=\"404\""))
             #expect(r.body.contains("runlocalai_http_request_duration_seconds_bucket"))
             #expect(r.body.contains("runlocalai_rate_limited_total{surface=\"html\"} 1"))
+        }
+    }
+
+    @Test("/metrics counts cache hits and misses and times every store call by operation")
+    func cacheAndStoreMetrics() async throws {
+        let metrics = SiteMetrics()
+        let base = try await A.site(adminToken: nil)
+        let observed = ObservedStore(base: base.store) { op, d, failed in metrics.recordStore(op, d, failed: failed) }
+        let site = Site(service: AnswerService(catalog: base.catalog, store: observed, profiles: base.profiles), content: base.content, store: observed)
+        try await Self.withSite(site, metrics: metrics) { c in
+            let q = "/api/v1/will-it-run?model=llama-3.1-8b&quant=Q4_K_M&hardware=rtx-3090&ctx=8192"
+            _ = try await Self.send(c, .get, q)   // computed: misses, and the store is asked for the model's runs
+            _ = try await Self.send(c, .get, q)   // the same bytes from the response cache: a hit
+            let r = try await Self.send(c, .get, "/metrics")
+            #expect(r.body.contains("runlocalai_cache_lookups_total{cache=\"api_will_it_run_responses\",result=\"hit\"} 1"), "\(r.body.suffix(1500))")
+            #expect(r.body.contains("runlocalai_cache_lookups_total{cache=\"api_will_it_run_responses\",result=\"miss\"} 1"))
+            #expect(r.body.contains("runlocalai_cache_lookups_total{cache=\"plans\",result=\"miss\"}"))
+            #expect(r.body.contains("runlocalai_cache_entries{cache=\"answers\"} 1"))
+            #expect(r.body.contains("runlocalai_store_duration_seconds_count{operation=\"runs\"}"), "\(r.body.prefix(3000))")
         }
     }
 }

@@ -12,9 +12,10 @@ import RunLocalAIStore
 /// APIRoutes.register(on: router, site: site)
 /// ```
 public enum APIRoutes {
-    public static func register(on router: Router<SiteRequestContext>, site: Site) {
+    public static func register(on router: Router<SiteRequestContext>, site: Site, metrics: SiteMetrics? = nil) {
         let api = API(site: site)
         let cache = ResponseCache()
+        metrics?.watch(cache: "api_catalog_responses") { cache.cache.stats }
         let v1 = router.group("api/v1")
         /// A catalog-data GET: answered from the cache by URI, else computed, encoded and kept.
         @Sendable func cached(_ req: Request, _ body: () throws -> Data) throws -> Response {
@@ -25,6 +26,7 @@ public enum APIRoutes {
         v1.get("openapi.json") { _, _ in APIJSON.tagged(OpenAPIDocument.json) }
         // The answer service caches plans and evidence; the encoded body is kept as long as the evidence is.
         let bodies = BoundedCache<String, PreparedBody>(capacity: 4096, ttl: .seconds(2))
+        metrics?.watch(cache: "api_will_it_run_responses") { bodies.stats }
         v1.get("will-it-run") { req, _ in try await api.willItRun(req, bodies: bodies).jsonResponse() }
         v1.get("will-it-run/custom") { req, _ in APIJSON.tagged(try await api.custom(Query(req))) }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }

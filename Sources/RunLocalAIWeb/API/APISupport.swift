@@ -237,22 +237,18 @@ final class RateLimiter: @unchecked Sendable {
     }
 }
 
-/// The API's cross-cutting rules, applied to `/api/` paths only: JSON errors for every failure (never an HTML
-/// or empty 404/500), the body-size limit (413), a per-client token bucket on POSTs (429 + Retry-After), and
-/// ETag / Cache-Control / 304 on catalog data (the tag is a digest of the body, so it changes with the evidence).
+/// The API's own rules, applied by ``SecurityMiddleware`` to `/api/` paths (one middleware layer for the whole site):
+/// JSON errors for every failure (never an HTML or empty 404/500), and ETag / Cache-Control / 304 on catalog data
+/// (the tag is a digest of the body, so it changes with the evidence). The body-size limit (413) and the one rate
+/// limiter (429 + Retry-After) are the security middleware's, before any handler runs.
 ///
 /// The client key is the peer's IP address; behind a reverse proxy (`APILimits.trustForwardedFor`, `serve
 /// --behind-proxy`) it is the address the proxy appended to `X-Forwarded-For`.
-struct APIMiddleware: RouterMiddleware {
-    typealias Context = SiteRequestContext
-    let site: Site
-    let limiter: RateLimiter
-
-    init(site: Site) {
-        self.site = site
-        limiter = RateLimiter(burst: site.limits.postBurst, ratePerSecond: site.limits.postRefillPerSecond, now: site.now)
-    }
-
+///
+/// ```swift
+/// let response = APIRules.finish(try await next(request, context), request: request)
+/// ```
+enum APIRules {
     /// Paths whose answers depend only on the catalog, content and engine (cacheable by ETag).
     static func isCatalogData(_ path: String) -> Bool {
         guard let parts = apiParts(path) else { return false }
@@ -303,43 +299,38 @@ struct APIMiddleware: RouterMiddleware {
         return peer?.ipAddress ?? "unknown-peer"
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// An API handler's answer on its way out: Cache-Control and the 304 of a matching `If-None-Match` on catalog data,
+    /// `no-store` (and no tag) on everything else.
+    static func finish(_ response: Response, request: Request) -> Response {
+        var response = response
         let path = request.uri.path
-        guard path.hasPrefix("/api/") else { return try await next(request, context) }
-        do {
-            if request.method == .post || request.method == .put {
-                if let len = request.headers[.contentLength].flatMap({ Int($0) }), len > site.limits.maxBodyBytes {
-                    throw APIError(.contentTooLarge, code: "body_too_large",
-                                   "the request body is \(len) bytes; the limit is \(site.limits.maxBodyBytes) bytes")
-                }
-                // The per-client token bucket is SecurityMiddleware's: one limiter for HTML forms and the API alike.
+        if request.method == .get || request.method == .head, response.status == .ok, let etag = response.headers[.eTag],
+           isCatalogData(path) {
+            // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
+            // store gets a new tag at once; answers that read the store must be revalidated on every use.
+            let cacheControl = readsStore(path) ? "no-cache" : "public, max-age=300"
+            if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
+                let t = $0.trimmingCharacters(in: .whitespaces)
+                return t == etag || t == "W/" + etag || t == "*"
+            }) {
+                return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
             }
-            var response = try await next(request, context)
-            if request.method == .get || request.method == .head, response.status == .ok, let etag = response.headers[.eTag],
-               Self.isCatalogData(path) {
-                // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
-                // store gets a new tag at once; answers that read the store must be revalidated on every use.
-                let cacheControl = Self.readsStore(path) ? "no-cache" : "public, max-age=300"
-                if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
-                    let t = $0.trimmingCharacters(in: .whitespaces)
-                    return t == etag || t == "W/" + etag || t == "*"
-                }) {
-                    return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
-                }
-                response.headers[.cacheControl] = cacheControl
-            } else {
-                response.headers[.eTag] = nil
-                if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-            }
-            return response
-        } catch {
-            let e = APIError.from(error)
-            if e.status == .internalServerError { context.logger.error("API \(request.method) \(path): \(error)") }
-            if e.status == .notFound, e.code == "not_found", (error as? HTTPError) != nil {
-                return APIError(.notFound, code: "no_route", "no API route \(request.method) \(path); see /api/v1/openapi.json").response()
-            }
-            return e.response()
+            response.headers[.cacheControl] = cacheControl
+        } else {
+            response.headers[.eTag] = nil
+            if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         }
+        return response
+    }
+
+    /// An API handler's error as the JSON error answer (a router 404 names the OpenAPI document).
+    static func errorResponse(_ error: Error, request: Request, context: some RequestContext) -> Response {
+        let e = APIError.from(error)
+        if e.status == .internalServerError { context.logger.error("API \(request.method) \(request.uri.path): \(error)") }
+        if e.status == .notFound, e.code == "not_found", (error as? HTTPError) != nil {
+            return APIError(.notFound, code: "no_route", "no API route \(request.method) \(request.uri.path); see /api/v1/openapi.json").response()
+        }
+        return e.response()
     }
 
     /// A strong entity tag for a body: its 64-bit FNV-1a digest and length.
@@ -367,7 +358,7 @@ struct PreparedBody: Sendable {
     let hasPostForm: Bool
 
     init(json data: Data) {
-        bytes = ByteBuffer(bytes: data); etag = APIMiddleware.etag(data); hasPostForm = false
+        bytes = ByteBuffer(bytes: data); etag = APIRules.etag(data); hasPostForm = false
     }
 
     init(html markup: String) {

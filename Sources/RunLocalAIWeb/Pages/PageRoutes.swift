@@ -10,7 +10,7 @@ import RunLocalAICore
 /// PageRoutes.register(on: router, site: site)
 /// ```
 public enum PageRoutes {
-    public static func register(on router: Router<SiteRequestContext>, site: Site) {
+    public static func register(on router: Router<SiteRequestContext>, site: Site, metrics: SiteMetrics? = nil) {
         let engine = PageEngine(site: site)
         @Sendable func params(_ r: Request) -> Params { Params(query: r.uri.query) }
         /// A path parameter, percent-decoded ("dual%203090" is "dual 3090").
@@ -21,6 +21,7 @@ public enum PageRoutes {
         // Pages computed only from the catalog and content (not the store) are the same for every request with
         // the same URI while the process runs: render once, keep the markup (bounded).
         let pageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20)
+        metrics?.watch(cache: "catalog_pages") { pageCache.cache.stats }
         @Sendable func cached(_ r: Request, _ render: () -> HTMLResponse) -> Response {
             let key = r.uri.description
             if let hit = pageCache.lookup(key) { return hit.htmlResponse() }
@@ -33,6 +34,7 @@ public enum PageRoutes {
         // Pages that show speeds carry the store's evidence: kept only as long as the evidence cache keeps an answer,
         // and dropped at once when a run's status changes on this server.
         let livePageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20, ttl: .seconds(2))
+        metrics?.watch(cache: "evidence_pages") { livePageCache.cache.stats }
         @Sendable func live(_ r: Request, _ render: () async -> HTMLResponse) async -> Response {
             let key = "\(site.service.evidenceGeneration)|\(r.uri.description)"
             if case .serve(let hit) = livePageCache.claim(key) { return hit.htmlResponse() }

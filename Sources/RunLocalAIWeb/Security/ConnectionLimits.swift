@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HTTPTypes
 import NIOHTTPTypes
+import Synchronization
 import Logging
 import NIOCore
 
@@ -42,8 +43,12 @@ public struct ConnectionLimits: Sendable {
         let counter = PeerCounter(limit: maxConnectionsPerPeer)
         let registry = ConnectionRegistry(limit: maxConnections)
         let header = headerTimeout
-        return .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(counter: counter, registry: registry, headerTimeout: header, logger: logger)],
-                                           idleTimeout: idleTimeout))
+        let idle = idleTimeout
+        // The guard keeps the idle timeout itself (one timer per connection, checked a few times per timeout), rather
+        // than NIO's idle-state handler, which adds a promise callback to every write of every response.
+        return .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(counter: counter, registry: registry, headerTimeout: header,
+                                                                                       idleTimeout: idle, logger: logger)],
+                                           idleTimeout: nil))
     }
 
     /// The application configuration with the hard cap (twice ``maxConnections``: reached only when that many are busy).
@@ -86,57 +91,75 @@ final class PeerCounter: @unchecked Sendable {
 /// if let victim = registry.open(id, channel: channel) { victim.close(promise: nil) }
 /// ```
 final class ConnectionRegistry: @unchecked Sendable {
-    private struct Entry { let channel: Channel; var busy: Bool; var since: UInt64 }
+    /// One connection's state, written by its own handler without the registry's lock (a request costs two atomic
+    /// stores, never a lock): busy, and the registry's clock when it last changed.
+    final class Activity: Sendable {
+        let busy = Atomic<Bool>(false)
+        let since: Atomic<UInt64>
+        init(since: UInt64) { self.since = Atomic(since) }
+    }
+    private struct Entry { let channel: Channel; let activity: Activity }
     private let lock = NSLock()
     private var entries: [ObjectIdentifier: Entry] = [:]
-    private var clock: UInt64 = 0
+    private let clock = Atomic<UInt64>(0)
     let limit: Int
     init(limit: Int) { self.limit = max(1, limit) }
 
     var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
 
-    /// Registers a new connection; returns the idle connection to close when there are now more than `limit`.
-    func open(_ id: ObjectIdentifier, channel: Channel) -> Channel? {
+    /// Registers a new connection; returns its activity record and the idle connection to close when there are now
+    /// more than `limit`.
+    func open(_ id: ObjectIdentifier, channel: Channel) -> (activity: Activity, victim: Channel?) {
+        let activity = Activity(since: tick())
         lock.lock(); defer { lock.unlock() }
-        clock &+= 1
-        entries[id] = Entry(channel: channel, busy: false, since: clock)
-        guard entries.count > limit else { return nil }
+        entries[id] = Entry(channel: channel, activity: activity)
+        guard entries.count > limit else { return (activity, nil) }
         var oldest: (id: ObjectIdentifier, since: UInt64)?
-        for (k, e) in entries where !e.busy && k != id && (oldest == nil || e.since < oldest!.since) { oldest = (k, e.since) }
-        guard let victim = oldest else { return nil }
-        return entries.removeValue(forKey: victim.id)?.channel
+        for (k, e) in entries where k != id && !e.activity.busy.load(ordering: .relaxed) {
+            let since = e.activity.since.load(ordering: .relaxed)
+            if oldest == nil || since < oldest!.since { oldest = (k, since) }
+        }
+        guard let victim = oldest else { return (activity, nil) }
+        return (activity, entries.removeValue(forKey: victim.id)?.channel)
     }
 
-    /// A request started (`true`) or its response ended (`false`).
-    func setBusy(_ id: ObjectIdentifier, _ busy: Bool) {
-        lock.lock(); defer { lock.unlock() }
-        guard entries[id]?.busy != busy else { return }
-        clock &+= 1
-        entries[id]?.busy = busy
-        entries[id]?.since = clock
+    /// A request started (`true`) or its response ended (`false`) on the connection of `activity`.
+    func setBusy(_ activity: Activity, _ busy: Bool) {
+        activity.busy.store(busy, ordering: .relaxed)
+        activity.since.store(tick(), ordering: .relaxed)
     }
+
+    private func tick() -> UInt64 { clock.wrappingAdd(1, ordering: .relaxed).newValue }
 
     func close(_ id: ObjectIdentifier) { lock.lock(); entries[id] = nil; lock.unlock() }
 }
 
-/// Sits after the HTTP codec of every connection: refuses a connection over its address's cap, closes one that has
-/// not sent its first request head within the header timeout, and keeps the ``ConnectionRegistry`` told whether a
-/// request is in progress (a request part read: busy; the response's end written: idle).
+/// Sits after the HTTP codec of every connection: refuses a connection over its address's cap; closes one that has
+/// not sent its first request head within the header timeout, one whose request body stalls for as long (a truncated
+/// upload), and one that sits idle between requests past the idle timeout; and keeps the ``ConnectionRegistry`` told
+/// whether a request is in progress (a request part read: busy; the response's end written: idle).
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     let counter: PeerCounter
     let registry: ConnectionRegistry
     let headerTimeout: TimeAmount
+    let idleTimeout: TimeAmount
     let logger: Logger
     private var key: String?
-    private var registered = false
+    private var activity: ConnectionRegistry.Activity?
+    /// A request is in progress (its head read, its response's end not yet written).
     private var busy = false
+    /// The request in progress has been read to its end.
+    private var requestRead = false
+    private var lastRead = NIODeadline.now()
+    private var lastIdle = NIODeadline.now()
     private var timer: Scheduled<Void>?
+    private var sweep: RepeatedTask?
     private var sawHead = false
 
-    init(counter: PeerCounter, registry: ConnectionRegistry, headerTimeout: TimeAmount, logger: Logger) {
-        self.counter = counter; self.registry = registry; self.headerTimeout = headerTimeout; self.logger = logger
+    init(counter: PeerCounter, registry: ConnectionRegistry, headerTimeout: TimeAmount, idleTimeout: TimeAmount, logger: Logger) {
+        self.counter = counter; self.registry = registry; self.headerTimeout = headerTimeout; self.idleTimeout = idleTimeout; self.logger = logger
     }
 
     private var id: ObjectIdentifier { ObjectIdentifier(self) }
@@ -149,8 +172,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
             return
         }
         key = k
-        registered = true
-        if let victim = registry.open(id, channel: context.channel) {
+        let (activity, victim) = registry.open(id, channel: context.channel)
+        self.activity = activity
+        if let victim {
             logger.debug("closing the longest-idle connection: over \(registry.limit) open connections")
             victim.close(promise: nil)
         }
@@ -160,12 +184,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
             self.logger.debug("closing a connection from \(k): no request head within the header timeout")
             channel.close(promise: nil)
         }
+        // Idle and stalled-body checks, a few times per timeout (so a connection is closed within a quarter of it late).
+        let every = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idleTimeout, headerTimeout).nanoseconds / 4))
+        sweep = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
+            guard let self else { return }
+            let now = NIODeadline.now()
+            if !self.busy, self.sawHead, now - self.lastIdle >= self.idleTimeout {
+                self.logger.debug("closing a connection from \(k): idle for the idle timeout")
+                channel.close(promise: nil)
+            } else if self.busy, !self.requestRead, now - self.lastRead >= self.headerTimeout {
+                self.logger.debug("closing a connection from \(k): the request body stalled for the header timeout")
+                channel.close(promise: nil)
+            }
+        }
     }
 
     private func forget() {
         timer?.cancel(); timer = nil
+        sweep?.cancel(); sweep = nil
         if let key { counter.close(key); self.key = nil }
-        if registered { registry.close(id); registered = false }
+        if activity != nil { registry.close(id); activity = nil }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) { forget() }
@@ -177,12 +215,22 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if !sawHead { sawHead = true; timer?.cancel(); timer = nil }
-        if !busy { busy = true; registry.setBusy(id, true) }
+        lastRead = NIODeadline.now()
+        switch unwrapInboundIn(data) {
+        case .head:
+            requestRead = false
+            if !busy, let activity { busy = true; registry.setBusy(activity, true) }
+        case .body: break
+        case .end: requestRead = true
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if busy, case .end = unwrapOutboundIn(data) { busy = false; registry.setBusy(id, false) }
+        if busy, case .end = unwrapOutboundIn(data) {
+            busy = false; requestRead = false; lastIdle = NIODeadline.now()
+            if let activity { registry.setBusy(activity, false) }
+        }
         context.write(data, promise: promise)
     }
 }

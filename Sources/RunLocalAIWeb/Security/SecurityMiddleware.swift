@@ -61,7 +61,13 @@ struct SecurityMiddleware: RouterMiddleware {
                     }
                 }
                 response = try await Self.$current.withValue(options) {
-                    try await CSRF.$current.withValue(box) { try await next(request, context) }
+                    try await CSRF.$current.withValue(box) {
+                        // The API's rules (JSON errors, ETag / Cache-Control / 304) in this same layer.
+                        guard isAPI else { return try await next(request, context) }
+                        do { return APIRules.finish(try await next(request, context), request: request) } catch {
+                            return APIRules.errorResponse(error, request: request, context: context)
+                        }
+                    }
                 }
                 route = context.endpointPath ?? "unmatched"
                 // The router had nothing for GET here: a path known with other methods only is a 405.
@@ -85,7 +91,11 @@ struct SecurityMiddleware: RouterMiddleware {
                         hadCookie: Bool, requestID: String, context: Context) -> Response {
         var response = response
         // Prebuilt fields are appended as they are (setting a value by name would validate it again on every answer).
-        for field in options.securityHeaders where !response.headers.contains(field.name) { response.headers.append(field) }
+        if !options.securityHeaders.contains(where: { response.headers.contains($0.name) }) {
+            response.headers.append(contentsOf: options.securityHeaders)   // the common case: none set by the handler
+        } else {
+            for field in options.securityHeaders where !response.headers.contains(field.name) { response.headers.append(field) }
+        }
         response.headers.append(HTTPField(name: Self.requestIDName, value: requestID))
         if box.used && !hadCookie { response.headers[values: .setCookie].append(CSRF.cookie(box.token)) }
         if response.status.code >= 500 {
@@ -170,7 +180,7 @@ struct SecurityMiddleware: RouterMiddleware {
                            message: "the request body is \(len) bytes; the limit is \(site.limits.maxBodyBytes) bytes", isAPI: true, path: path, requestID: context.id)
         }
         // 3. One rate limiter for every state-changing request.
-        let key = APIMiddleware.clientKey(request, peer: context.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
+        let key = APIRules.clientKey(request, peer: context.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
         if let retry = limiter.take(key) {
             metrics.rateLimited(route: isAPI ? "api" : "html")
             var r = problem(.tooManyRequests, code: "rate_limited", title: "Too many requests",
