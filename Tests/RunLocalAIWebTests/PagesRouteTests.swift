@@ -185,6 +185,18 @@ struct PagesRouteTests {
         }
     }
 
+    @Test("The HTML sitemap lists every guide under Guides (the menus link them too; they are not counted twice)")
+    func sitemapPageListsTheGuides() async throws {
+        try await F.withClient { client in
+            let page = try await F.get(client, "/sitemap")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("Guides <span class=\"kicker\">\(GuidePages.guides.count)</span>"), "\(page.body.prefix(3000))")
+            for g in GuidePages.guides {
+                #expect(page.body.components(separatedBy: "href=\"/guides/\(g.slug)\"").count - 1 >= 1, "\(g.slug)")
+            }
+        }
+    }
+
     @Test func atomFeedParses() async throws {
         try await F.withClient { client in
             let feed = try await F.get(client, "/feed.xml")

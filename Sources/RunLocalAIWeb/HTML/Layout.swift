@@ -237,7 +237,12 @@ enum Layout {
     @media (max-width:560px){body{font-size:14.5px}.wrap{padding:0 12px}.bar{gap:12px;min-height:46px}.brand .word{display:none}
     nav.primary{flex-wrap:wrap;overflow:visible;row-gap:0}nav.primary a{padding:9px 6px 7px;font-size:11.5px}.bar{flex-wrap:wrap;padding:4px 0}h1,.hero h1{font-size:23px}.g2,.g3,.g4{grid-template-columns:minmax(0,1fr)}
     .fields{grid-template-columns:repeat(2,minmax(0,1fr))}.fields .wide{grid-column:1/-1}footer.foot .menus{grid-template-columns:repeat(2,minmax(0,1fr))}
-    .stats dd{font-size:16px}th,td{padding:5px 7px}.verdict>div{padding:12px 14px}.hide-sm{display:none}}
+    .stats dd{font-size:16px}th,td{padding:5px 7px}.verdict>div{padding:12px 14px}.hide-sm{display:none}
+    table.stack-sm thead{display:none}table.stack-sm tr{display:block;padding:6px 0;border-bottom:1px solid var(--rule2)}
+    table.stack-sm td{display:block;border:0;white-space:normal;padding:2px 8px}
+    table.side-by-side th,table.side-by-side td{white-space:normal;font-size:12.5px;padding:4px 5px;overflow-wrap:anywhere}
+    table.side-by-side .tier{white-space:normal}table.side-by-side td.num{white-space:nowrap}
+    table.side-by-side tbody th{overflow-wrap:normal;font-size:10.5px;letter-spacing:0}}
     """
 
     /// Copy buttons on command blocks; the page works the same without it.

@@ -50,7 +50,7 @@ enum ComparePages {
             p(.class("lede")) { "\(aa.wire.model.name) \(aa.wire.quant) at \(Format.context(ctx)) context on each." }
             UI.figures(aa); UI.figures(ab)
             div(.class("table-wrap")) {
-                HTML.element("table", [], HTML {
+                HTML.element("table", [.class("side-by-side")], HTML {
                     thead { tr { th { "" }; th { sa.displayName }; th { sb.displayName } } }
                     tbody {
                         tr { th { "Verdict" }; td { UI.tier(aa.tier); " "; UI.chip(aa.chipStatus) }; td { UI.tier(ab.tier); " "; UI.chip(ab.chipStatus) } }

@@ -64,9 +64,11 @@ enum UI {
     }
 
     /// A titled table wrapped for horizontal scrolling on phones.
-    static func table(_ headers: [(String, Bool)], @HTMLBuilder rows: () -> HTML) -> HTML {
+    /// A table in a scrolling frame; `stackOnPhone` turns each row into a block of its cells at phone width (for
+    /// tables of long text, such as the errors KB, whose columns would otherwise be squeezed to a few characters).
+    static func table(_ headers: [(String, Bool)], stackOnPhone: Bool = false, @HTMLBuilder rows: () -> HTML) -> HTML {
         div(.class("table-wrap")) {
-            HTML.element("table", [], HTML {
+            HTML.element("table", stackOnPhone ? [.class("stack-sm")] : [], HTML {
                 thead { tr { for (h, num) in headers { th(num ? .class("num") : nil) { h } } } }
                 tbody { rows() }
             })

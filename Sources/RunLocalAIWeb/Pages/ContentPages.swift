@@ -87,7 +87,7 @@ enum ContentPages {
             p(.class("lede")) { "\(all.count) errors with the literal text you see, why it happens, and a numbered fix. Have a log? "; a(href: "/diagnose") { "Paste it here" }; "." }
             for (cat, es) in categories {
                 h2(.id(Markdown.slug(cat))) { cat }
-                UI.table([("Error", false), ("Looks like", false)]) {
+                UI.table([("Error", false), ("Looks like", false)], stackOnPhone: true) {
                     for e in es {
                         tr { td(.class("nowrap")) { a(href: "/errors/\(URLs.segment(e.slug))") { e.title } }; td { code { e.errorText.first ?? "" } } }
                     }

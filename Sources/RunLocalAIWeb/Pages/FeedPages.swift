@@ -9,15 +9,18 @@ enum FeedPages {
     static func pages(_ engine: PageEngine) -> [(group: String, links: [(label: String, path: String)])] {
         let c = engine.catalog, content = engine.site.content
         var out: [(String, [(String, String)])] = []
-        out.append(("Site", [("Home", "/")] + Layout.menus.flatMap { $0.links.map { ($0.label, $0.href) } }
-                    + [("Public API", "/public-api"), ("Sitemap", "/sitemap")]))
         out.append(("Guides", GuidePages.guides.map { ($0.title, "/guides/\($0.slug)") }))
         out.append(("Models", c.models.map { ($0.name, "/models/\(URLs.segment($0.id))") }))
         out.append(("Hardware", c.hardware.map { ($0.displayName, "/hardware/\(URLs.segment($0.id))") }))
         out.append(("Tools", c.runtimes.map { ($0.name, "/tools/\(URLs.segment($0.id))") }))
         out.append(("Glossary", content.glossary.map { ($0.term, "/glossary/\(URLs.segment($0.slug))") }))
         out.append(("Errors", content.errors.map { ($0.title, "/errors/\(URLs.segment($0.slug))") }))
-        // Unique paths, first label wins.
+        // The site's own pages come first, less the ones a group below lists (the menus link the guides too, and a
+        // guide belongs under Guides); then unique paths, first label wins.
+        let listed = Set(out.flatMap { $0.1.map(\.1) })
+        let site = ([("Home", "/")] + Layout.menus.flatMap { $0.links.map { ($0.label, $0.href) } }
+                    + [("Public API", "/public-api"), ("Sitemap", "/sitemap")]).filter { !listed.contains($0.1) }
+        out.insert(("Site", site), at: 0)
         var seen = Set<String>()
         return out.map { g in (g.0, g.1.filter { seen.insert($0.1).inserted }.map { (label: $0.0, path: $0.1) }) }
     }

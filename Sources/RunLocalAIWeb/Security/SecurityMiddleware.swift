@@ -202,22 +202,23 @@ struct SecurityMiddleware: RouterMiddleware {
     }
 
     /// The runs of `bytes` between separators that are longer than `limit` bytes (as strings; empty in the common case).
+    /// One pass over the contiguous bytes; nothing is allocated unless a run is too long.
     static func longRuns(_ bytes: String.UTF8View, over limit: Int, separators a: UInt8, _ b: UInt8) -> [Substring] {
-        var runs: [Substring] = []
-        var start = bytes.startIndex, length = 0
-        var i = bytes.startIndex
-        while i != bytes.endIndex {
-            let c = bytes[i]
-            if c == a || c == b {
-                if length > limit { runs.append(Substring(bytes[start..<i])) }
-                length = 0; start = bytes.index(after: i)
-            } else {
-                length += 1
-            }
-            i = bytes.index(after: i)
+        let offsets = bytes.withContiguousStorageIfAvailable { runOffsets($0, over: limit, a, b) }
+        let ranges = offsets ?? Self.runOffsets(Array(bytes), over: limit, a, b)
+        return ranges.map { r in Substring(bytes[bytes.index(bytes.startIndex, offsetBy: r.lowerBound)..<bytes.index(bytes.startIndex, offsetBy: r.upperBound)]) }
+    }
+
+    private static func runOffsets<C: RandomAccessCollection>(_ buffer: C, over limit: Int, _ a: UInt8, _ b: UInt8) -> [Range<Int>]
+    where C.Element == UInt8, C.Index == Int {
+        var found: [Range<Int>] = []
+        var start = 0
+        for i in 0..<buffer.count where buffer[i] == a || buffer[i] == b {
+            if i - start > limit { found.append(start..<i) }
+            start = i + 1
         }
-        if length > limit { runs.append(Substring(bytes[start..<bytes.endIndex])) }
-        return runs
+        if buffer.count - start > limit { found.append(start..<buffer.count) }
+        return found
     }
 
     static func isStateChanging(_ m: HTTPRequest.Method) -> Bool { m == .post || m == .put || m == .patch || m == .delete }
