@@ -58,17 +58,19 @@ PAGES=(
   "will-it-run-base-variant|/will-it-run?model=llama-3.1-8b&hardware=M2+Pro+16GB&ctx=32K|1|0"
   "will-it-run-vllm-bad|/will-it-run?model=llama-3.1-8b&hardware=apple-m4-max-40c&runtime=vllm|0|0"
   "tools|/tools|0|0"
-  "compare|/compare?a=rtx-3090&b=rtx-4090&model=qwen2.5-32b|0|0"
+  "compare|/compare?a=rtx-3090&b=rtx-4090&model=qwen2.5-32b|0|1"
   "guides|/guides/best-gpu|0|0"
   "cost|/cost?hardware=rtx-3090&price=650&condition=used&kwh=0.30|1|0"
   "glossary|/glossary|0|0"
   "glossary-term|/glossary/kv-cache|0|1"
+  "errors|/errors|0|1"
   "error|/errors/cuda-out-of-memory|0|0"
   "diagnose|/diagnose|0|0"
   "methodology|/methodology|0|0"
   "benchmarks|/benchmarks|0|0"
   "submit|/benchmarks/submit|0|0"
   "about|/about|0|0"
+  "sitemap|/sitemap|0|0"
 )
 
 FAIL=0

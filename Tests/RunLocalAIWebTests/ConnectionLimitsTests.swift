@@ -46,6 +46,27 @@ struct ConnectionLimitsTests {
         }
     }
 
+    /// Runs blocking socket calls on a thread of their own: a `recv` that waits on the cooperative pool could hold
+    /// the very threads the server under test needs to answer (both live in this process).
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    /// `GET /health` on a new connection (off the cooperative pool): the status line's first 12 bytes, or nil, and
+    /// whether the server closed the connection without an answer.
+    static func askHealth(port: Int) async throws -> (answered: Bool, closedByServer: Bool) {
+        try await offPool {
+            let ok = try connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(ok) }
+            _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(ok, $0, strlen($0), 0) }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let n = recv(ok, &buffer, buffer.count, 0)
+            return (n > 12 && String(decoding: buffer[0..<12], as: UTF8.self) == "HTTP/1.1 200", n == 0)
+        }
+    }
+
     static func withServer(_ limits: ConnectionLimits, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let site = try await APIFixture.site(adminToken: nil)
         let app = Application(router: buildRouter(site: site), server: limits.server(),
@@ -59,7 +80,7 @@ struct ConnectionLimitsTests {
             let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
             defer { close(fd) }
             _ = "GET /health HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
-            let closed = Self.secondsUntilClosed(fd)
+            let closed = try await Self.offPool { Self.secondsUntilClosed(fd) }
             #expect(closed != nil, "still open after 10 s")
             #expect((closed ?? 0) >= 0.3)
         }
@@ -71,7 +92,8 @@ struct ConnectionLimitsTests {
             var fds: [Int32] = []
             defer { for fd in fds { close(fd) } }
             for _ in 0..<6 { fds.append(try Self.connectRaw(port: port, timeoutSeconds: 1)) }
-            let closed = fds.filter { Self.secondsUntilClosed($0) != nil }.count
+            let open = fds
+            let closed = try await Self.offPool { open.filter { Self.secondsUntilClosed($0) != nil }.count }
             // The test client may hold one connection of its own: 3 or more of the 6 are refused.
             #expect(closed >= 3 && closed <= 4, "\(closed) of 6 closed")
             // Once they are closed, a whole request on a new connection is answered as before.
@@ -80,12 +102,7 @@ struct ConnectionLimitsTests {
             var answered = false
             for _ in 0..<10 where !answered {
                 try await Task.sleep(for: .milliseconds(300))
-                let ok = try Self.connectRaw(port: port, timeoutSeconds: 10)
-                defer { close(ok) }
-                _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(ok, $0, strlen($0), 0) }
-                var buffer = [UInt8](repeating: 0, count: 64)
-                let n = recv(ok, &buffer, buffer.count, 0)
-                answered = n > 12 && String(decoding: buffer[0..<12], as: UTF8.self) == "HTTP/1.1 200"
+                answered = try await Self.askHealth(port: port).answered
             }
             #expect(answered)
         }
@@ -111,13 +128,16 @@ struct ConnectionLimitsTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(closed >= 6, "\(closed) of 12 idle connections closed")
-            // A whole request on a new connection is answered although 12 idle ones came first.
-            let ok = try Self.connectRaw(port: port, timeoutSeconds: 10)
-            defer { close(ok) }
-            _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(ok, $0, strlen($0), 0) }
-            var buffer = [UInt8](repeating: 0, count: 64)
-            let n = recv(ok, &buffer, buffer.count, 0)
-            #expect(n > 12 && String(decoding: buffer[0..<12], as: UTF8.self) == "HTTP/1.1 200")
+            // A whole request on a new connection is answered although 12 idle ones came first, and the server never
+            // closes the newcomer to make room (a slow answer on a loaded test machine is asked again).
+            var answered = false, closedByServer = 0
+            for _ in 0..<5 where !answered {
+                let reply = try await Self.askHealth(port: port)
+                if reply.closedByServer { closedByServer += 1 }
+                answered = reply.answered
+            }
+            #expect(answered)
+            #expect(closedByServer == 0, "the server closed the new client \(closedByServer) time(s)")
         }
     }
 
