@@ -34,9 +34,11 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 TCK="$(getconf CLK_TCK)"
 
 # 1. Bounds before work: a 64 KB name on every kind of route; server CPU per request from /proc (the clock ticks
-#    every 10 ms, so each route is asked REPEAT times on one connection and the ticks divided; target <= 10 ms).
+#    every 10 ms, so each route is asked REPEAT times on one connection and the ticks divided; target <= 10 ms for a
+#    release build, CPU_LIMIT_MS to change it: CI runs the debug build, several times slower, with 100).
 LONG="$(head -c 65536 /dev/zero | tr '\0' 'x')"
 REPEAT="${REPEAT:-20}"
+CPU_LIMIT_MS="${CPU_LIMIT_MS:-10}"
 worst_ms=0; worst_route=""; bad=""
 for route in "/hardware/$LONG" "/models/$LONG" "/api/v1/models/$LONG" "/api/v1/hardware/$LONG" "/compare/models?a=$LONG&b=llama-3.1-8b" \
              "/will-it-run/custom?gpu=$LONG" "/api/v1/benchmarks?hardware=$LONG" "/will-it-run?model=$LONG&hardware=rtx-3090" \
@@ -49,8 +51,8 @@ for route in "/hardware/$LONG" "/models/$LONG" "/api/v1/models/$LONG" "/api/v1/h
   awk -v a="$ms" -v b="$worst_ms" 'BEGIN { exit !(a > b) }' && { worst_ms=$ms; worst_route="${route:0:22}"; }
   [[ "$codes" == "400 " || "$codes" == "404 " ]] || bad="$bad ${route:0:20}=$codes"
 done
-report "64 KB names refused before matching" "worst CPU ${worst_ms} ms/request (${worst_route}…, mean of $REPEAT)${bad:+; not 4xx:$bad}" \
-  "$([[ -z "$bad" ]] && awk -v a="$worst_ms" 'BEGIN { print (a <= 10) ? 1 : 0 }')"
+report "64 KB names refused before matching" "worst CPU ${worst_ms} ms/request (${worst_route}…, mean of $REPEAT; limit $CPU_LIMIT_MS)${bad:+; not 4xx:$bad}" \
+  "$([[ -z "$bad" ]] && awk -v a="$worst_ms" -v l="$CPU_LIMIT_MS" 'BEGIN { print (a <= l) ? 1 : 0 }')"
 
 # 2. Wrong method: 405 + Allow.
 allow="$("${C[@]}" -o /dev/null -X DELETE -D - "$BASE/api/v1/models/llama-3.1-8b" | tr -d '\r' | awk -F': ' 'tolower($1)=="allow"{print $2}')"
