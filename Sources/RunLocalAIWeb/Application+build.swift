@@ -15,9 +15,7 @@ public func buildRouter(site: Site, security: SecurityOptions = SecurityOptions(
     router.add(middleware: SecurityMiddleware(site: site, options: security, routes: routes, metrics: metrics))
     router.get("/health") { _, _ in await APIRoutes.health(site: site) }
     router.get("/metrics") { _, _ in metrics.response() }
-    for (name, _) in site.service.cacheStats {
-        metrics.watch(cache: name) { site.service.cacheStats.first { $0.name == name }?.stats ?? CacheStats(hits: 0, misses: 0, entries: 0) }
-    }
+    metrics.watch(caches: { site.service.cacheStats })
     APIRoutes.register(on: router, site: site, metrics: metrics)
     PageRoutes.register(on: router, site: site, metrics: metrics)
     routes.load(router.routes.map { (path: $0.path.description, method: $0.method) })
@@ -69,7 +67,7 @@ public func buildMiddlewareProbe(_ probe: MiddlewareProbe, site: Site) -> Router
     case .helloBehindMiddleware:
         let routes = RouteTable()
         router.add(middleware: SecurityMiddleware(site: site, options: SecurityOptions(), routes: routes, metrics: SiteMetrics()))
-            router.get("/api/v1/hello") { _, _ in Hello() }
+        router.get("/api/v1/hello") { _, _ in Hello() }
         routes.load(router.routes.map { (path: $0.path.description, method: $0.method) })
     case .siteWithoutMiddleware:
         APIRoutes.register(on: router, site: site)

@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         let env = ProcessInfo.processInfo.environment
         var options = AppOptions(catalogPath: catalogOptions.path, contentPath: contentOptions.path, dataDirectory: storeOptions.dataDir,
-                                 postgresURL: storeOptions.postgres ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
+                                 postgresURL: storeOptions.postgresURL,
                                  seedDirectory: seedDirectory)
         let metrics = SiteMetrics()
         options.storeObserver = { operation, duration, failed in metrics.recordStore(operation, duration, failed: failed) }

@@ -15,7 +15,7 @@ public enum APIRoutes {
     public static func register(on router: Router<SiteRequestContext>, site: Site, metrics: SiteMetrics? = nil) {
         let api = API(site: site)
         let cache = ResponseCache()
-        metrics?.watch(cache: "api_catalog_responses") { cache.cache.stats }
+        metrics?.watch(cache: "api_catalog_responses") { cache.stats }
         let v1 = router.group("api/v1")
         /// A catalog-data GET: answered from the cache by URI, else computed, encoded and kept.
         @Sendable func cached(_ req: Request, _ body: () throws -> Data) throws -> Response {

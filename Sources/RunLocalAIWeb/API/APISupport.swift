@@ -413,6 +413,7 @@ final class ResponseCache: Sendable {
     }
 
     var count: Int { cache.count }
+    var stats: CacheStats { cache.stats }
     func lookup(_ key: String) -> PreparedBody? { cache.lookup(key) }
     func claim(_ key: String) -> BoundedCache<String, PreparedBody>.Claim { cache.claim(key) }
     func release(_ key: String) { cache.release(key) }
@@ -421,5 +422,14 @@ final class ResponseCache: Sendable {
     func store(_ key: String, _ body: PreparedBody) {
         guard body.bytes.readableBytes <= maxEntryBytes else { cache.release(key); return }
         cache.store(key, body)
+    }
+
+    /// A freshly rendered page as sent: kept for `key` when it is a plain 200 (a page with its own status or headers
+    /// is sent as it is, and gives back any claim on `key`).
+    func keep(_ key: String, _ page: HTMLResponse) -> Response {
+        guard page.status == .ok && page.headers.isEmpty else { release(key); return page.response() }
+        let body = PreparedBody(html: page.document.markup)
+        store(key, body)
+        return body.htmlResponse()
     }
 }

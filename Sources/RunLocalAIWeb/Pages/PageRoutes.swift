@@ -21,28 +21,20 @@ public enum PageRoutes {
         // Pages computed only from the catalog and content (not the store) are the same for every request with
         // the same URI while the process runs: render once, keep the markup (bounded).
         let pageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20)
-        metrics?.watch(cache: "catalog_pages") { pageCache.cache.stats }
+        metrics?.watch(cache: "catalog_pages") { pageCache.stats }
         @Sendable func cached(_ r: Request, _ render: () -> HTMLResponse) -> Response {
             let key = r.uri.description
             if let hit = pageCache.lookup(key) { return hit.htmlResponse() }
-            let page = render()
-            guard page.status == .ok && page.headers.isEmpty else { return page.response() }
-            let body = PreparedBody(html: page.document.markup)
-            pageCache.store(key, body)
-            return body.htmlResponse()
+            return pageCache.keep(key, render())
         }
         // Pages that show speeds carry the store's evidence: kept only as long as the evidence cache keeps an answer,
         // and dropped at once when a run's status changes on this server.
         let livePageCache = ResponseCache(capacity: 2048, maxEntryBytes: 2 << 20, ttl: .seconds(2))
-        metrics?.watch(cache: "evidence_pages") { livePageCache.cache.stats }
+        metrics?.watch(cache: "evidence_pages") { livePageCache.stats }
         @Sendable func live(_ r: Request, _ render: () async -> HTMLResponse) async -> Response {
             let key = "\(site.service.evidenceGeneration)|\(r.uri.description)"
             if case .serve(let hit) = livePageCache.claim(key) { return hit.htmlResponse() }
-            let page = await render()
-            guard page.status == .ok && page.headers.isEmpty else { livePageCache.release(key); return page.response() }
-            let body = PreparedBody(html: page.document.markup)
-            livePageCache.store(key, body)
-            return body.htmlResponse()
+            return livePageCache.keep(key, await render())
         }
 
         router.get("/") { r, _ in cached(r) { HomePage.render(engine) } }

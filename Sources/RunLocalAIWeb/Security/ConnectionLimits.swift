@@ -88,7 +88,9 @@ final class PeerCounter: @unchecked Sendable {
 ///
 /// ```swift
 /// let registry = ConnectionRegistry(limit: 1024)
-/// if let victim = registry.open(id, channel: channel) { victim.close(promise: nil) }
+/// let (activity, victim) = registry.open(id, channel: channel)
+/// victim?.close(promise: nil)
+/// registry.setBusy(activity, true)   // a request started on this connection
 /// ```
 final class ConnectionRegistry: @unchecked Sendable {
     /// One connection's state, written by its own handler without the registry's lock (a request costs two atomic

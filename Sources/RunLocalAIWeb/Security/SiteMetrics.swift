@@ -46,12 +46,12 @@ public final class SiteMetrics: Sendable {
     }
 
     private func makeSeries(route: String, method m: String, status: Int) -> Series {
-            Series(counter: registry.makeCounter(descriptor: .init(namespace: "runlocalai", metricName: "http_requests", unitName: "total",
-                                                                   helpText: "HTTP requests by route pattern, method and status"),
-                                                 labels: [("route", route), ("method", m), ("status", String(status))]),
-                   histogram: registry.makeDurationHistogram(descriptor: .init(namespace: "runlocalai", metricName: "http_request_duration", unitName: "seconds",
-                                                                               helpText: "Time to answer a request, by route pattern"),
-                                                             labels: [("route", route)], buckets: Self.buckets))
+        Series(counter: registry.makeCounter(descriptor: .init(namespace: "runlocalai", metricName: "http_requests", unitName: "total",
+                                                               helpText: "HTTP requests by route pattern, method and status"),
+                                             labels: [("route", route), ("method", m), ("status", String(status))]),
+               histogram: registry.makeDurationHistogram(descriptor: .init(namespace: "runlocalai", metricName: "http_request_duration", unitName: "seconds",
+                                                                           helpText: "Time to answer a request, by route pattern"),
+                                                         labels: [("route", route)], buckets: Self.buckets))
     }
 
     func rateLimited(route surface: String) {
@@ -78,16 +78,19 @@ public final class SiteMetrics: Sendable {
                                            .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
     private let storeSeries = BoundedCache<ObservedStore.Operation, DurationHistogram>(capacity: 64)
 
-    /// Caches whose lookups `/metrics` counts, by name.
-    private let caches = Mutex<[String: @Sendable () -> CacheStats]>([:])
+    /// Sources of cache counts that `/metrics` reads on every scrape, each giving one or more named caches.
+    private let caches = Mutex<[@Sendable () -> [(name: String, stats: CacheStats)]]>([])
 
     /// Counts `stats()` as the cache `name` on every scrape (hits, misses, entries).
-    public func watch(cache name: String, _ stats: @escaping @Sendable () -> CacheStats) { caches.withLock { $0[name] = stats } }
+    public func watch(cache name: String, _ stats: @escaping @Sendable () -> CacheStats) { watch { [(name, stats())] } }
+
+    /// Counts every cache `all()` names (an answer service's caches, say) on every scrape.
+    public func watch(caches all: @escaping @Sendable () -> [(name: String, stats: CacheStats)]) { caches.withLock { $0.append(all) } }
 
     /// The exposition text: the registry's figures, then the caches' counts (read at scrape time).
     func text() -> String {
         var out = registry.emitToString()
-        let watched = caches.withLock { $0.sorted { $0.key < $1.key } }.map { ($0.key, $0.value()) }
+        let watched = caches.withLock { $0 }.flatMap { $0() }.sorted { $0.name < $1.name }
         guard !watched.isEmpty else { return out }
         out += "# HELP runlocalai_cache_lookups_total Cache lookups by cache and result (hit: served from the cache)\n"
         out += "# TYPE runlocalai_cache_lookups_total counter\n"
