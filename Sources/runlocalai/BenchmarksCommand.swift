@@ -65,7 +65,7 @@ struct BenchmarksCommand: AsyncParsableCommand {
             let before = Calibration.report(rows: rows, catalog: catalog)
             print("Before:\n" + Calibrate.summaryText(before))
             if fit {
-                let fitted = CalibrationFit.fit(cases: Calibration.cases(rows, catalog: catalog).cases, start: SpeedModel.factors)
+                let fitted = CalibrationFit.fit(cases: Calibration.cases(rows, catalog: catalog).cases)
                 print("\nFitted factors:\n" + CalibrationFit.swiftSource(fitted))
                 print("\nAfter:\n" + Calibrate.summaryText(Calibration.report(rows: rows, catalog: catalog, factors: fitted)))
             }

@@ -11,15 +11,17 @@ struct Calibrate: AsyncParsableCommand {
         quantisation and test (ppN, tgN, ppN@dM), predicts it with the engine, and prints predicted vs measured \
         with the median and worst absolute percentage error. Rows that cannot be resolved are listed with the reason.
 
-        Example: runlocalai calibrate ../shared/data/calibration/*.csv
+        Example: runlocalai calibrate ../shared/data/calibration/*.csv calibration/*.csv
         """)
 
     @Argument(help: "Benchmark CSV files.") var files: [String]
     @Flag(help: "Print the JSON summary.") var json = false
-    @Flag(help: "Also print every row's prediction.") var rows = false
+    @Flag(help: "Also print every row's prediction (with --cross-validate, every held-out prediction too).") var rows = false
     @Flag(help: "Fit the efficiency factors on these rows and print them (and the error after fitting).") var fit = false
     @Flag(help: "Leave one file out: fit on the other files, predict that file's rows; prints the held-out error per file and overall.")
     var crossValidate = false
+    @Option(help: "With --fit or --cross-validate: the cost of moving a factor away from its physical prior (per squared log-ratio).")
+    var priorWeight: Double = CalibrationFit.priorWeight
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
@@ -60,8 +62,8 @@ struct Calibrate: AsyncParsableCommand {
         }
         if fit {
             let (cases, _) = Calibration.cases(all, catalog: catalog)
-            let fitted = CalibrationFit.fit(cases: cases, start: SpeedModel.factors)
-            let skipped = CalibrationFit.fittable(cases: cases, start: SpeedModel.factors).tooFewRows
+            let fitted = CalibrationFit.fit(cases: cases, priorWeight: priorWeight)
+            let skipped = CalibrationFit.fittable(cases: cases, start: SpeedModel.priors).tooFewRows
             if !skipped.isEmpty {
                 print("\nNot fitted (fewer than \(CalibrationFit.minimumSupport) rows depend on them): " + skipped.joined(separator: ", "))
             }
@@ -70,13 +72,35 @@ struct Calibrate: AsyncParsableCommand {
             print("\nAfter fitting:\n" + Self.summaryText(after))
         }
         if crossValidate {
-            let (held, perFile) = CalibrationFit.crossValidate(rows: all, catalog: catalog)
+            let (held, perFile) = CalibrationFit.crossValidate(rows: all, catalog: catalog, priorWeight: priorWeight)
+            if rows {
+                print("\nHeld-out predictions (file:line | hardware | model | quant | test | measured | predicted | error):")
+                for p in held.predictions {
+                    print(String(format: "%@:%d | %@ | %@ | %@ | %@ | %.1f | %.1f | %+.1f%%", p.row.file, p.row.line, p.hardwareID, p.modelID,
+                                 p.row.quant, p.row.test, p.row.tokensPerSecond, p.predicted, (p.predicted / p.row.tokensPerSecond - 1) * 100))
+                }
+            }
             print("\nLeave-one-file-out (each file predicted by factors fitted on the others):")
             for f in perFile {
                 print(String(format: "  %@: decode %d rows median %.1f%% worst %.1f%%; prefill %d rows median %.1f%% worst %.1f%%", f.file,
                              f.decode.rows, f.decode.medianAPE * 100, f.decode.maxAPE * 100, f.prefill.rows, f.prefill.medianAPE * 100, f.prefill.maxAPE * 100))
             }
             print(Self.summaryText(held))
+            let preds = held.predictions
+            func coverage(_ k: BenchmarkTest.Kind) -> String {
+                let of = preds.filter { $0.test.kind == k }
+                return String(format: "%.1f%% of %d", Double(of.filter(\.covered).count) / Double(max(of.count, 1)) * 100, of.count)
+            }
+            print("range (low..high) holds the measured value: decode " + coverage(.decode) + ", prefill " + coverage(.prefill))
+            print("By backend (held out):")
+            for b in Backend.allCases {
+                let of = preds.filter { Calibration.backend($0.row.backend) == b }
+                guard !of.isEmpty else { continue }
+                let d = Calibration.ErrorSummary(of.filter { $0.test.kind == .decode }.map(\.ape))
+                let p = Calibration.ErrorSummary(of.filter { $0.test.kind == .prefill }.map(\.ape))
+                print(String(format: "  %@: decode %d rows median %.1f%% p90 %.1f%%; prefill %d rows median %.1f%% p90 %.1f%%", b.displayName,
+                             d.rows, d.medianAPE * 100, d.p90APE * 100, p.rows, p.medianAPE * 100, p.p90APE * 100))
+            }
         }
     }
 

@@ -4,7 +4,11 @@ import Testing
 
 @Suite("The speed model against published llama.cpp runs")
 struct CalibrationTests {
-    static var calibrationFiles: [URL] { Calibration.csvFiles(in: TestSupport.shared.appendingPathComponent("data/calibration").path) }
+    /// The published runs in shared/ and the CPU runs measured for this repository (calibration/ in the repository).
+    static var calibrationFiles: [URL] {
+        let shared = Calibration.csvFiles(in: TestSupport.shared.appendingPathComponent("data/calibration").path)
+        return shared.isEmpty ? [] : shared + Calibration.csvFiles(in: TestSupport.repoRoot.appendingPathComponent("calibration").path)
+    }
 
     @Test("Over shared/data/calibration: ≥ 90% of rows resolved, decode median error ≤ 15%, prefill ≤ 30%",
           .enabled(if: !calibrationFiles.isEmpty, "shared/data/calibration is not beside the repository"))

@@ -55,7 +55,11 @@ public enum Calibration {
         public var hardwareID: String
         public var modelID: String
         public var predicted: Double
+        /// The half-width of the range a user would be shown for this prediction (``SpeedModel/band(placement:backend:prefill:)``).
+        public var band: Double = 0
         public var ape: Double { abs(predicted - row.tokensPerSecond) / row.tokensPerSecond }
+        /// Whether the measured value lies in the shown range, predicted × (1 ∓ band).
+        public var covered: Bool { predicted * (1 - band) <= row.tokensPerSecond && row.tokensPerSecond <= predicted * (1 + band) }
     }
     public struct Unresolved: Sendable, Hashable, Codable {
         public var file: String
@@ -71,7 +75,7 @@ public enum Calibration {
         public var p90APE: Double
         public var maxAPE: Double
         enum CodingKeys: String, CodingKey { case rows, medianAPE = "median_ape", meanAPE = "mean_ape", p90APE = "p90_ape", maxAPE = "max_ape" }
-        init(_ apes: [Double]) {
+        public init(_ apes: [Double]) {
             let s = apes.sorted()
             rows = s.count
             func q(_ p: Double) -> Double { s.isEmpty ? 0 : s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))] }
@@ -122,6 +126,12 @@ public enum Calibration {
         return nil
     }
 
+    /// The thread count a row's notes state ("threads=1"), nil if none.
+    static func threads(_ notes: String) -> Int? {
+        guard let r = notes.range(of: "threads=") else { return nil }
+        return Int(notes[r.upperBound...].prefix { $0.isNumber })
+    }
+
     /// A row made ready to predict: its profile, system and settings.
     public struct Case: Sendable {
         public var row: BenchmarkRow
@@ -131,6 +141,12 @@ public enum Calibration {
         public var settings: RunSettings
         public var usage: MemoryUsage
         public var hardwareID: String
+
+        /// The half-width of the range shown for this row's placement.
+        public var band: Double {
+            let placement: Placement = system.gpus.isEmpty ? .cpu : usage.gpuLayers < profile.architecture.layers + 1 ? .partial : .gpu
+            return SpeedModel.band(placement: placement, backend: system.gpus.first?.backend, prefill: test.kind == .prefill)
+        }
 
         /// The model's prediction for this row.
         public func predict(_ f: SpeedModel.Factors = SpeedModel.factors) -> Double {
@@ -168,6 +184,8 @@ public enum Calibration {
             // Flash attention only where the source says so: llama-bench left it off by default until 2025.
             let fa = row.notes.lowercased().contains("fa=1")
             var settings = RunSettings(context: test.tokens + test.depth + 1, flashAttention: fa)
+            settings.build = RuntimeBuild.stated(source: row.source, notes: row.notes)
+            settings.threads = Self.threads(row.notes)
             settings.promptTokens = test.kind == .prefill ? test.tokens : 1
             settings.depth = test.kind == .prefill ? test.depth : test.depth + test.tokens / 2
             // llama-bench offloads every layer (-ngl 99); a model too big for the card was run with part of it
@@ -189,10 +207,88 @@ public enum Calibration {
     public static func report(rows: [BenchmarkRow], catalog: Catalog, factors: SpeedModel.Factors = SpeedModel.factors) -> Report {
         let (cases, unresolved) = cases(rows, catalog: catalog)
         let predictions = cases.map {
-            Prediction(row: $0.row, test: $0.test, hardwareID: $0.hardwareID, modelID: $0.profile.id, predicted: $0.predict(factors))
+            Prediction(row: $0.row, test: $0.test, hardwareID: $0.hardwareID, modelID: $0.profile.id, predicted: $0.predict(factors), band: $0.band)
         }
         return Report(rows: rows.count, predictions: predictions, unresolved: unresolved,
                       decode: ErrorSummary(predictions.filter { $0.test.kind == .decode }.map(\.ape)),
                       prefill: ErrorSummary(predictions.filter { $0.test.kind == .prefill }.map(\.ape)))
     }
+}
+
+extension RuntimeBuild {
+    /// llama.cpp release numbers whose dates are on record: (build, the month it was current).
+    /// b4641: issue #11668, 2025-02-05; b6628: xorbitsai/xllamacpp PR #84, 2025-09-29; b9701: containers/ramalama
+    /// PR #2805, 2026-06-18.
+    static let buildAnchors: [(Int, RuntimeBuild)] = [(4641, .init(year: 2025, month: 2)), (6628, .init(year: 2025, month: 9)),
+                                                      (9701, .init(year: 2026, month: 6))]
+    /// llama.cpp thread numbers (issues, pull requests and discussions share one sequence) with the month they were
+    /// opened: #6766 (CUDA graphs PR) 2024-04-19, #11668 2025-02-05, #15410 2025-08.
+    static let threadAnchors: [(Int, RuntimeBuild)] = [(6766, .init(year: 2024, month: 4)), (11668, .init(year: 2025, month: 2)),
+                                                       (15410, .init(year: 2025, month: 8))]
+
+    /// The build month a published run states, or the earliest it can be: a date in the notes ("2024-01-10",
+    /// "May 2024"), else a llama.cpp release number ("build 2f68ce7cf (6918)", "b6918": no earlier than the
+    /// newest dated release at or below it), else the llama.cpp thread it was posted in (no earlier than the thread).
+    /// Nil when the source says nothing datable (the run then counts as today's build).
+    ///
+    /// ```swift
+    /// RuntimeBuild.stated(source: "", notes: "snapshots in May 2024")   // 2024-05
+    /// ```
+    public static func stated(source: String, notes: String) -> RuntimeBuild? {
+        let text = notes + " " + source
+        if let d = isoDate(in: text) ?? monthName(in: text) { return d }
+        if let n = releaseNumber(in: notes) { return buildAnchors.last { $0.0 <= n }?.1 }
+        if let t = threadNumber(in: source) { return threadAnchors.last { $0.0 <= t }?.1 }
+        return nil
+    }
+
+    private static func digits(_ s: Substring) -> Int? { s.isEmpty || s.count > 6 ? nil : Int(s) }
+
+    static func isoDate(in text: String) -> RuntimeBuild? {
+        let chars = Array(text.utf8)
+        var i = 0
+        while i + 7 <= chars.count {
+            // YYYY-MM at a word start.
+            if (i == 0 || !isDigit(chars[i - 1])), chars[i..<i + 4].allSatisfy(isDigit), chars[i + 4] == UInt8(ascii: "-"),
+               isDigit(chars[i + 5]), isDigit(chars[i + 6]) {
+                let y = Int(String(decoding: chars[i..<i + 4], as: UTF8.self))!, m = Int(String(decoding: chars[i + 5..<i + 7], as: UTF8.self))!
+                if (2020...2100).contains(y), (1...12).contains(m) { return RuntimeBuild(year: y, month: m) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func monthName(in text: String) -> RuntimeBuild? {
+        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                     "november", "december"]
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        for (i, w) in words.enumerated() where i + 1 < words.count {
+            // "May 2024", "Sept 2025", "January 2024"; not "decode 2024".
+            guard let m = names.firstIndex(where: { $0 == w || (w.count >= 3 && w.count <= 4 && $0.hasPrefix(w)) }),
+                  let y = digits(words[i + 1]), (2020...2100).contains(y) else { continue }
+            return RuntimeBuild(year: y, month: m + 1)
+        }
+        return nil
+    }
+
+    /// "(6918)" after a build hash, or "b6918".
+    static func releaseNumber(in text: String) -> Int? {
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        for (i, w) in words.enumerated() {
+            if w.hasPrefix("b"), let n = digits(w.dropFirst()), n >= 1000 { return n }
+            if w == "build", i + 2 < words.count, let n = digits(words[i + 2]), n >= 1000 { return n }
+        }
+        return nil
+    }
+
+    static func threadNumber(in source: String) -> Int? {
+        for marker in ["llama.cpp/discussions/", "llama.cpp/pull/", "llama.cpp/issues/"] {
+            guard let r = source.range(of: marker) else { continue }
+            return digits(source[r.upperBound...].prefix { $0.isNumber })
+        }
+        return nil
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 }

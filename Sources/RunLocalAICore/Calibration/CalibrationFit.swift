@@ -25,21 +25,31 @@ public enum CalibrationFit {
             ps.append(.init(name: "bandwidth.\(b.rawValue)", get: { $0.bandwidth[b] ?? 0.6 }, set: { $0.bandwidth[b] = $1 }, range: 0.2...0.95))
             ps.append(.init(name: "layerMicros.\(b.rawValue)", get: { $0.layerMicros[b] ?? 20 }, set: { $0.layerMicros[b] = $1 }, range: 2...400))
             ps.append(.init(name: "compute.\(b.rawValue)", get: { $0.compute[b] ?? 0.3 }, set: { $0.compute[b] = $1 }, range: 0.05...0.95))
-            ps.append(.init(name: "decodeComputeScale.\(b.rawValue)", get: { $0.decodeComputeScale[b] ?? 1 }, set: { $0.decodeComputeScale[b] = $1 },
-                            range: 0.05...4))
+        }
+        if backends.contains(.cuda) {
+            ps.append(.init(name: "cudaLayerMicrosBeforeGraphs", get: { $0.cudaLayerMicrosBeforeGraphs }, set: { $0.cudaLayerMicrosBeforeGraphs = $1 }, range: 2...400))
+            ps.append(.init(name: "cudaQuantPrefillBeforeMMQ", get: { $0.cudaQuantPrefillBeforeMMQ }, set: { $0.cudaQuantPrefillBeforeMMQ = $1 }, range: 0.3...1.3))
+        }
+        if backends.contains(.cpu) {
+            ps.append(.init(name: "cpuCompute", get: { $0.cpuCompute }, set: { $0.cpuCompute = $1 }, range: 0.05...0.95))
+        }
+        if backends.contains(.metal) {
+            ps.append(.init(name: "metalQuantPrefill", get: { $0.metalQuantPrefill }, set: { $0.metalQuantPrefill = $1 }, range: 0.3...1.3))
         }
         for q in SpeedModel.QuantFamily.allCases where q != .float {
             ps.append(.init(name: "quantDecode.\(q.rawValue)", get: { $0.quantDecode[q] ?? 1 }, set: { $0.quantDecode[q] = $1 }, range: 0.7...1.2))
             ps.append(.init(name: "quantPrefill.\(q.rawValue)", get: { $0.quantPrefill[q] ?? 1 }, set: { $0.quantPrefill[q] = $1 }, range: 0.3...1.3))
         }
         for q in SpeedModel.QuantFamily.allCases {
-            ps.append(.init(name: "decodeCompute.\(q.rawValue)", get: { $0.decodeCompute[q] ?? 2 }, set: { $0.decodeCompute[q] = $1 }, range: 2...200))
+            ps.append(.init(name: "decodeCompute.\(q.rawValue)", get: { $0.decodeCompute[q] ?? 3 }, set: { $0.decodeCompute[q] = $1 }, range: 2...200))
+            ps.append(.init(name: "decodeComputeIntDot.\(q.rawValue)", get: { $0.decodeComputeIntDot[q] ?? 3 }, set: { $0.decodeComputeIntDot[q] = $1 },
+                            range: 0.25...200))
         }
         ps.append(.init(name: "moeDecode", get: { $0.moeDecode }, set: { $0.moeDecode = $1 }, range: 0.2...1.2))
         ps.append(.init(name: "moeLayerMicros", get: { $0.moeLayerMicros }, set: { $0.moeLayerMicros = $1 }, range: 2...200))
         ps.append(.init(name: "moePrefill", get: { $0.moePrefill }, set: { $0.moePrefill = $1 }, range: 0.1...1.2))
         ps.append(.init(name: "attentionCost", get: { $0.attentionCost }, set: { $0.attentionCost = $1 }, range: 0.5...10))
-        ps.append(.init(name: "attentionCostNoFA", get: { $0.attentionCostNoFA }, set: { $0.attentionCostNoFA = $1 }, range: 0.5...20))
+        ps.append(.init(name: "attentionCostNoFA", get: { $0.attentionCostNoFA }, set: { $0.attentionCostNoFA = $1 }, range: 0.5...40))
         ps.append(.init(name: "pipelineEfficiency", get: { $0.pipelineEfficiency }, set: { $0.pipelineEfficiency = $1 }, range: 0...1))
         ps.append(.init(name: "multiGPUMicros", get: { $0.multiGPUMicros }, set: { $0.multiGPUMicros = $1 }, range: 0...3000))
         return ps
@@ -54,6 +64,23 @@ public enum CalibrationFit {
             total += abs(log(p / c.row.tokensPerSecond))
         }
         return total / Double(cases.count)
+    }
+
+    /// How much a step away from the physical prior costs, per squared log-ratio of a factor to its prior.
+    /// Chosen by leave-one-file-out: 0 lets folds with few rows of a kind move that kind's factors anywhere.
+    public static let priorWeight = 0.03
+
+    /// The fit's objective: the mean absolute log error plus `weight` × Σ log²(factor ÷ prior) over the factors fitted.
+    static func objective(_ cases: [Calibration.Case], _ f: SpeedModel.Factors, params: [Parameter], prior: SpeedModel.Factors,
+                          weight: Double) -> Double {
+        var penalty = 0.0
+        if weight > 0 {
+            for p in params {
+                let r = log(max(p.get(f), 1e-3) / max(p.get(prior), 1e-3))
+                penalty += r * r
+            }
+        }
+        return loss(cases, f) + weight * penalty
     }
 
     /// Rows a factor must move before the fit may change it.
@@ -85,9 +112,14 @@ public enum CalibrationFit {
         return (fit, skip)
     }
 
-    public static func fit(cases: [Calibration.Case], start: SpeedModel.Factors, rounds: Int = 12) -> SpeedModel.Factors {
+    /// Fits from the physical priors (or `start`), penalising each factor's distance from them by `priorWeight`.
+    public static func fit(cases: [Calibration.Case], start: SpeedModel.Factors = SpeedModel.priors, rounds: Int = 12,
+                           priorWeight: Double = priorWeight) -> SpeedModel.Factors {
         let params = supportedParameters(cases: cases, start: start).fit
         var f = start
+        func loss(_ cases: [Calibration.Case], _ f: SpeedModel.Factors) -> Double {
+            objective(cases, f, params: params, prior: start, weight: priorWeight)
+        }
         var best = loss(cases, f)
         var step = 0.25
         for _ in 0..<rounds {
@@ -117,16 +149,18 @@ public enum CalibrationFit {
     /// let held = CalibrationFit.crossValidate(rows: rows, catalog: catalog)
     /// held.report.decode.medianAPE
     /// ```
-    public static func crossValidate(rows: [BenchmarkRow], catalog: Catalog, start: SpeedModel.Factors = SpeedModel.factors,
-                                     rounds: Int = 12) -> (report: Calibration.Report, perFile: [(file: String, decode: Calibration.ErrorSummary, prefill: Calibration.ErrorSummary)]) {
+    public static func crossValidate(rows: [BenchmarkRow], catalog: Catalog, start: SpeedModel.Factors = SpeedModel.priors,
+                                     rounds: Int = 12, priorWeight: Double = priorWeight)
+        -> (report: Calibration.Report, perFile: [(file: String, decode: Calibration.ErrorSummary, prefill: Calibration.ErrorSummary)]) {
         let (cases, unresolved) = Calibration.cases(rows, catalog: catalog)
         let files = Array(Set(cases.map(\.row.file))).sorted()
         var predictions: [Calibration.Prediction] = []
         var perFile: [(String, Calibration.ErrorSummary, Calibration.ErrorSummary)] = []
         for file in files {
-            let fitted = fit(cases: cases.filter { $0.row.file != file }, start: start, rounds: rounds)
+            let fitted = fit(cases: cases.filter { $0.row.file != file }, start: start, rounds: rounds, priorWeight: priorWeight)
             let held = cases.filter { $0.row.file == file }.map {
-                Calibration.Prediction(row: $0.row, test: $0.test, hardwareID: $0.hardwareID, modelID: $0.profile.id, predicted: $0.predict(fitted))
+                Calibration.Prediction(row: $0.row, test: $0.test, hardwareID: $0.hardwareID, modelID: $0.profile.id, predicted: $0.predict(fitted),
+                                       band: $0.band)
             }
             predictions += held
             perFile.append((file, Calibration.ErrorSummary(held.filter { $0.test.kind == .decode }.map(\.ape)),
@@ -147,11 +181,13 @@ public enum CalibrationFit {
         return """
         bandwidth: \(dict(f.bandwidth) { $0.rawValue }),
         layerMicros: \(dict(f.layerMicros) { $0.rawValue }),
+        cudaLayerMicrosBeforeGraphs: \(String(format: "%.3g", f.cudaLayerMicrosBeforeGraphs)),
         compute: \(dict(f.compute) { $0.rawValue }),
         quantDecode: \(dict(f.quantDecode) { $0.rawValue }),
         decodeCompute: \(dict(f.decodeCompute) { $0.rawValue }),
-        decodeComputeScale: \(dict(f.decodeComputeScale) { $0.rawValue }),
+        decodeComputeIntDot: \(dict(f.decodeComputeIntDot) { $0.rawValue }),
         quantPrefill: \(dict(f.quantPrefill) { $0.rawValue }),
+        metalQuantPrefill: \(String(format: "%.3g", f.metalQuantPrefill)), cudaQuantPrefillBeforeMMQ: \(String(format: "%.3g", f.cudaQuantPrefillBeforeMMQ)),
         moeDecode: \(String(format: "%.3g", f.moeDecode)), moeLayerMicros: \(String(format: "%.3g", f.moeLayerMicros)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
         multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))
         """

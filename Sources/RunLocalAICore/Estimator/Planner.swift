@@ -151,14 +151,14 @@ public enum Planner {
         if system.gpus.count > 1 {
             notes.append("\(system.gpus.count) cards are not one pool: each holds its own layers, KV cache and compute buffer, and decode runs through them in turn")
         }
-        let u = SpeedModel.band(placement: tier == .wontRun ? .none : placement, backend: system.gpus.first?.backend)
-        func range(_ x: Double) -> SpeedRange {
-            SpeedRange(low: round1(x * (1 - u)), expected: round1(x), high: round1(x * (1 + u)))
+        func range(_ x: Double, prefill: Bool = false) -> SpeedRange {
+            let u = SpeedModel.band(placement: tier == .wontRun ? .none : placement, backend: system.gpus.first?.backend, prefill: prefill)
+            return SpeedRange(low: round1(x * (1 - u)), expected: round1(x), high: round1(x * (1 + u)))
         }
         let fit = Fit(tier: tier, placement: tier == .wontRun ? .none : placement, gpuLayers: gpuLayers, totalLayers: n + 1,
                       headroomBytes: headroom, notes: notes)
         return Estimate(profile: p, system: system, settings: s, usage: usage, fit: fit,
-                        decode: range(decode), prefill: range(prefill), evidence: .estimated)
+                        decode: range(decode), prefill: range(prefill, prefill: true), evidence: .estimated)
     }
 
     static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }

@@ -26,6 +26,11 @@ public struct RunSettings: Sendable, Hashable {
     /// Tokens of prompt in a prefill measurement / request, and tokens already in the cache.
     public var promptTokens: Int
     public var depth: Int
+    /// When the runtime was built, where a measurement states it; nil is today's build (what a user runs).
+    /// The speed model uses it where a runtime change moved speed for good (llama.cpp's CUDA graphs, June 2024).
+    public var build: RuntimeBuild? = nil
+    /// CPU threads (llama.cpp `-t`); nil is llama.cpp's default, one per core.
+    public var threads: Int? = nil
 
     public init(context: Int = 4096, images: Int = 0, keyType: GGMLType = .f16, valueType: GGMLType = .f16,
                 flashAttention: Bool = true, ubatch: Int = 512, parallel: Int = 1, gpuLayers: Int? = nil,
@@ -70,6 +75,27 @@ public struct RunSettings: Sendable, Hashable {
             throw EstimateError.invalidSetting("\(images) image(s) take \(imageTokens) context tokens but the context is \(context); raise --ctx to at least \(imageTokens + 512)")
         }
     }
+}
+
+/// The month a runtime was built, e.g. `RuntimeBuild(year: 2024, month: 5)` for a May 2024 llama.cpp.
+///
+/// ```swift
+/// var s = RunSettings(context: 4096)
+/// s.build = RuntimeBuild(year: 2024, month: 1)   // a run published in January 2024
+/// s.build! < RuntimeBuild.cudaGraphs             // true: launched kernel by kernel
+/// ```
+public struct RuntimeBuild: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public init(year: Int, month: Int) { self.year = year; self.month = min(max(month, 1), 12) }
+    public static func < (a: RuntimeBuild, b: RuntimeBuild) -> Bool { (a.year, a.month) < (b.year, b.month) }
+    public var description: String { String(year) + "-" + (month < 10 ? "0" : "") + String(month) }
+    /// The first month every llama.cpp CUDA build ran decode as one CUDA graph per token (llama.cpp PR #6766,
+    /// opened 2024-04-19 and merged in May 2024); before it, every kernel of every layer was launched from the host.
+    public static let cudaGraphs = RuntimeBuild(year: 2024, month: 6)
+    /// The first month llama.cpp's CUDA prefill multiplied quantised weights on int8 tensor cores (MMQ) by default
+    /// (PR #8075, 2024-06-23); before it, each quantised matrix was dequantised to f16 for a cuBLAS GEMM.
+    public static let cudaMMQ = RuntimeBuild(year: 2024, month: 7)
 }
 
 /// Errors the estimator raises. Each message names the problem and the fix.

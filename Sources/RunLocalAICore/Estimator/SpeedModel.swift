@@ -47,27 +47,39 @@ public enum SpeedModel {
     public struct Factors: Sendable, Hashable {
         /// Fraction of datasheet bandwidth a decode kernel reaches.
         public var bandwidth: [Backend: Double]
-        /// Fixed time per layer per token, microseconds.
+        /// Fixed time per layer per token, microseconds, for today's builds.
         public var layerMicros: [Backend: Double]
+        /// CUDA's fixed time per layer per token before llama.cpp captured decode as a CUDA graph (builds before
+        /// ``RuntimeBuild/cudaGraphs``): each of the layer's kernels was launched from the host, microseconds.
+        public var cudaLayerMicrosBeforeGraphs: Double
         /// Fraction of the peak FP16 matrix rate prefill reaches.
         public var compute: [Backend: Double]
         /// Multipliers by quantisation family on decode and prefill.
         public var quantDecode: [QuantFamily: Double]
-        /// Shader operations per weight per decoded token, by quantisation family (2 is the bare multiply-add;
-        /// the rest is unpacking the blocks and kernel inefficiency), at the GPU's FP32 rate.
+        /// Shader operations per weight per decoded token, by quantisation family, where the matrix-vector kernels
+        /// dequantise each weight to a float and multiply-add it (Metal, Vulkan, OpenCL, SYCL, CPU), at the FP32 rate.
         public var decodeCompute: [QuantFamily: Double]
-        /// Per backend, the cost of that arithmetic relative to plain FP32 shader work: below 1 where the kernels
-        /// use packed integer dot products (CUDA's dp4a path), above 1 where they dequantise to floats (Metal).
-        public var decodeComputeScale: [Backend: Double]
+        /// The same where the kernels multiply the quantised integers directly, four 8-bit products per instruction
+        /// (CUDA's and ROCm's dp4a path; F16 has no such path and costs as `decodeCompute`).
+        public var decodeComputeIntDot: [QuantFamily: Double]
+        /// Prefill multipliers by quantisation family where the matrix kernels work on the quantised blocks
+        /// (CUDA's and ROCm's integer tensor-core kernels, Vulkan's, the CPU's).
         public var quantPrefill: [QuantFamily: Double]
+        /// Metal's prefill multiplier for every quantised type: its matrix kernel dequantises each tile to
+        /// half precision in threadgroup memory and multiplies in f16, so the family barely matters.
+        public var metalQuantPrefill: Double
+        /// CUDA's prefill multiplier for every quantised type in builds before ``RuntimeBuild/cudaMMQ``: the matrix
+        /// was dequantised to f16 (one more pass over it) and multiplied by cuBLAS at the FP16 rate.
+        public var cudaQuantPrefillBeforeMMQ: Double
         /// Multipliers for mixture-of-experts models (scattered expert reads, small expert matmuls).
         public var moeDecode: Double
         /// Extra fixed time per mixture-of-experts layer per token (routing, expert gather, more kernels), µs.
         public var moeLayerMicros: Double
         public var moePrefill: Double
-        /// Cost of an attention FLOP relative to a weight-matmul FLOP in prefill, with flash attention
-        /// (fused) and without it (the score matrix goes through memory).
+        /// Cost of an attention FLOP relative to a weight-matmul FLOP in prefill.
         public var attentionCost: Double
+        /// Without flash attention the f32 score matrix (heads × tokens × context) goes through memory: passes over
+        /// it per layer (written by Q·K, read and written by softmax, read by ·V: 4).
         public var attentionCostNoFA: Double
         /// How much of the ideal pipeline speed-up a layer split over several GPUs reaches in prefill.
         public var pipelineEfficiency: Double
@@ -91,30 +103,80 @@ public enum SpeedModel {
         }
     }
 
-    /// The factors in force (fitted by `runlocalai calibrate --fit` on shared/data/calibration; see
-    /// README's methodology for the fit and its error). Factors that fewer than ten calibration rows depend on
-    /// are not fitted and hold a prior instead: ROCm takes CUDA's values (HIP builds the same kernels), the
-    /// low-bit K-quants (Q2_K, Q3_K) and the i-quants take the K-quants' values.
+    /// The factors in force: `runlocalai calibrate --fit ../shared/data/calibration/*.csv calibration/*.csv`,
+    /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
+    /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.62, .cuda: 0.879, .metal: 0.95, .opencl: 0.477, .rocm: 0.879, .sycl: 0.5, .vulkan: 0.818],
-        layerMicros: [.cpu: 6, .cuda: 72.4, .metal: 102, .opencl: 3.79, .rocm: 72.4, .sycl: 50, .vulkan: 25.9],
-        compute: [.cpu: 0.45, .cuda: 0.518, .metal: 0.815, .opencl: 0.111, .rocm: 0.518, .sycl: 0.25, .vulkan: 0.44],
-        quantDecode: [.float: 1, .iquant: 1.03, .kquant: 1.03, .kquantLow: 1.03, .legacy4: 1.02, .mxfp4: 1.06, .q8: 0.989],
-        decodeCompute: [.float: 2.83, .iquant: 7.35, .kquant: 7.35, .kquantLow: 7.35, .legacy4: 2, .mxfp4: 9.39, .q8: 2],
-        decodeComputeScale: [.cpu: 1, .cuda: 0.586, .metal: 2.59, .opencl: 0.885, .rocm: 0.586, .sycl: 1, .vulkan: 0.98],
-        quantPrefill: [.float: 1, .iquant: 0.696, .kquant: 0.696, .kquantLow: 0.696, .legacy4: 0.851, .mxfp4: 0.661, .q8: 0.858],
-        moeDecode: 0.99, moeLayerMicros: 2, moePrefill: 0.651, attentionCost: 1.06, attentionCostNoFA: 3.77, pipelineEfficiency: 0.886,
-        multiGPUMicros: 218, cpuCompute: 0.45)
+        bandwidth: [.cpu: 0.6, .cuda: 0.899, .metal: 0.834, .opencl: 0.5, .rocm: 0.8, .sycl: 0.6, .vulkan: 0.894],
+        layerMicros: [.cpu: 6, .cuda: 15.6, .metal: 40.8, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 29.2],
+        cudaLayerMicrosBeforeGraphs: 72.6,
+        compute: [.cpu: 0.45, .cuda: 0.503, .metal: 0.679, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 1.02, .kquantLow: 1, .legacy4: 0.905, .mxfp4: 0.993, .q8: 0.949],
+        decodeCompute: [.float: 3.01, .iquant: 8, .kquant: 5.25, .kquantLow: 6, .legacy4: 3.93, .mxfp4: 5, .q8: 2.97],
+        decodeComputeIntDot: [.float: 2.98, .iquant: 4, .kquant: 2.48, .kquantLow: 3, .legacy4: 1.51, .mxfp4: 2.51, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.768, .mxfp4: 0.686, .q8: 0.716],
+        metalQuantPrefill: 1, cudaQuantPrefillBeforeMMQ: 0.718,
+        moeDecode: 0.905, moeLayerMicros: 10.1, moePrefill: 0.7, attentionCost: 0.996, attentionCostNoFA: 3.74, pipelineEfficiency: 0.865,
+        multiGPUMicros: 101, cpuCompute: 0.45)
 
-    /// Speed uncertainty (fraction) by placement, from the calibration report's 80% band of
-    /// measured ÷ predicted.
-    public static func band(placement: Placement, backend: Backend?) -> Double {
+    /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
+    /// every step away from it (``CalibrationFit``), so a factor few rows inform stays physical.
+    ///
+    /// - bandwidth: a streaming kernel reaches about 80% of datasheet bandwidth on a GPU, 60% on a CPU.
+    /// - per-layer cost: one decode layer is about 15 kernels; a host launch costs about 5 µs (75 µs per layer,
+    ///   CUDA before graphs, ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs),
+    ///   a Metal or Vulkan command encoded into a buffer 2-3 µs (40 µs, 30 µs).
+    /// - compute: half the peak matrix rate in prefill.
+    /// - operations per weight in decode (multiply-add = 2, plus unpacking): F16 and Q8_0 convert then multiply-add
+    ///   (3); Q4_0 extracts a nibble, offsets and scales it (4); the K-quants also unpack 6-bit sub-block scales and
+    ///   minimums (5; Q2_K/Q3_K combine split bit planes, 6); the i-quants look values up in a codebook grid (8);
+    ///   MXFP4 decodes an E2M1 value and a shared exponent (5). Integer dot-product kernels (CUDA's and ROCm's dp4a
+    ///   path) do four 8-bit multiply-adds per instruction: Q8_0 1, Q4_0 1.5 (nibbles widened to bytes first),
+    ///   K-quants 2.5, low-bit K-quants 3, i-quants 4, MXFP4 2.5; F16 has no integer path (3).
+    /// - quantised prefill: 0.8 of the float rate where the kernels work on the blocks, 0.9 on Metal (tiles are
+    ///   dequantised once into threadgroup memory), 0.85 on CUDA before MMQ (dequantise to f16, then cuBLAS).
+    /// - attention costs as much per FLOP as a weight matrix (1); without flash attention the f32 score matrix is
+    ///   also written and read 4 times per layer (Q·K writes it, softmax reads and writes it, ·V reads it).
+    /// - a layer split pipelines micro-batches at 80% of the ideal overlap, plus 100 µs per extra GPU per token.
+    public static let priors = Factors(
+        bandwidth: [.cpu: 0.6, .cuda: 0.8, .metal: 0.8, .opencl: 0.5, .rocm: 0.8, .sycl: 0.6, .vulkan: 0.8],
+        layerMicros: [.cpu: 6, .cuda: 15, .metal: 40, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 30],
+        cudaLayerMicrosBeforeGraphs: 75,
+        compute: [.cpu: 0.45, .cuda: 0.5, .metal: 0.5, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 1, .mxfp4: 1, .q8: 1],
+        decodeCompute: [.float: 3, .iquant: 8, .kquant: 5, .kquantLow: 6, .legacy4: 4, .mxfp4: 5, .q8: 3],
+        decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.5, .mxfp4: 2.5, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.8, .mxfp4: 0.8, .q8: 0.8],
+        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.85,
+        moeDecode: 1, moeLayerMicros: 10, moePrefill: 0.7, attentionCost: 1, attentionCostNoFA: 4, pipelineEfficiency: 0.8,
+        multiGPUMicros: 100, cpuCompute: 0.45)
+
+    /// Speed uncertainty (fraction) by placement and kind: low/high = expected × (1 ∓ u). Sized so the range holds
+    /// the measured value on at least 80% of the rows `runlocalai calibrate --cross-validate` predicts without
+    /// having fitted on their source (the README states the coverage).
+    public static func band(placement: Placement, backend: Backend?, prefill: Bool = false) -> Double {
         switch placement {
-        case .gpu: backend == .cuda || backend == .metal ? 0.18 : 0.25
-        case .partial: 0.35
-        case .cpu: 0.30
+        case .gpu: (backend == .cuda || backend == .metal ? 0.25 : 0.30) + (prefill ? 0.15 : 0)
+        case .partial: prefill ? 0.45 : 0.35
+        case .cpu: prefill ? 0.40 : 0.30
         case .none: 0.5
         }
+    }
+
+    /// How many times decode reads each cached K and V byte of a layer. With flash attention the fused kernel
+    /// reads the cache once for all query heads that share a KV head. Without it, llama.cpp multiplies Q by K and
+    /// the scores by V as broadcast matrix products, one per query head, so each KV head's cache is read once per
+    /// query head of its group: `heads ÷ kv heads` times (4 for Llama 3 8B). MLA's latent cache is shared by all
+    /// heads in one product and read once either way.
+    public static func attentionReads(_ a: ModelArchitecture, layer l: Int, flashAttention: Bool) -> Double {
+        guard !flashAttention, a.mla == nil, a.kvHeadsPerLayer[l] > 0 else { return 1 }
+        return max(1, Double(a.heads) / Double(a.kvHeadsPerLayer[l]))
+    }
+
+    /// Fixed time per layer per decoded token on a backend, for a runtime built in `build` (nil: today's).
+    public static func layerMicros(_ backend: Backend, build: RuntimeBuild?, _ f: Factors = factors) -> Double {
+        if backend == .cuda, let build, build < .cudaGraphs { return f.cudaLayerMicrosBeforeGraphs }
+        return f.layerMicros[backend] ?? 30
     }
 
     /// Expected decode and prefill tokens per second for a placement.
@@ -136,14 +198,16 @@ public enum SpeedModel {
         var hostBytes = 0.0
         var hostWeights = 0.0
         var attentionFlopsPerToken = 0.0
+        var scoreBytesPerToken = 0.0   // f32 attention scores per prompt token, summed over layers
         let prefillDepth = Double(s.depth) + Double(s.promptTokens) / 2
         for l in 0..<n {
             let window = a.swaLayers[l] ? Double(a.slidingWindow ?? Int.max) : .infinity
             let kvTokens = min(decodeDepth, window, Double(cells.full))
             let kvPerToken = Double(s.keyType.bytes(forElements: UInt64(a.kElements(layer: l)) * 256)
                                     + s.valueType.bytes(forElements: UInt64(a.vElements(layer: l)) * 256)) / 256
-            let bytes = Double(p.weights.layerActiveBytes[l]) + kvTokens * kvPerToken
+            let bytes = Double(p.weights.layerActiveBytes[l]) + kvTokens * kvPerToken * attentionReads(a, layer: l, flashAttention: s.flashAttention)
             attentionFlopsPerToken += 4 * Double(a.heads) * Double(a.headDimK) * min(prefillDepth, window)
+            scoreBytesPerToken += 4 * Double(a.heads) * min(prefillDepth, window)
             activeWeightBytes += Double(p.weights.layerActiveBytes[l])
             if let d = MemoryModel.device(ofLayer: l, layers: n, gpuLayers: usage.gpuLayers, splits: splits) {
                 gpuBytes[d] += bytes; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l])
@@ -158,6 +222,7 @@ public enum SpeedModel {
             hostBytes += outputBytes; hostWeights += outputBytes
         }
 
+        let hostShare = system.host.share(threads: s.threads)
         // Decode.
         var decodeSeconds = 0.0
         var usedGPUs = 0
@@ -167,12 +232,14 @@ public enum SpeedModel {
             decodeSeconds += gpuBytes[d] / (gpu.bandwidthGBs * 1e9 * eff)
             let shaderTFLOPS = gpu.fp32TFLOPS > 0 ? gpu.fp32TFLOPS : gpu.fp16TFLOPS / 2
             let weightsHere = activeWeightBytes > 0 ? Double(p.weights.activeParameterCount) * gpuWeightBytes[d] / activeWeightBytes : 0
-            decodeSeconds += weightsHere * (f.decodeCompute[family] ?? 2) * (f.decodeComputeScale[gpu.backend] ?? 1) / (shaderTFLOPS * 1e12)
-            decodeSeconds += Double(gpuLayers[d]) * ((f.layerMicros[gpu.backend] ?? 30) + (moe ? f.moeLayerMicros : 0)) * 1e-6
+            let intDot = gpu.backend == .cuda || gpu.backend == .rocm
+            let ops = (intDot ? f.decodeComputeIntDot[family] : f.decodeCompute[family]) ?? 3
+            decodeSeconds += weightsHere * ops / (shaderTFLOPS * 1e12)
+            decodeSeconds += Double(gpuLayers[d]) * (layerMicros(gpu.backend, build: s.build, f) + (moe ? f.moeLayerMicros : 0)) * 1e-6
         }
         if hostBytes > 0 {
             let eff = (f.bandwidth[.cpu] ?? 0.6) * (moe ? f.moeDecode : 1)
-            decodeSeconds += hostBytes / (system.host.bandwidthGBs * 1e9 * eff)
+            decodeSeconds += hostBytes / (system.host.bandwidthGBs * hostShare * 1e9 * eff)
             decodeSeconds += Double(usage.host.layers) * (f.layerMicros[.cpu] ?? 6) * 1e-6
         }
         if usedGPUs > 1 { decodeSeconds += Double(usedGPUs - 1) * f.multiGPUMicros * 1e-6 }
@@ -181,19 +248,26 @@ public enum SpeedModel {
         // The output layer runs for the prompt's last token only (llama.cpp outputs logits for it alone).
         let outputParams = Double(p.weights.outputParameterCount)
         let matmulFlops = 2 * (Double(p.weights.activeParameterCount) - outputParams) + 2 * outputParams / Double(max(1, s.promptTokens))
-        let flopsPerToken = matmulFlops + attentionFlopsPerToken * (s.flashAttention ? f.attentionCost : f.attentionCostNoFA)
+        let flopsPerToken = matmulFlops + attentionFlopsPerToken * f.attentionCost
+        let scorePasses = s.flashAttention ? 0 : f.attentionCostNoFA
         var prefillSeconds = 0.0
         let ub = Double(max(1, min(s.ubatch, s.promptTokens)))
         if let gpu = system.gpus.first, usage.gpuLayers > 0 {
-            let eff = (f.compute[gpu.backend] ?? 0.3) * (f.quantPrefill[family] ?? 1) * (moe ? f.moePrefill : 1)
+            let quant: Double
+            if family == .float { quant = 1 }
+            else if gpu.backend == .metal { quant = f.metalQuantPrefill }
+            else if gpu.backend == .cuda, let b = s.build, b < .cudaMMQ { quant = f.cudaQuantPrefillBeforeMMQ }
+            else { quant = f.quantPrefill[family] ?? 1 }
+            let eff = (f.compute[gpu.backend] ?? 0.3) * quant * (moe ? f.moePrefill : 1)
             prefillSeconds = flopsPerToken / (gpu.fp16TFLOPS * 1e12 * eff)
+            prefillSeconds += scoreBytesPerToken * scorePasses / (gpu.bandwidthGBs * 1e9 * (f.bandwidth[gpu.backend] ?? 0.6))
             // Weights are read once per batch.
             prefillSeconds += gpuBytes.reduce(0, +) / (gpu.bandwidthGBs * 1e9) / ub
             if hostWeights > 0 {
                 // llama.cpp moves host-layer matrices to the GPU for large batches (over PCIe, once per batch).
                 prefillSeconds += hostWeights / (gpu.pcieGBs * 1e9) / ub
             }
-            prefillSeconds += Double(n) * (f.layerMicros[gpu.backend] ?? 30) * 1e-6 * 4 / ub
+            prefillSeconds += Double(n) * layerMicros(gpu.backend, build: s.build, f) * 1e-6 * 4 / ub
             // A layer split over k GPUs pipelines the m micro-batches of one batch (llama.cpp's pipeline
             // parallelism): ideal speed-up m·k / (m + k − 1).
             let k = Double(usedGPUs)
@@ -204,7 +278,8 @@ public enum SpeedModel {
             }
         } else {
             let eff = f.cpuCompute * (moe ? f.moePrefill : 1)
-            prefillSeconds = flopsPerToken / (system.host.fp32TFLOPS * 1e12 * eff)
+            prefillSeconds = flopsPerToken / (system.host.fp32TFLOPS * hostShare * 1e12 * eff)
+            prefillSeconds += scoreBytesPerToken * scorePasses / (system.host.bandwidthGBs * hostShare * 1e9 * (f.bandwidth[.cpu] ?? 0.6))
         }
         return (decodeSeconds > 0 ? 1 / decodeSeconds : 0, prefillSeconds > 0 ? 1 / prefillSeconds : 0)
     }

@@ -31,10 +31,19 @@ public struct TargetSystem: Sendable, Hashable {
         public var bandwidthGBs: Double
         public var fp32TFLOPS: Double
         public var name: String
+        /// Cores the rates above are for (0: not stated); a run on fewer threads gets that share of them.
+        public var cores: Int
         public init(ramGiB: Double = 32, bandwidthGBs: Double = 51.2, fp32TFLOPS: Double = 1.2,
-                    name: String = "desktop CPU, dual-channel DDR4-3200") {
+                    name: String = "desktop CPU, dual-channel DDR4-3200", cores: Int = 0) {
             self.ramBytes = UInt64(ramGiB * 1_073_741_824); self.bandwidthGBs = bandwidthGBs
-            self.fp32TFLOPS = fp32TFLOPS; self.name = name
+            self.fp32TFLOPS = fp32TFLOPS; self.name = name; self.cores = cores
+        }
+
+        /// The share of the CPU's compute and bandwidth a run on `threads` threads gets: threads ÷ cores (one
+        /// thread per core drives its own vector units and its own memory requests), 1 when either is unknown.
+        public func share(threads: Int?) -> Double {
+            guard let threads, threads > 0, cores > 0 else { return 1 }
+            return min(1, Double(threads) / Double(cores))
         }
     }
 
@@ -53,11 +62,24 @@ public struct TargetSystem: Sendable, Hashable {
         let d = s.device
         let gib = 1_073_741_824.0
         let memory = UInt64((s.memoryGiB ?? 0) * gib)
+        if backend == .cpu && d.kind != .cpu {
+            // The CPU backend named on a machine with a GPU: llama.cpp runs on the cores alone. A unified-memory
+            // machine's CPU reads the same memory; a discrete card's host is the assumed (or given) desktop.
+            if d.isUnifiedMemory {
+                self.init(gpus: [], host: Host(ramGiB: Double(memory) / gib, bandwidthGBs: d.bandwidthGBs,
+                                               fp32TFLOPS: TargetSystem.socCPUTFLOPS(d), name: d.displayName + " (CPU cores)",
+                                               cores: d.cpuCores ?? 0),
+                          unifiedMemory: true, selection: s)
+            } else {
+                self.init(gpus: [], host: host ?? Host(), selection: s)
+            }
+            return
+        }
         switch d.kind {
         case .cpu:
             let ram = host?.ramBytes ?? UInt64((d.memoryGiB ?? 32) * gib)
             self.init(gpus: [], host: Host(ramGiB: Double(ram) / gib, bandwidthGBs: d.bandwidthGBs,
-                                           fp32TFLOPS: d.fp32TFLOPS ?? 1.0, name: d.displayName), selection: s)
+                                           fp32TFLOPS: d.fp32TFLOPS ?? 1.0, name: d.displayName, cores: d.cores ?? 0), selection: s)
         case .apple, .soc:
             let usable: UInt64
             if d.kind == .apple {
@@ -74,7 +96,7 @@ public struct TargetSystem: Sendable, Hashable {
             let gpu = GPU(name: d.displayName, backend: b, memoryBytes: memory, usableBytes: usable,
                           bandwidthGBs: d.bandwidthGBs, fp16TFLOPS: d.fp16TensorTFLOPS ?? d.fp32TFLOPS ?? 1,
                           unified: true, pcieGBs: d.bandwidthGBs, fp32TFLOPS: d.fp32TFLOPS ?? 0)
-            let cpuTF = max(0.5, Double(d.cpuCores ?? 12) * 0.1)
+            let cpuTF = TargetSystem.socCPUTFLOPS(d)
             self.init(gpus: [gpu], host: Host(ramGiB: Double(memory) / gib, bandwidthGBs: d.bandwidthGBs,
                                               fp32TFLOPS: cpuTF, name: d.displayName),
                       unifiedMemory: true, selection: s)
@@ -86,6 +108,10 @@ public struct TargetSystem: Sendable, Hashable {
             self.init(gpus: Array(repeating: one, count: s.count), host: host ?? Host(), selection: s)
         }
     }
+
+    /// A unified-memory chip's CPU FP32 rate: 0.1 TFLOPS per core (about 3 GHz × 32 FLOP per cycle, two 256-bit
+    /// FMA pipes), at least 0.5; the catalog gives these chips' GPU rates, not their CPUs'.
+    static func socCPUTFLOPS(_ d: HardwareDevice) -> Double { max(0.5, Double(d.cpuCores ?? 12) * 0.1) }
 
     /// macOS lets the GPU wire at most `recommendedMaxWorkingSetSize`: two thirds of RAM up to 32 GiB,
     /// three quarters above (values llama.cpp's Metal backend prints at start-up: 16 GiB → 10922.67 MB,

@@ -90,34 +90,57 @@ public enum Methodology {
         ## Speed
 
         Decode (tokens/s) = 1 ÷ Σ over devices [bytes read per token ÷ (bandwidth × efficiency) + active weights there ×
-        operations per weight ÷ shader FP32 rate + layers × per-layer cost]. Bytes read per token: the active weights (a
-        MoE model's router, shared experts and `active ÷ experts` of the expert tensors) plus the KV cache up to the current
-        depth (sliding-window layers: the window). Operations per weight: the multiply-add and the unpacking of the
-        quantisation's blocks, by family, scaled per backend (integer dot-product kernels are cheaper than dequantising to
-        floats). This term is why a quantised model gains less than its bytes promise on a GPU with little arithmetic per
-        byte of bandwidth (Apple's Max and Ultra chips). Several GPUs in a layer split run in turn, plus
-        \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
+        operations per weight ÷ shader FP32 rate + layers × per-layer cost], plus the host's share in a partial offload.
+        Every term and its source:
+        - **Weights read.** The active weights: all of a dense model; a MoE model's router, shared experts and
+          `active ÷ experts` of the expert tensors (GGUF tensor sizes).
+        - **KV cache read, by depth.** Each layer reads its cached K and V for every position so far (sliding-window
+          layers: at most the window; bytes per position by cache type, `-ctk`/`-ctv`). With flash attention the fused
+          kernel reads them once for all query heads of a KV head; without it llama.cpp multiplies Q·K and scores·V as
+          broadcast matrix products, one per query head, so the cache is read `heads ÷ KV heads` times (4 for Llama 3 8B;
+          MLA's latent cache once). This is why decode slows with context: the published RTX 3090 runs of Llama 3 8B
+          Q4_K_M go from 115 to 87 tok/s between tg512 and tg8192 (XiongjieDai/GPU-Benchmarks-on-LLM-Inference).
+        - **Arithmetic per weight.** The multiply-add and the unpacking of the quantisation's blocks, by family and by
+          kernel kind: kernels that dequantise to floats (Metal, Vulkan, OpenCL, SYCL, CPU) and kernels that multiply
+          8-bit integers four at a time (CUDA's and ROCm's dp4a path). This is why a K-quant gains less than its bytes
+          promise on a GPU with little arithmetic per byte of bandwidth.
+        - **Per-layer cost.** Kernel launches and synchronisation per layer per token, by backend; on CUDA by build:
+          llama.cpp replays decode as one CUDA graph since June 2024 (PR #6766), before which every kernel was launched
+          from the host (\(String(format: "%.0f", f.cudaLayerMicrosBeforeGraphs)) µs per layer then, \(String(format: "%.0f", f.layerMicros[.cuda] ?? 0)) µs now). A published run keeps
+          the build month its source states (a date, a release number, or the llama.cpp thread it was posted in); the
+          answer on every page is for today's build.
+        - **Several GPUs** in a layer split run in turn, plus \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
+        - **CPU.** On the CPU backend (a CPU, or an APU whose CPU backend is named) the bytes stream at the host's
+          bandwidth and prefill runs at the cores' FP32 rate; a run on fewer threads than cores gets threads ÷ cores of
+          both.
 
         Prefill (tokens/s) = 1 ÷ [FLOPs per token ÷ (peak FP16 matrix rate × efficiency) + weights ÷ bandwidth ÷ ubatch
         + (partial offload) host layers' bytes ÷ PCIe bandwidth ÷ ubatch], with FLOPs per token = 2 × active parameters +
-        attention (4 × heads × head dim × average context, × \(String(format: "%.3g", f.attentionCost)) with flash attention,
-        × \(String(format: "%.3g", f.attentionCostNoFA)) without). A layer split over k GPUs pipelines the m = batch ÷ ubatch
-        micro-batches: speed-up 1 + (m·k ÷ (m + k − 1) − 1) × \(String(format: "%.3g", f.pipelineEfficiency)).
+        attention (4 × heads × head dim × average context × \(String(format: "%.3g", f.attentionCost))). Without flash attention the f32 score matrix
+        (heads × context per token and layer) also goes through memory \(String(format: "%.3g", f.attentionCostNoFA)) times (Q·K writes it, softmax reads and
+        writes it, ·V reads it). The quantisation's prefill cost depends on the kernel: CUDA multiplies quantised blocks
+        on int8 tensor cores (MMQ, the default since llama.cpp PR #8075, June 2024; before it each matrix was dequantised
+        to f16 for cuBLAS), Metal dequantises tiles to f16 in threadgroup memory (so the family barely matters: the
+        published M2 Max runs give Q8_0 at 0.90 and Q4_0 at 0.89 of F16). A layer split over k GPUs pipelines the
+        m = batch ÷ ubatch micro-batches of one batch: speed-up 1 + (m·k ÷ (m + k − 1) − 1) × \(String(format: "%.3g", f.pipelineEfficiency)); a prompt of one
+        ubatch gets none.
 
-        Efficiencies (fitted by `runlocalai calibrate --fit`, coordinate descent on mean absolute log error, bounded to
-        physical ranges; a factor that fewer than \(CalibrationFit.minimumSupport) rows depend on is not fitted and keeps a prior:
-        ROCm takes CUDA's values, the low-bit K-quants and the i-quants the K-quants'):
+        Efficiencies start from physical priors (`SpeedModel.priors`: what the kernels do, documented beside each value)
+        and are fitted by `runlocalai calibrate --fit`: coordinate descent on the mean absolute log error plus
+        \(String(format: "%.3g", CalibrationFit.priorWeight)) × Σ log²(factor ÷ prior), bounded to physical ranges; a factor that fewer than
+        \(CalibrationFit.minimumSupport) rows depend on keeps its prior:
         - bandwidth: \(table(f.bandwidth))
         - per-layer cost: \(table(f.layerMicros, " µs"))
         - compute: \(table(f.compute))
         - decode by quantisation family: \(table(f.quantDecode))
-        - decode operations per weight by family: \(table(f.decodeCompute)), × per backend: \(table(f.decodeComputeScale))
-        - prefill by quantisation family: \(table(f.quantPrefill))
+        - decode operations per weight by family, dequantising kernels: \(table(f.decodeCompute)); integer dot-product kernels (CUDA, ROCm): \(table(f.decodeComputeIntDot))
+        - prefill by quantisation family: \(table(f.quantPrefill)); Metal \(String(format: "%.3g", f.metalQuantPrefill)); CUDA before MMQ \(String(format: "%.3g", f.cudaQuantPrefillBeforeMMQ))
         - MoE decode \(String(format: "%.3g", f.moeDecode)), MoE prefill \(String(format: "%.3g", f.moePrefill)), CPU prefill \(String(format: "%.3g", f.cpuCompute)) of peak FP32
 
-        Ranges: low/high = expected × (1 ∓ u) with u = \(pct(SpeedModel.band(placement: .gpu, backend: .cuda))) fully on a CUDA or Metal GPU,
-        \(pct(SpeedModel.band(placement: .gpu, backend: .vulkan))) on other GPU backends, \(pct(SpeedModel.band(placement: .partial, backend: nil))) for a partial offload and
-        \(pct(SpeedModel.band(placement: .cpu, backend: nil))) on the CPU — about the 90th percentile of the calibration error.
+        Ranges: low/high = expected × (1 ∓ u). Decode: u = \(pct(SpeedModel.band(placement: .gpu, backend: .cuda))) fully on a CUDA or Metal GPU, \(pct(SpeedModel.band(placement: .gpu, backend: .vulkan))) on
+        other GPU backends, \(pct(SpeedModel.band(placement: .partial, backend: nil))) for a partial offload, \(pct(SpeedModel.band(placement: .cpu, backend: nil))) on the CPU. Prefill: \(pct(SpeedModel.band(placement: .gpu, backend: .cuda, prefill: true))),
+        \(pct(SpeedModel.band(placement: .gpu, backend: .vulkan, prefill: true))), \(pct(SpeedModel.band(placement: .partial, backend: nil, prefill: true))) and \(pct(SpeedModel.band(placement: .cpu, backend: nil, prefill: true))). Sized so that the range holds the measured value on at least 80% of the
+        runs predicted by factors not fitted on their source (`runlocalai calibrate --cross-validate`).
 
         ## Evidence
 
@@ -132,7 +155,8 @@ public enum Methodology {
 
             ## Calibration report
 
-            `runlocalai calibrate` on `shared/data/calibration/` (published llama.cpp runs; every figure is the model's
+            `runlocalai calibrate` on `shared/data/calibration/` (published llama.cpp runs) and this repository's
+            `calibration/` (CPU runs measured with `scripts/cpu-calibration.sh`); every figure is the model's
             own prediction, never a stored measurement):
 
             | | rows | median error | mean | 90th percentile | worst |

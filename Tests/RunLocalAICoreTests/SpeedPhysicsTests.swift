@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import RunLocalAICore
+
+/// The speed model's terms, each stated as the physics it encodes and checked on the model itself and, where a
+/// published pair of runs isolates it, on that pair.
+@Suite("Speed physics: depth, dequantisation, backends, graphs, multi-GPU")
+struct SpeedPhysicsTests {
+    static let f = SpeedModel.factors
+
+    /// Seconds per decoded token (or per prompt token for prefill) with every layer on the GPUs.
+    static func seconds(_ p: ModelProfile, _ system: TargetSystem, depth: Int = 0, prompt: Int = 1, fa: Bool,
+                        build: RuntimeBuild? = nil) -> (decode: Double, prefill: Double) {
+        var s = RunSettings(context: prompt + depth + 1, flashAttention: fa)
+        s.promptTokens = prompt; s.depth = depth; s.build = build
+        let layers = system.gpus.isEmpty ? 0 : p.architecture.layers + 1
+        let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: layers)
+        let r = SpeedModel.expected(profile: p, system: system, settings: s, usage: u)
+        return (1 / r.decode, 1 / r.prefill)
+    }
+
+    @Test("Decode at depth 4,096 is slower than at 256 by the KV bytes attention reads: each KV head once per query head without flash attention (4× for Llama 3 8B), once with it")
+    func depthCostsTheKVBytesRead() throws {
+        let p = try TestSupport.profile("llama-3-8b", "Q4_K_M")
+        let system = try TestSupport.system("rtx-3090")
+        let kvPerToken = Double(p.architecture.kvBytesPerToken(keyType: .f16, valueType: .f16))
+        #expect(kvPerToken == 131_072)   // 32 layers × 8 KV heads × 128 × (K + V) × 2 bytes
+        let bandwidth = system.gpus[0].bandwidthGBs * 1e9 * Self.f.bandwidth[.cuda]! * Self.f.quantDecode[.kquant]!
+        let extraWithout = Self.seconds(p, system, depth: 4096, fa: false).decode - Self.seconds(p, system, depth: 256, fa: false).decode
+        let extraWith = Self.seconds(p, system, depth: 4096, fa: true).decode - Self.seconds(p, system, depth: 256, fa: true).decode
+        #expect(abs(extraWithout / (kvPerToken * 3840 * 4 / bandwidth) - 1) < 1e-9)
+        #expect(abs(extraWith / (kvPerToken * 3840 / bandwidth) - 1) < 1e-9)
+    }
+
+    @Test("A sliding-window layer reads at most its window: past depth 1,024 Gemma 3's decode slows only by its global layers' cache")
+    func slidingWindowLayersReadTheirWindow() throws {
+        let p = try TestSupport.profile("gemma-3-4b", "Q4_0")
+        let a = p.architecture
+        let window = try #require(a.slidingWindow)
+        let system = try TestSupport.system("rtx-4090")
+        let globalKV = (0..<a.layers).filter { !a.swaLayers[$0] }.reduce(0.0) { n, l in
+            n + Double(GGMLType.f16.bytes(forElements: UInt64(a.kElements(layer: l) + a.vElements(layer: l))))
+        }
+        let bandwidth = system.gpus[0].bandwidthGBs * 1e9 * Self.f.bandwidth[.cuda]! * Self.f.quantDecode[.legacy4]!
+        let extra = Self.seconds(p, system, depth: 16_384, fa: true).decode - Self.seconds(p, system, depth: 8192, fa: true).decode
+        #expect(window < 8192)
+        #expect(abs(extra / (globalKV * 8192 / bandwidth) - 1) < 1e-9)
+    }
+
+    @Test("Published pair: an RTX 3090 decoding Llama 3 8B Q4_K_M loses about a quarter of its speed from tg512 to tg8192 (115.4 → 87.5 tok/s, no flash attention); the model's loss is within 10% of that")
+    func depthPairOnARealCard() throws {
+        let rows = Calibration.rows(csv: """
+        source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes
+        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,3090 24GB,CUDA,Llama 3 8B,8,Q4_K_M,tg512,115.42,snapshots in May 2024
+        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,3090 24GB,CUDA,Llama 3 8B,8,Q4_K_M,tg8192,87.49,snapshots in May 2024
+        """, file: "pair.csv")
+        let cases = Calibration.cases(rows, catalog: TestSupport.catalog).cases
+        try #require(cases.count == 2)
+        let measured = rows[0].tokensPerSecond / rows[1].tokensPerSecond
+        let predicted = cases[0].predict() / cases[1].predict()
+        #expect(abs(predicted / measured - 1) < 0.10)
+    }
+
+    @Test("On Metal, prefill barely depends on the quantisation (the matrix kernel dequantises tiles to f16): Q8_0 and Q4_0 run at the same fraction of F16, as the published M-series runs show")
+    func metalPrefillIsQuantAgnostic() throws {
+        let system = try TestSupport.system("apple-m2-max-38c@96gb")
+        let f16 = Self.seconds(try TestSupport.profile("llama-2-7b", "F16"), system, prompt: 512, fa: false).prefill
+        for q in ["Q8_0", "Q4_0", "Q4_K_M"] {
+            let t = Self.seconds(try TestSupport.profile("llama-2-7b", q), system, prompt: 512, fa: false).prefill
+            // Same FLOPs; the quantised weights are fewer bytes per batch, so at most a few per cent apart beyond the factor.
+            #expect(abs(t / f16 * Self.f.metalQuantPrefill - 1) < 0.05, "\(q)")
+        }
+        // The published M2 Max 38-core runs (llama.cpp discussion 4167): F16 755.7, Q8_0 677.9, Q4_0 671.3 tok/s.
+        #expect(abs(677.9 / 755.7 - Self.f.metalQuantPrefill) < 0.12)
+    }
+
+    @Test("A unified-memory APU run on its CPU backend is predicted on the CPU cores, not the GPU: no GPU in the system and prefill at the CPU's rate")
+    func cpuBackendOnAnAPU() throws {
+        let selection = try TestSupport.catalog.hardware(named: "ryzen-ai-max-plus-395@128gb")
+        let onGPU = TargetSystem(selection, backend: .vulkan)
+        let onCPU = TargetSystem(selection, backend: .cpu)
+        #expect(onGPU.gpus.count == 1)
+        #expect(onCPU.gpus.isEmpty)
+        #expect(onCPU.host.bandwidthGBs == selection.device.bandwidthGBs)
+        let p = try TestSupport.profile("llama-3-8b", "Q4_K_M")
+        let gpu = Self.seconds(p, onGPU, prompt: 512, fa: true), cpu = Self.seconds(p, onCPU, prompt: 512, fa: true)
+        #expect(cpu.prefill > 5 * gpu.prefill)
+        #expect(cpu.decode > gpu.decode)
+    }
+
+    @Test("CUDA graphs (llama.cpp, June 2024 on) removed most of the per-layer launch cost: a 2024-01 build decodes a 7B on an RTX 4090 slower by 32 layers × the difference")
+    func cudaGraphs() throws {
+        let p = try TestSupport.profile("llama-2-7b", "Q4_0")
+        let system = try TestSupport.system("rtx-4090")
+        let old = Self.seconds(p, system, fa: false, build: RuntimeBuild(year: 2024, month: 1)).decode
+        let now = Self.seconds(p, system, fa: false).decode
+        #expect(Self.f.cudaLayerMicrosBeforeGraphs > Self.f.layerMicros[.cuda]!)
+        let expected = 32 * (Self.f.cudaLayerMicrosBeforeGraphs - Self.f.layerMicros[.cuda]!) * 1e-6
+        #expect(abs((old - now) / expected - 1) < 1e-9)
+        // Metal has no such switch: the build date changes nothing there.
+        let mac = try TestSupport.system("apple-m2-max-38c@96gb")
+        #expect(Self.seconds(p, mac, fa: false, build: RuntimeBuild(year: 2024, month: 1)).decode == Self.seconds(p, mac, fa: false).decode)
+    }
+
+    @Test("A run's build month is read from what its source states: a date, a release number, or the llama.cpp thread it was posted in")
+    func buildMonthsFromSources() {
+        #expect(RuntimeBuild.stated(source: "x", notes: "section=...; (snapshots in May 2024); llama-bench") == RuntimeBuild(year: 2024, month: 5))
+        #expect(RuntimeBuild.stated(source: "https://github.com/ggml-org/llama.cpp/pull/4766 (comment 2024-01-10)", notes: "") == RuntimeBuild(year: 2024, month: 1))
+        #expect(RuntimeBuild.stated(source: "benches/dgx-spark.md", notes: "llama-bench build 2f68ce7cf (6918); fa=1") == RuntimeBuild(year: 2025, month: 9))
+        #expect(RuntimeBuild.stated(source: "github.com/ggml-org/llama.cpp/discussions/15013 (SECONDARY)", notes: "build 8cf6b42") == RuntimeBuild(year: 2025, month: 2))
+        #expect(RuntimeBuild.stated(source: "github.com/ggml-org/llama.cpp/discussions/4167", notes: "reference build 8e672ef") == nil)
+        #expect(RuntimeBuild(year: 2024, month: 5) < .cudaGraphs)
+        #expect(!(RuntimeBuild(year: 2025, month: 2) < .cudaGraphs))
+    }
+
+    @Test("A layer split pipelines only the micro-batches of one batch: a 512-token prompt (one ubatch) gets no speed-up from four cards, a 2,048-token one at most 4·4/(4+4−1)")
+    func multiGPUPrefillPipelines() throws {
+        let p = try TestSupport.profile("llama-3-8b", "F16")
+        let one = try TestSupport.system("rtx-4090"), four = try TestSupport.system("4x-rtx-4090")
+        let short = Self.seconds(p, four, prompt: 512, fa: true).prefill / Self.seconds(p, one, prompt: 512, fa: true).prefill
+        #expect(abs(short - 1) < 0.02)
+        let long = Self.seconds(p, one, prompt: 2048, fa: true).prefill / Self.seconds(p, four, prompt: 2048, fa: true).prefill
+        #expect(long > 1.2 && long <= 16.0 / 7.0 + 1e-9)
+    }
+}
+
+@Suite("Speed physics: the CPU runs measured for this repository")
+struct CPUCalibrationTests {
+    static var file: URL { TestSupport.repoRoot.appendingPathComponent("calibration/cpu_xeon_emerald_rapids_kvm_2vcpu.csv") }
+
+    @Test("Every CPU run measured here (scripts/cpu-calibration.sh) resolves, on the catalog entry of the machine it ran on, as a CPU-only run")
+    func cpuRowsResolve() throws {
+        let rows = try Calibration.rows(files: [Self.file])
+        let (cases, unresolved) = Calibration.cases(rows, catalog: TestSupport.catalog)
+        #expect(rows.count >= 12)
+        #expect(unresolved.isEmpty)
+        for c in cases {
+            #expect(c.system.gpus.isEmpty)
+            #expect(c.hardwareID == "xeon-emerald-rapids-kvm-2vcpu")
+        }
+    }
+
+    @Test("On the CPU, decode streams the weights at the memory bandwidth the threads drive: one of two cores gets half (measured: Llama 2 7B Q4_0 tg16 1.91 → 3.79 tok/s, Gemma 3 270M tg128 29.1 → 53.8)")
+    func threadsShareTheBandwidth() throws {
+        let rows = try Calibration.rows(files: [Self.file])
+        let cases = Calibration.cases(rows, catalog: TestSupport.catalog).cases
+        for model in ["llama-2-7b", "gemma-3-270m"] {
+            let decode = cases.filter { $0.profile.id == model && $0.test.kind == .decode && $0.test.depth == 0 }
+            let one = try #require(decode.first { $0.settings.threads == 1 }), two = try #require(decode.first { $0.settings.threads == 2 })
+            let measured = two.row.tokensPerSecond / one.row.tokensPerSecond
+            let predicted = two.predict() / one.predict()
+            #expect(abs(predicted / measured - 1) < 0.15, "\(model): measured ×\(measured), predicted ×\(predicted)")
+        }
+    }
+}
