@@ -17,6 +17,21 @@ public enum CalibrationFit {
         var get: (SpeedModel.Factors) -> Double
         var set: (inout SpeedModel.Factors, Double) -> Void
         var range: ClosedRange<Double>
+        /// How far (in log) the factor may plausibly sit from its prior: the prior's standard deviation.
+        var sigma: Double { CalibrationFit.priorSigma(name) }
+    }
+
+    /// Each factor's prior uncertainty, in log units. Bandwidth efficiency is a property of DRAM and streaming
+    /// kernels (±10%), and so is a quantisation family's effect on it; matrix efficiencies vary with tile shapes
+    /// (±30%); operations per weight and launch costs depend on how well a kernel hides its work (a factor of e).
+    static func priorSigma(_ name: String) -> Double {
+        if name.hasPrefix("bandwidth.") || name.hasPrefix("quantDecode.") { return 0.1 }
+        if name.hasPrefix("metalQuantPrefill") { return 0.2 }
+        if name.hasPrefix("compute.") || name.hasPrefix("quantPrefill.") || name.hasPrefix("cudaQuantPrefillBeforeMMQ")
+            || name.hasPrefix("moeDecode") || name.hasPrefix("moePrefill") || name.hasPrefix("pipelineEfficiency") { return 0.3 }
+        if name.hasPrefix("decodeCompute") || name.hasPrefix("multiGPUMicros") || name.hasPrefix("layerMicros.")
+            || name.hasPrefix("moeLayerMicros") { return 1.0 }
+        return 0.5
     }
 
     static func parameters(for backends: Set<Backend>) -> [Parameter] {
@@ -55,28 +70,32 @@ public enum CalibrationFit {
         return ps
     }
 
-    /// Mean absolute log error of the predictions.
+    /// Mean absolute log error of the predictions, each source file weighing the same: a source is one set of
+    /// machines, builds and settings, and the fit should serve the next source, not the largest one.
     public static func loss(_ cases: [Calibration.Case], _ f: SpeedModel.Factors) -> Double {
         guard !cases.isEmpty else { return 0 }
-        var total = 0.0
+        var total: [String: (sum: Double, n: Int)] = [:]
         for c in cases {
             let p = max(c.predict(f), 1e-6)
-            total += abs(log(p / c.row.tokensPerSecond))
+            total[c.row.file, default: (0, 0)].sum += abs(log(p / c.row.tokensPerSecond))
+            total[c.row.file, default: (0, 0)].n += 1
         }
-        return total / Double(cases.count)
+        // Summed in file order: a dictionary's order changes between runs, and the fit must not.
+        return total.keys.sorted().reduce(0) { $0 + total[$1]!.sum / Double(total[$1]!.n) } / Double(total.count)
     }
 
     /// How much a step away from the physical prior costs, per squared log-ratio of a factor to its prior.
     /// Chosen by leave-one-file-out: 0 lets folds with few rows of a kind move that kind's factors anywhere.
-    public static let priorWeight = 0.03
+    public static let priorWeight = 0.02
 
-    /// The fit's objective: the mean absolute log error plus `weight` × Σ log²(factor ÷ prior) over the factors fitted.
+    /// The fit's objective: the mean absolute log error plus `weight` × Σ (log(factor ÷ prior) ÷ σ)² over the factors
+    /// fitted, σ being each factor's prior uncertainty (``priorSigma(_:)``).
     static func objective(_ cases: [Calibration.Case], _ f: SpeedModel.Factors, params: [Parameter], prior: SpeedModel.Factors,
                           weight: Double) -> Double {
         var penalty = 0.0
         if weight > 0 {
             for p in params {
-                let r = log(max(p.get(f), 1e-3) / max(p.get(prior), 1e-3))
+                let r = log(max(p.get(f), 1e-3) / max(p.get(prior), 1e-3)) / p.sigma
                 penalty += r * r
             }
         }

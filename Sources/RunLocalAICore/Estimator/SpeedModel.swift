@@ -107,17 +107,17 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.899, .metal: 0.834, .opencl: 0.5, .rocm: 0.8, .sycl: 0.6, .vulkan: 0.894],
-        layerMicros: [.cpu: 6, .cuda: 15.6, .metal: 40.8, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 29.2],
+        bandwidth: [.cpu: 0.6, .cuda: 0.807, .metal: 0.803, .opencl: 0.5, .rocm: 0.8, .sycl: 0.6, .vulkan: 0.803],
+        layerMicros: [.cpu: 6, .cuda: 17.1, .metal: 42.2, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.4],
         cudaLayerMicrosBeforeGraphs: 72.6,
-        compute: [.cpu: 0.45, .cuda: 0.503, .metal: 0.679, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
-        quantDecode: [.float: 1, .iquant: 1, .kquant: 1.02, .kquantLow: 1, .legacy4: 0.905, .mxfp4: 0.993, .q8: 0.949],
-        decodeCompute: [.float: 3.01, .iquant: 8, .kquant: 5.25, .kquantLow: 6, .legacy4: 3.93, .mxfp4: 5, .q8: 2.97],
-        decodeComputeIntDot: [.float: 2.98, .iquant: 4, .kquant: 2.48, .kquantLow: 3, .legacy4: 1.51, .mxfp4: 2.51, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.768, .mxfp4: 0.686, .q8: 0.716],
-        metalQuantPrefill: 1, cudaQuantPrefillBeforeMMQ: 0.718,
-        moeDecode: 0.905, moeLayerMicros: 10.1, moePrefill: 0.7, attentionCost: 0.996, attentionCostNoFA: 3.74, pipelineEfficiency: 0.865,
-        multiGPUMicros: 101, cpuCompute: 0.45)
+        compute: [.cpu: 0.45, .cuda: 0.483, .metal: 0.593, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 1.01, .kquantLow: 1, .legacy4: 1, .mxfp4: 0.992, .q8: 1.01],
+        decodeCompute: [.float: 2.97, .iquant: 8, .kquant: 5.05, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 2.97],
+        decodeComputeIntDot: [.float: 2.97, .iquant: 4, .kquant: 2.41, .kquantLow: 3, .legacy4: 1.52, .mxfp4: 2.63, .q8: 0.997],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.776, .q8: 0.787],
+        metalQuantPrefill: 0.951, cudaQuantPrefillBeforeMMQ: 0.819,
+        moeDecode: 0.947, moeLayerMicros: 10.8, moePrefill: 0.702, attentionCost: 1.06, attentionCostNoFA: 3.95, pipelineEfficiency: 0.804,
+        multiGPUMicros: 98.6, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
     /// every step away from it (``CalibrationFit``), so a factor few rows inform stays physical.
@@ -156,9 +156,9 @@ public enum SpeedModel {
     /// having fitted on their source (the README states the coverage).
     public static func band(placement: Placement, backend: Backend?, prefill: Bool = false) -> Double {
         switch placement {
-        case .gpu: (backend == .cuda || backend == .metal ? 0.25 : 0.30) + (prefill ? 0.15 : 0)
-        case .partial: prefill ? 0.45 : 0.35
-        case .cpu: prefill ? 0.40 : 0.30
+        case .gpu: (backend == .cuda || backend == .metal ? 0.20 : 0.25) + (prefill ? 0.25 : 0)
+        case .partial: prefill ? 0.50 : 0.30
+        case .cpu: prefill ? 0.45 : 0.25
         case .none: 0.5
         }
     }
