@@ -100,16 +100,41 @@ public final class AnswerService: Sendable {
                 let names = sel.alternatives.compactMap { catalog.device(id: $0)?.displayName }
                 notes.append("'\(h)' fits \(([sel.device.displayName] + names).joined(separator: " and ")); answered for the \(sel.device.displayName) (the base model): name the other to plan it")
             }
-            if let ram = q.hostRAMGiB, !sel.device.isUnifiedMemory { return (TargetSystem(sel, host: .init(ramGiB: ram)), notes) }
-            return (TargetSystem(sel), notes)
+            if let b = q.backend {
+                let usable = Self.backends(for: sel.device)
+                guard usable.contains(b) else {
+                    throw EstimateError.invalidSetting("\(sel.device.displayName) has no \(b.displayName) backend; use \(usable.map(\.rawValue).joined(separator: ", ")), or leave backend out")
+                }
+                if b == .cpu && sel.device.kind != .cpu {
+                    notes.append("planned on the CPU backend: llama.cpp runs on the cores alone (-ngl 0), at the memory bandwidth they reach")
+                }
+            }
+            if let ram = q.hostRAMGiB, !sel.device.isUnifiedMemory { return (TargetSystem(sel, host: .init(ramGiB: ram), backend: q.backend), notes) }
+            return (TargetSystem(sel, backend: q.backend), notes)
         case .thisMachine:
             guard let local = localMachine else {
                 throw EstimateError.invalidSetting("this server cannot see your machine; name your hardware (e.g. hardware=rtx-3060-12gb), or run `runlocalai will-it-run --model ...` on it without --hardware")
             }
             var s = local.system
             if let ram = q.hostRAMGiB, !s.unifiedMemory { s.host.ramBytes = UInt64(ram * 1_073_741_824) }
+            if let b = q.backend {
+                if b == .cpu { s.gpus = [] } else {
+                    guard !s.gpus.isEmpty, let device = s.selection?.device, Self.backends(for: device).contains(b) else {
+                        throw EstimateError.invalidSetting("this machine has no \(b.displayName) backend; leave backend out to plan on what it has")
+                    }
+                    for i in s.gpus.indices { s.gpus[i].backend = b }
+                }
+            }
             return (s, ["planned for this machine as detected: \(local.description) (`runlocalai detect` shows how)"] + local.notes)
         }
+    }
+
+    /// The backends llama.cpp can run on a device: its vendor's (from the catalog), Vulkan on any non-Apple GPU, and
+    /// the CPU everywhere.
+    static func backends(for device: HardwareDevice) -> [Backend] {
+        var out = device.backends.filter { $0 != .cpu }
+        if device.kind != .cpu && device.kind != .apple && !out.contains(.vulkan) { out.append(.vulkan) }
+        return out + [.cpu]
     }
 
     func plan(_ q: Question) throws -> Planned {

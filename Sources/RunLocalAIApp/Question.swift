@@ -33,7 +33,7 @@ public struct Question: Sendable, Hashable {
 
     /// The fields of a question, by their URL names (the CLI's long flags map onto these).
     public enum Field: String, Sendable, CaseIterable {
-        case model, quant, hardware, ctx, images, kv, fa, runtime, ngl, ram, prompt
+        case model, quant, hardware, ctx, images, kv, fa, runtime, ngl, ram, prompt, backend
 
         /// The other spellings a field is accepted under (CLI flag names, longer forms).
         static let aliases: [String: Field] = [
@@ -61,6 +61,8 @@ public struct Question: Sendable, Hashable {
     public var hostRAMGiB: Double?
     /// Prompt tokens the prefill figure is for; nil is 512 (llama-bench's pp512).
     public var promptTokens: Int?
+    /// The llama.cpp backend to plan for (CUDA, ROCm, Metal, Vulkan, SYCL, or the CPU alone); nil is the device's own.
+    public var backend: Backend?
 
     /// Longest name (model or hardware) matched: the fuzzy matcher never sees more.
     public static let maxNameLength = 200
@@ -116,6 +118,7 @@ public struct Question: Sendable, Hashable {
         if let n = values[.ngl] { q.gpuLayers = try int(n, field: .ngl, in: gpuLayerRange, what: "GPU layers") }
         if let r = values[.ram] { q.hostRAMGiB = try ram(r) }
         if let p = values[.prompt] { q.promptTokens = try int(p, field: .prompt, in: promptRange, what: "prompt tokens") }
+        if let b = values[.backend] { q.backend = try backend(b) }
         return q
     }
 
@@ -200,6 +203,16 @@ public struct Question: Sendable, Hashable {
         return k
     }
 
+    /// The backends a question may name, by what users type ("hip" is ROCm's).
+    static func backend(_ raw: String) throws(QuestionError) -> Backend? {
+        let t = raw.lowercased()
+        if t == "auto" || t == "default" { return nil }
+        if t == "hip" { return .rocm }
+        if let b = Backend(rawValue: t) ?? Backend.allCases.first(where: { $0.displayName.lowercased() == t }) { return b }
+        throw QuestionError(.backend, "unknown backend '\(raw.prefix(40))'; use one of \(Backend.allCases.map(\.rawValue).joined(separator: ", ")) (or leave it out for the device's own)",
+                            suggestions: Backend.allCases.map(\.rawValue))
+    }
+
     static func ram(_ raw: String) throws(QuestionError) -> Double {
         var t = raw.lowercased().replacingOccurrences(of: " ", with: "")
         for suffix in ["gib", "gb", "g"] where t.hasSuffix(suffix) { t.removeLast(suffix.count); break }
@@ -223,6 +236,7 @@ public struct Question: Sendable, Hashable {
         if let gpuLayers { out.append(("ngl", String(gpuLayers))) }
         if let hostRAMGiB { out.append(("ram", QueryString.number(hostRAMGiB))) }
         if let promptTokens { out.append(("prompt", String(promptTokens))) }
+        if let backend { out.append(("backend", backend.rawValue)) }
         return out
     }
 

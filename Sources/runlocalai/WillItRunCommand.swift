@@ -35,6 +35,7 @@ struct WillItRunCommand: AsyncParsableCommand {
     @Option(help: "Runtime: llama.cpp, ollama, lm-studio, vllm, mlx.") var runtime: String?
     @Option(name: .customLong("ngl"), help: "Force this many GPU layers instead of choosing.") var gpuLayers: String?
     @Option(name: .customLong("ram"), help: "System RAM in GiB beside a discrete GPU (default: the catalog's 32, or this machine's).") var ram: String?
+    @Option(help: "llama.cpp backend to plan for: cuda, rocm, metal, vulkan, sycl, or cpu (the cores alone); default the device's own.") var backend: String?
     @Flag(help: "Print the JSON answer (the API's bytes for the same question).") var json = false
     @OptionGroup var catalogOptions: CatalogOptions
     @Option(name: .customLong("data-dir"), help: "Folder of the site's SQLite store, for evidence from its benchmark runs (default ./data when it holds one).")
@@ -55,6 +56,7 @@ struct WillItRunCommand: AsyncParsableCommand {
         if let runtime { f.append(("runtime", runtime)) }
         if let gpuLayers { f.append(("ngl", gpuLayers)) }
         if let ram { f.append(("ram", ram)) }
+        if let backend { f.append(("backend", backend)) }
         return f
     }
 

@@ -54,11 +54,22 @@ struct QuestionGrammarTests {
     @Test("The canonical URL reads back to the same question")
     func roundTrip() throws {
         let q = try Question.parse([("model", "qwen3 30b a3b"), ("quant", "q5_k_m"), ("hardware", "M2 Ultra 192GB"), ("ctx", "16K"),
-                                    ("kv", "q8_0"), ("fa", "on"), ("runtime", "ollama"), ("ram", "64GB"), ("ngl", "20")])
+                                    ("kv", "q8_0"), ("fa", "on"), ("runtime", "ollama"), ("ram", "64GB"), ("ngl", "20"), ("backend", "Metal")])
         let again = try Question.parse(query: String(q.url().split(separator: "?", maxSplits: 1)[1]))
         #expect(again == q)
         #expect(q.quant.name == "Q5_K_M")
         #expect(q.hostRAMGiB == 64)
+        #expect(q.backend == .metal)
+    }
+
+    @Test("A backend is named as llama.cpp's (cuda, rocm or hip, metal, vulkan, sycl, cpu); auto is the device's own; anything else is refused with the list")
+    func backends() throws {
+        #expect(try Question.parse([("model", "m"), ("backend", "HIP")]).backend == .rocm)
+        #expect(try Question.parse([("model", "m"), ("backend", "cpu")]).backend == .cpu)
+        #expect(try Question.parse([("model", "m"), ("backend", "auto")]).backend == nil)
+        let e = #expect(throws: QuestionError.self) { try Question.parse([("model", "m"), ("backend", "directx")]) }
+        #expect(e?.field == .backend)
+        #expect(e?.message.contains("vulkan") == true)
     }
 
     @Test("Every bound is checked before any name is matched: a name longer than 200 characters is refused at once")

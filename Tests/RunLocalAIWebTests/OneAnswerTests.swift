@@ -376,6 +376,31 @@ struct OneAnswerTests {
         }
     }
 
+    @Test("7b. A backend is part of the question: an APU on its CPU backend is planned on the cores (page, API and CLI alike); a backend the device lacks is refused with the ones it has")
+    func backendIsAsked() async throws {
+        try await F.with { client, parts in
+            let key = "model=llama-3.1-8b&hardware=ryzen-ai-max-plus-395@128gb&backend=cpu"
+            let cpu = try #require(try await F.api(client, key: key))
+            let gpu = try #require(try await F.api(client, key: "model=llama-3.1-8b&hardware=ryzen-ai-max-plus-395@128gb"))
+            #expect(cpu.1.fit.placement == "cpu")
+            #expect(gpu.1.fit.placement == "gpu")
+            #expect(cpu.1.speed.prefill_tps.expected * 5 < gpu.1.speed.prefill_tps.expected)
+            #expect(cpu.1.fit.notes.contains { $0.contains("CPU backend") })
+            let q = try Question.parse(query: key)
+            #expect(q.backend == .cpu)
+            #expect(try await parts.cli.answer(q).json() == cpu.2)
+            let page = try await F.get(client, "/will-it-run?\(key)")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<option value=\"cpu\" selected"))
+            let wrong = try await F.get(client, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-4090&backend=metal")
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.body.contains("has no Metal backend") && wrong.body.contains("cuda"), "\(wrong.body.prefix(300))")
+            let unknown = try await F.get(client, "/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-4090&backend=directx")
+            #expect(unknown.status == .badRequest)
+            #expect(unknown.body.contains("unknown backend"))
+        }
+    }
+
     @Test("8. A custom build never calls a model runnable that needs more memory than the build has")
     func customBuildWithinMemory() async throws {
         try await F.with { client, _ in

@@ -323,7 +323,7 @@ struct API: Sendable {
     func cost(_ q: Query) async throws -> Data {
         let hw = try q.require("hardware", example: "rtx-4090")
         let model = q.string("model") ?? "llama-3.1-8b"
-        var pairs = q.items.filter { ["quant", "ctx", "images", "kv", "fa", "runtime", "ram"].contains($0.0) }
+        var pairs = q.items.filter { ["quant", "ctx", "images", "kv", "fa", "runtime", "ram", "backend"].contains($0.0) }
         if !pairs.contains(where: { $0.0 == "ctx" }) { pairs.append(("ctx", "8192")) }
         let question: Question
         do { question = try Question.parse(pairs + [("model", model), ("hardware", hw)]) } catch { throw APIError.from(error) }

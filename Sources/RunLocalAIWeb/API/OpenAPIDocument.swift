@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAICore
 
 /// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`. Hand-written; the tests validate
 /// every API response against the schemas here, so a change to a response shape must change this file too.
@@ -43,6 +44,7 @@ public enum OpenAPIDocument {
         q("fa", en(["auto", "on", "off", "true", "false", "1", "0"]), "flash attention, default auto (llama.cpp: on; Ollama: off unless a quantised cache)"),
         q("runtime", en(["llama.cpp", "ollama", "lm-studio", "vllm", "mlx"]), "the runtime: its own rules (vLLM: CUDA/ROCm only, tensor parallel over 1/2/4/8, no CPU offload, 90% preallocated; MLX: Apple only), default llama.cpp; a runtime that does not run on the hardware is a 400 naming the alternatives"),
         q("ram", ["type": "number", "minimum": 1, "maximum": 65_536], "host RAM in GiB beside a discrete GPU, default 32"),
+        q("backend", ["type": "string", "enum": Backend.allCases.map(\.rawValue) + ["auto"]], "llama.cpp backend to plan for; default the device's own (cpu plans the cores alone)"),
         q("ngl", ["type": "integer", "minimum": 0], "fixed -ngl instead of the planner's choice"),
     ] }
 

@@ -7,7 +7,7 @@ import RunLocalAICore
 /// from the raw parameters when they could not be parsed (so the user sees what they typed).
 struct QuestionForm: Sendable {
     var model = "", quant = Question.defaultQuant, hardware = "", ctx = String(Question.defaultContext), images = "0"
-    var runtime = "", kv = "", fa = "", ram = ""
+    var runtime = "", kv = "", fa = "", ram = "", backend = ""
 
     init() {}
 
@@ -15,18 +15,19 @@ struct QuestionForm: Sendable {
         model = q.model; quant = q.quant.name; hardware = q.hardware.text; ctx = String(q.context); images = String(q.images)
         runtime = q.runtime == .llamaCpp ? "" : q.runtime.rawValue; kv = q.kvType?.name.lowercased() ?? ""
         fa = q.flashAttention == .auto ? "" : q.flashAttention.rawValue; ram = q.hostRAMGiB.map(QueryString.number) ?? ""
+        backend = q.backend?.rawValue ?? ""
     }
 
     init(_ p: Params) {
         model = p["model"] ?? ""; quant = p["quant"] ?? Question.defaultQuant; hardware = p["hardware"] ?? ""
         ctx = p["ctx"] ?? String(Question.defaultContext); images = p["images"] ?? "0"; runtime = p["runtime"] ?? ""
-        kv = p["kv"] ?? ""; fa = p["fa"] ?? ""; ram = p["ram"] ?? ""
+        kv = p["kv"] ?? ""; fa = p["fa"] ?? ""; ram = p["ram"] ?? ""; backend = p["backend"] ?? ""
     }
 
     /// The same fields as a link (for "did you mean" fixes of one field).
     func url(replacing field: Question.Field, with value: String) -> String {
         var items: [(String, String?)] = [("model", model), ("quant", quant), ("hardware", hardware), ("ctx", ctx), ("images", images == "0" ? nil : images),
-                                          ("runtime", runtime), ("kv", kv), ("fa", fa), ("ram", ram)]
+                                          ("runtime", runtime), ("kv", kv), ("fa", fa), ("ram", ram), ("backend", backend)]
         if let i = items.firstIndex(where: { $0.0 == field.rawValue }) { items[i].1 = value }
         return URLs.build("/will-it-run", items.map { ($0.0, $0.1?.isEmpty == true ? nil : $0.1) })
     }
@@ -248,6 +249,12 @@ enum WillItRunPage {
                     }
                 }
                 label { "System RAM (GB)"; input(.name("ram"), .type("number"), Attr("min", "1"), Attr("step", "any"), .value(st.ram), Attr("placeholder", "32")) }
+                label { "Backend"
+                    selectElement(.name("backend")) {
+                        UI.opt("", "the device's own", selected: st.backend.isEmpty)
+                        for b in Backend.allCases where b != .opencl { UI.opt(b.rawValue, b.displayName, selected: st.backend == b.rawValue) }
+                    }
+                }
                 div { button(.type("submit")) { "Will it run?" } }
             }
             datalists(engine)
