@@ -22,10 +22,11 @@ public enum CalibrationFit {
     }
 
     /// Each factor's prior uncertainty, in log units. Bandwidth efficiency is a property of DRAM and streaming
-    /// kernels (±10%), and so is a quantisation family's effect on it; matrix efficiencies vary with tile shapes
+    /// kernels (±15%), a quantisation family's effect on it smaller (±10%); matrix efficiencies vary with tile shapes
     /// (±30%); operations per weight and launch costs depend on how well a kernel hides its work (a factor of e).
     static func priorSigma(_ name: String) -> Double {
-        if name.hasPrefix("bandwidth.") || name.hasPrefix("quantDecode.") { return 0.1 }
+        if name.hasPrefix("quantDecode.") { return 0.1 }
+        if name.hasPrefix("bandwidth.") { return 0.15 }
         if name.hasPrefix("metalQuantPrefill") { return 0.2 }
         if name.hasPrefix("compute.") || name.hasPrefix("quantPrefill.") || name.hasPrefix("cudaQuantPrefillBeforeMMQ")
             || name.hasPrefix("moeDecode") || name.hasPrefix("moePrefill") || name.hasPrefix("pipelineEfficiency") { return 0.3 }

@@ -107,22 +107,22 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.807, .metal: 0.803, .opencl: 0.5, .rocm: 0.8, .sycl: 0.6, .vulkan: 0.803],
-        layerMicros: [.cpu: 6, .cuda: 17.1, .metal: 42.2, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.4],
-        cudaLayerMicrosBeforeGraphs: 72.6,
+        bandwidth: [.cpu: 0.6, .cuda: 0.839, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
+        layerMicros: [.cpu: 6, .cuda: 18.5, .metal: 43.1, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        cudaLayerMicrosBeforeGraphs: 73.3,
         compute: [.cpu: 0.45, .cuda: 0.483, .metal: 0.593, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
-        quantDecode: [.float: 1, .iquant: 1, .kquant: 1.01, .kquantLow: 1, .legacy4: 1, .mxfp4: 0.992, .q8: 1.01],
-        decodeCompute: [.float: 2.97, .iquant: 8, .kquant: 5.05, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 2.97],
-        decodeComputeIntDot: [.float: 2.97, .iquant: 4, .kquant: 2.41, .kquantLow: 3, .legacy4: 1.52, .mxfp4: 2.63, .q8: 0.997],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.776, .q8: 0.787],
-        metalQuantPrefill: 0.951, cudaQuantPrefillBeforeMMQ: 0.819,
-        moeDecode: 0.947, moeLayerMicros: 10.8, moePrefill: 0.702, attentionCost: 1.06, attentionCostNoFA: 3.95, pipelineEfficiency: 0.804,
-        multiGPUMicros: 98.6, cpuCompute: 0.45)
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 0.996, .mxfp4: 0.993, .q8: 0.998],
+        decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
+        decodeComputeIntDot: [.float: 2.97, .iquant: 4, .kquant: 2.43, .kquantLow: 3, .legacy4: 1.55, .mxfp4: 2.63, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.776, .q8: 0.788],
+        metalQuantPrefill: 0.951, cudaQuantPrefillBeforeMMQ: 0.818,
+        moeDecode: 0.931, moeLayerMicros: 10.9, moePrefill: 0.701, attentionCost: 1.06, attentionCostNoFA: 3.96, pipelineEfficiency: 0.804,
+        multiGPUMicros: 98.9, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
     /// every step away from it (``CalibrationFit``), so a factor few rows inform stays physical.
     ///
-    /// - bandwidth: a streaming kernel reaches about 80% of datasheet bandwidth on a GPU, 60% on a CPU.
+    /// - bandwidth: a streaming kernel reaches about 85% of datasheet bandwidth on a GPU, 60% on a CPU.
     /// - per-layer cost: one decode layer is about 15 kernels; a host launch costs about 5 µs (75 µs per layer,
     ///   CUDA before graphs, ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs),
     ///   a Metal or Vulkan command encoded into a buffer 2-3 µs (40 µs, 30 µs).
@@ -139,7 +139,7 @@ public enum SpeedModel {
     ///   also written and read 4 times per layer (Q·K writes it, softmax reads and writes it, ·V reads it).
     /// - a layer split pipelines micro-batches at 80% of the ideal overlap, plus 100 µs per extra GPU per token.
     public static let priors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.8, .metal: 0.8, .opencl: 0.5, .rocm: 0.8, .sycl: 0.6, .vulkan: 0.8],
+        bandwidth: [.cpu: 0.6, .cuda: 0.85, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.85],
         layerMicros: [.cpu: 6, .cuda: 15, .metal: 40, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 30],
         cudaLayerMicrosBeforeGraphs: 75,
         compute: [.cpu: 0.45, .cuda: 0.5, .metal: 0.5, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],

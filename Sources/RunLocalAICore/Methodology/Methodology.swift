@@ -128,7 +128,7 @@ public enum Methodology {
         Efficiencies start from physical priors (`SpeedModel.priors`: what the kernels do, documented beside each value)
         and are fitted by `runlocalai calibrate --fit`: coordinate descent on the mean absolute log error (each source
         file weighing the same) plus \(String(format: "%.3g", CalibrationFit.priorWeight)) × Σ (log(factor ÷ prior) ÷ σ)², σ being the prior's uncertainty (bandwidth
-        efficiencies ±10%, matrix efficiencies ±30%, operations per weight and launch costs a factor of e), bounded to
+        efficiencies ±15%, matrix efficiencies ±30%, operations per weight and launch costs a factor of e), bounded to
         physical ranges; a factor that fewer than \(CalibrationFit.minimumSupport) rows depend on keeps its prior:
         - bandwidth: \(table(f.bandwidth))
         - per-layer cost: \(table(f.layerMicros, " µs"))
