@@ -101,7 +101,7 @@ public final class AnswerService: Sendable {
                 notes.append("'\(h)' fits \(([sel.device.displayName] + names).joined(separator: " and ")); answered for the \(sel.device.displayName) (the base model): name the other to plan it")
             }
             if let b = q.backend {
-                let usable = Self.backends(for: sel.device)
+                let usable = sel.device.llamaCppBackends
                 guard usable.contains(b) else {
                     throw EstimateError.invalidSetting("\(sel.device.displayName) has no \(b.displayName) backend; use \(usable.map(\.rawValue).joined(separator: ", ")), or leave backend out")
                 }
@@ -119,7 +119,7 @@ public final class AnswerService: Sendable {
             if let ram = q.hostRAMGiB, !s.unifiedMemory { s.host.ramBytes = UInt64(ram * 1_073_741_824) }
             if let b = q.backend {
                 if b == .cpu { s.gpus = [] } else {
-                    guard !s.gpus.isEmpty, let device = s.selection?.device, Self.backends(for: device).contains(b) else {
+                    guard !s.gpus.isEmpty, let device = s.selection?.device, device.llamaCppBackends.contains(b) else {
                         throw EstimateError.invalidSetting("this machine has no \(b.displayName) backend; leave backend out to plan on what it has")
                     }
                     for i in s.gpus.indices { s.gpus[i].backend = b }
@@ -127,14 +127,6 @@ public final class AnswerService: Sendable {
             }
             return (s, ["planned for this machine as detected: \(local.description) (`runlocalai detect` shows how)"] + local.notes)
         }
-    }
-
-    /// The backends llama.cpp can run on a device: its vendor's (from the catalog), Vulkan on any non-Apple GPU, and
-    /// the CPU everywhere.
-    static func backends(for device: HardwareDevice) -> [Backend] {
-        var out = device.backends.filter { $0 != .cpu }
-        if device.kind != .cpu && device.kind != .apple && !out.contains(.vulkan) { out.append(.vulkan) }
-        return out + [.cpu]
     }
 
     func plan(_ q: Question) throws -> Planned {

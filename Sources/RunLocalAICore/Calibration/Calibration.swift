@@ -144,7 +144,7 @@ public enum Calibration {
 
         /// The half-width of the range shown for this row's placement.
         public var band: Double {
-            let placement: Placement = system.gpus.isEmpty ? .cpu : usage.gpuLayers < profile.architecture.layers + 1 ? .partial : .gpu
+            let placement = Placement(gpuLayers: usage.gpuLayers, totalLayers: profile.architecture.layers + 1, hasGPU: !system.gpus.isEmpty)
             return SpeedModel.band(placement: placement, backend: system.gpus.first?.backend, prefill: test.kind == .prefill)
         }
 
@@ -176,8 +176,7 @@ public enum Calibration {
             let profile = profiles[key] ?? ModelProfile(model: model, mix: mix)
             profiles[key] = profile
             let backend = Self.backend(row.backend)
-            // Vulkan and OpenCL drive any GPU; CUDA, ROCm, Metal and SYCL only their vendor's.
-            if let backend, ![.cpu, .vulkan, .opencl].contains(backend), !selection.device.backends.contains(backend) {
+            if let backend, !selection.device.llamaCppBackends.contains(backend) {
                 fail("\(selection.device.id) has no \(backend.displayName) backend in the catalog"); continue
             }
             let system = TargetSystem(selection, backend: backend)

@@ -135,6 +135,20 @@ public struct HardwareDevice: Sendable, Hashable, Codable, Identifiable {
 
     /// Whether the GPU shares one memory with the CPU (Apple silicon, Strix Halo, DGX Spark, iGPUs).
     public var isUnifiedMemory: Bool { kind == .apple || kind == .soc }
+
+    /// The llama.cpp backends that can run on this device: its vendor's (the catalog's `backends`), Vulkan and
+    /// OpenCL on any GPU but Apple's, and the CPU everywhere.
+    ///
+    /// ```swift
+    /// rtx4090.llamaCppBackends   // [.cuda, .vulkan, .opencl, .cpu]
+    /// ```
+    public var llamaCppBackends: [Backend] {
+        var out = backends.filter { $0 != .cpu }
+        if kind != .cpu && kind != .apple {
+            for b in [Backend.vulkan, .opencl] where !out.contains(b) { out.append(b) }
+        }
+        return out + [.cpu]
+    }
 }
 
 /// A compute backend a runtime can drive hardware with.

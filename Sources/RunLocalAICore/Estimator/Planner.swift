@@ -1,5 +1,12 @@
 /// Where the model goes: all on the GPU(s), split between GPU and CPU, or on the CPU alone.
-public enum Placement: String, Sendable, Codable { case gpu, partial, cpu, none }
+public enum Placement: String, Sendable, Codable {
+    case gpu, partial, cpu, none
+
+    /// Where a run with `gpuLayers` of `totalLayers` (the output layer counted) offloaded sits.
+    public init(gpuLayers: Int, totalLayers: Int, hasGPU: Bool) {
+        self = !hasGPU || gpuLayers == 0 ? .cpu : gpuLayers >= totalLayers ? .gpu : .partial
+    }
+}
 
 /// The verdict: runs comfortably, runs with tradeoffs (offload, tight memory or slow), or won't run.
 public enum FitTier: String, Sendable, Codable {
@@ -98,7 +105,7 @@ public enum Planner {
             }
         }
         let usage = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: gpuLayers)
-        let placement: Placement = system.gpus.isEmpty || gpuLayers == 0 ? .cpu : gpuLayers >= n + 1 ? .gpu : .partial
+        let placement = Placement(gpuLayers: gpuLayers, totalLayers: n + 1, hasGPU: !system.gpus.isEmpty)
 
         // Headroom on the tightest device, and whether the host holds its part.
         var headroom = Int64.max

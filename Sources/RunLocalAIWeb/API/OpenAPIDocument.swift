@@ -16,6 +16,8 @@ public enum OpenAPIDocument {
     static var int: S { ["type": "integer"] }
     static var num: S { ["type": "number"] }
     static var bool: S { ["type": "boolean"] }
+    /// The question grammar's `backend` values (`auto`: the device's own).
+    static var backendSchema: S { ["type": "string", "enum": Backend.allCases.map(\.rawValue) + ["auto"]] }
     static func arr(_ items: S) -> S { ["type": "array", "items": items] }
     static func obj(_ props: [String: S], required: [String]? = nil, description: String? = nil) -> S {
         var o: S = ["type": "object", "properties": props, "required": required ?? props.keys.sorted()]
@@ -44,7 +46,7 @@ public enum OpenAPIDocument {
         q("fa", en(["auto", "on", "off", "true", "false", "1", "0"]), "flash attention, default auto (llama.cpp: on; Ollama: off unless a quantised cache)"),
         q("runtime", en(["llama.cpp", "ollama", "lm-studio", "vllm", "mlx"]), "the runtime: its own rules (vLLM: CUDA/ROCm only, tensor parallel over 1/2/4/8, no CPU offload, 90% preallocated; MLX: Apple only), default llama.cpp; a runtime that does not run on the hardware is a 400 naming the alternatives"),
         q("ram", ["type": "number", "minimum": 1, "maximum": 65_536], "host RAM in GiB beside a discrete GPU, default 32"),
-        q("backend", ["type": "string", "enum": Backend.allCases.map(\.rawValue) + ["auto"]], "llama.cpp backend to plan for; default the device's own (cpu plans the cores alone)"),
+        q("backend", backendSchema, "llama.cpp backend to plan for; default the device's own (cpu plans the cores alone)"),
         q("ngl", ["type": "integer", "minimum": 0], "fixed -ngl instead of the planner's choice"),
     ] }
 
@@ -117,7 +119,7 @@ public enum OpenAPIDocument {
             "/api/v1/cost": ["get": op("Cost vs cloud", "Break-even months of buying hardware against renting a GPU or paying an API.",
                                        params: [q("hardware", str, "hardware", required: true), q("model", str, "model whose decode speed sets the tokens (default llama-3.1-8b)"),
                                                 q("quant", str, "default Q4_K_M"), q("ctx", str, "default 8192 (32K and 32768 alike)"),
-                                                q("backend", ["type": "string", "enum": Backend.allCases.map(\.rawValue) + ["auto"]], "llama.cpp backend whose decode speed counts; default the device's own"),
+                                                q("backend", backendSchema, "llama.cpp backend whose decode speed counts; default the device's own"),
                                                 q("price", num, "hardware price USD (default: the catalog's current price: street if sold new, else used)"),
                                                 q("condition", en(["new", "used"]), "which catalog price to quote (default: the cheaper)"),
                                                 q("tdp", num, "watts (default: catalog TDP)"), q("hours_per_day", num, "default 4"), q("utilisation", num, "fraction of TDP drawn, default 0.7"),
