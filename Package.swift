@@ -93,7 +93,8 @@ let package = Package(
         // Prints timings of the engine (speed targets live here, never in tests).
         .executableTarget(
             name: "RunLocalAIBenchmarks",
-            dependencies: ["RunLocalAICore", "RunLocalAIApp", "RunLocalAIWeb", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RunLocalAICore", "RunLocalAIApp", "RunLocalAIWeb", .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")]   // `middleware`: requests without sockets
         ),
         .testTarget(
             name: "RunLocalAICoreTests",

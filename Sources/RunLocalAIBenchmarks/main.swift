@@ -3,6 +3,9 @@
 //   swift run -c release RunLocalAIBenchmarks [catalog-path]
 import Foundation
 import Hummingbird
+import Logging
+import NIOCore
+import NIOEmbedded
 import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIWeb
@@ -33,6 +36,15 @@ if CommandLine.arguments.dropFirst().first == "hello-server" {
         router.get("/hello") { _, _ in Hello() }
         try await Application(router: router, configuration: .init(address: address)).runService()
     }
+    exit(0)
+}
+
+// `RunLocalAIBenchmarks middleware [seed-dir]`: what the site's middleware costs per request, without sockets (the
+// network's share is the same with or without it, and on a small shared machine it makes wrk's figures swing by 10-20%
+// between runs). The same requests go to the site's routes without the middleware and with it, in alternating batches
+// on one thread; each answer's body is written out (as the server would) and its header bytes counted.
+if CommandLine.arguments.dropFirst().first == "middleware" {
+    try await MiddlewareBench.run(seed: CommandLine.arguments.dropFirst(2).first ?? "../shared/data/calibration")
     exit(0)
 }
 
@@ -134,3 +146,58 @@ if FileManager.default.fileExists(atPath: "../shared/data/calibration") {
     print(String(format: "%-58@ %.1f µs per run (%d runs)", "answer service with evidence: a new question each" as NSString,
                  (Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18) / Double(n) * 1e6, n))
 }
+
+/// The `middleware` benchmark, off the main actor (a top-level loop would hop threads on every await).
+enum MiddlewareBench {
+    static func run(seed: String) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlocalai-mw-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let parts = try await AppSetup.open(AppOptions(dataDirectory: dir, seedDirectory: seed))
+        guard let store = parts.store else { fatalError("no store in \(dir)") }
+        let site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store)
+        let bare = buildMiddlewareProbe(.siteWithoutMiddleware, site: site).buildResponder()
+        let guarded = buildMiddlewareProbe(.siteWithMiddleware, site: site).buildResponder()
+        let channel = EmbeddedChannel()
+        var logger = Logger(label: "bench")
+        logger.logLevel = .info
+
+        /// Writes a body out and counts it, as the server's writer would.
+        final class Count: @unchecked Sendable { var bytes = 0 }
+        struct CountingWriter: ResponseBodyWriter {
+            let count: Count
+            mutating func write(_ buffer: ByteBuffer) async throws { count.bytes += buffer.readableBytes }
+            consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+        }
+        func serve(_ responder: some HTTPResponder<SiteRequestContext>, _ uri: String) async throws -> Int {
+            let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: uri), body: .init(buffer: ByteBuffer()))
+            var requestLogger = logger   // as the server makes it: the request id in the logger's metadata
+            requestLogger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
+            let context = SiteRequestContext(source: .init(channel: channel, logger: requestLogger))
+            let response = try await responder.respond(to: request, context: context)
+            let count = Count()
+            try await response.body.write(CountingWriter(count: count))
+            return count.bytes + response.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 }
+        }
+        func microseconds(_ responder: some HTTPResponder<SiteRequestContext>, _ uri: String, _ n: Int) async throws -> Double {
+            let start = ContinuousClock.now
+            for _ in 0..<n { _ = try await serve(responder, uri) }
+            let d = ContinuousClock.now - start
+            return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
+        }
+        let q = "model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
+        for (name, uri) in [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
+                            ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] {
+            _ = try await microseconds(bare, uri, 2000); _ = try await microseconds(guarded, uri, 2000)   // warm caches
+            var without: [Double] = [], with: [Double] = []
+            for _ in 0..<25 {
+                without.append(try await microseconds(bare, uri, 2000))
+                with.append(try await microseconds(guarded, uri, 2000))
+            }
+            let a = without.sorted()[12], b = with.sorted()[12]
+            let bytesA = try await serve(bare, uri), bytesB = try await serve(guarded, uri)
+            print(String(format: "%-18@ without %7.2f µs  with %7.2f µs  (+%.2f µs per request; answer %d -> %d bytes)",
+                         name as NSString, a, b, b - a, bytesA, bytesB))
+        }
+    }
+}
+

@@ -31,12 +31,14 @@ public func buildRouter(site: Site, security: SecurityOptions = SecurityOptions(
 /// ```
 public struct SiteRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    private let channel: Channel
     /// The connected peer (a proxy's address when the site runs behind one); nil in the in-process test client.
-    public let remoteAddress: SocketAddress?
+    /// Read when asked (the rate limiter asks on state-changing requests only), not for every request.
+    public var remoteAddress: SocketAddress? { channel.remoteAddress }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 }
 

@@ -246,26 +246,28 @@ final class RateLimiter: @unchecked Sendable {
 /// --behind-proxy`) it is the address the proxy appended to `X-Forwarded-For`.
 ///
 /// ```swift
-/// let response = APIRules.finish(try await next(request, context), request: request)
+/// let response = APIRules.finish(try await next(request, context), request: request, path: request.uri.path)
 /// ```
 enum APIRules {
-    /// Paths whose answers depend only on the catalog, content and engine (cacheable by ETag).
-    static func isCatalogData(_ path: String) -> Bool {
-        guard let parts = apiParts(path) else { return false }
-        switch parts.head {
-        case "will-it-run", "models", "hardware", "runtimes", "glossary", "errors", "compare", "guides", "cost", "openapi.json": return true
-        default: return false
-        }
+    /// How clients may keep an answer of catalog data (tagged by ETag); nil for paths that are not catalog data.
+    /// Catalog data depends only on the catalog, content and engine: `fresh` for five minutes. Some of it also carries
+    /// the store's evidence (speeds), which changes when a run is approved: `revalidate` (clients may keep it but must
+    /// ask again; the ETag makes that a 304 when nothing changed).
+    enum CachePolicy {
+        case fresh, revalidate
+        /// The `Cache-Control` field, made once.
+        var field: HTTPField { self == .fresh ? Self.freshField : Self.revalidateField }
+        private static let freshField = HTTPField(name: .cacheControl, value: "public, max-age=300")
+        private static let revalidateField = HTTPField(name: .cacheControl, value: "no-cache")
     }
 
-    /// Catalog-data paths whose answers also carry the store's evidence (speeds), so they change when a run is
-    /// approved: clients may keep them but must revalidate (the ETag makes that a 304 when nothing changed).
-    static func readsStore(_ path: String) -> Bool {
-        guard let parts = apiParts(path) else { return false }
+    static func cachePolicy(_ path: String) -> CachePolicy? {
+        guard let parts = apiParts(path) else { return nil }
         switch parts.head {
-        case "will-it-run", "compare", "cost": return true
-        case "hardware": return parts.segments == 2
-        default: return false
+        case "will-it-run", "compare", "cost": return .revalidate
+        case "hardware": return parts.segments == 2 ? .revalidate : .fresh
+        case "models", "runtimes", "glossary", "errors", "guides", "openapi.json": return .fresh
+        default: return nil
         }
     }
 
@@ -301,27 +303,27 @@ enum APIRules {
 
     /// An API handler's answer on its way out: Cache-Control and the 304 of a matching `If-None-Match` on catalog data,
     /// `no-store` (and no tag) on everything else.
-    static func finish(_ response: Response, request: Request) -> Response {
-        var response = response
-        let path = request.uri.path
-        if request.method == .get || request.method == .head, response.status == .ok, let etag = response.headers[.eTag],
-           isCatalogData(path) {
-            // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
-            // store gets a new tag at once; answers that read the store must be revalidated on every use.
-            let cacheControl = readsStore(path) ? "no-cache" : "public, max-age=300"
-            if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
-                let t = $0.trimmingCharacters(in: .whitespaces)
-                return t == etag || t == "W/" + etag || t == "*"
-            }) {
-                return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
+    /// (`consuming`: the handler's answer is changed in place, its headers never copied.)
+    static func finish(_ response: consuming Response, request: Request, path: String) -> Response {
+        if let etag = response.headers[.eTag] {
+            if request.method == .get || request.method == .head, response.status == .ok, let policy = cachePolicy(path) {
+                // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
+                // store gets a new tag at once.
+                if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
+                    let t = $0.trimmingCharacters(in: .whitespaces)
+                    return t == etag || t == "W/" + etag || t == "*"
+                }) {
+                    return Response(status: .notModified, headers: [.eTag: etag, policy.field.name: policy.field.value])
+                }
+                if response.headers.contains(.cacheControl) { response.headers[.cacheControl] = policy.field.value } else { response.headers.append(policy.field) }
+                return response
             }
-            response.headers[.cacheControl] = cacheControl
-        } else {
             response.headers[.eTag] = nil
-            if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         }
+        if !response.headers.contains(.cacheControl) { response.headers.append(Self.noStore) }
         return response
     }
+    private static let noStore = HTTPField(name: .cacheControl, value: "no-store")
 
     /// An API handler's error as the JSON error answer (a router 404 names the OpenAPI document).
     static func errorResponse(_ error: Error, request: Request, context: some RequestContext) -> Response {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// Cross-site request forgery protection of the HTML forms (`POST /benchmarks/submit`, `/feedback`, `/diagnose`).
 ///
@@ -13,24 +14,26 @@ enum CSRF {
     static let cookieName = "rla_csrf"
     static let fieldName = "_csrf"
 
-    /// The token of the request being answered, for ``inject(_:)``: the cookie's, or a new one made the first time a
-    /// page asks for it (most answers, the API's included, carry no form and never pay for the random bytes);
-    /// `used` says a form was given it.
-    final class Box: @unchecked Sendable {
-        private let lock = NSLock()
-        private var _token: String?
-        private var _used = false
-        init(cookieToken: String?) { _token = cookieToken }
+    /// The scope of the page being answered (the API has none): the CSRF token for ``inject(_:)`` — the cookie's, or
+    /// a new one made the first time a page asks for it (most pages carry no form and never pay for the random
+    /// bytes); `used` says a form was given it — and the key of private run links (``PrivateRunLinks/link(for:)``).
+    final class Box: Sendable {
+        private let state: Mutex<(token: String?, used: Bool)>
+        let secret: SymmetricKey
+        init(cookieToken: String?, secret: SymmetricKey) {
+            state = Mutex((cookieToken, false)); self.secret = secret
+        }
         /// The token, made on first use.
         var token: String {
-            lock.lock(); defer { lock.unlock() }
-            if let t = _token { return t }
-            let t = CSRF.newToken()
-            _token = t
-            return t
+            state.withLock { s in
+                if let t = s.token { return t }
+                let t = CSRF.newToken()
+                s.token = t
+                return t
+            }
         }
-        var used: Bool { lock.lock(); defer { lock.unlock() }; return _used }
-        func markUsed() { lock.lock(); _used = true; lock.unlock() }
+        var used: Bool { state.withLock { $0.used } }
+        func markUsed() { state.withLock { $0.used = true } }
     }
 
     @TaskLocal static var current: Box?

@@ -27,7 +27,7 @@ enum PrivateRuns {
     static func refuseRun(_ id: String, _ request: Request, site: Site) async throws -> HTMLResponse? {
         guard let run = try await site.store.run(id: id) else { return nil }   // the page's own 404
         if BenchmarkQuery().statuses.contains(run.status) || isModerator(request, site: site) { return nil }
-        if let secret = SecurityMiddleware.current?.secret,
+        if let secret = CSRF.current?.secret,
            PrivateRunLinks.isValid(Params(query: request.uri.query)["key"], for: id, secret: secret) { return nil }
         return UI.notFound("benchmark run '\(id)'", path: "/benchmarks/\(id)", suggestions: [("All benchmarks", "/benchmarks")])
     }
@@ -36,7 +36,7 @@ enum PrivateRuns {
 extension PrivateRunLinks {
     /// The private link to run `id` under the current request's secret (the plain path outside a request).
     static func link(for id: String) -> String {
-        guard let secret = SecurityMiddleware.current?.secret else { return "/benchmarks/\(URLs.segment(id))" }
+        guard let secret = CSRF.current?.secret else { return "/benchmarks/\(URLs.segment(id))" }
         return path(for: id, secret: secret)
     }
 }

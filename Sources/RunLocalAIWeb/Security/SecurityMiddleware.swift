@@ -16,8 +16,9 @@ import RunLocalAIStore
 /// - one token bucket per client for every state-changing request (POST, PUT, PATCH, DELETE): 429 + `Retry-After`;
 /// - CSRF on HTML forms: cross-site `Origin` / `Sec-Fetch-Site` gets 403, and the form must carry the double-submit
 ///   token of its `SameSite=Strict` cookie; JSON endpoints accept `application/json` only (415);
-/// - security headers on every answer (CSP without inline script, nosniff, frame-ancestors / X-Frame-Options,
-///   Referrer-Policy) and `X-Request-Id`;
+/// - security headers on every answer: on pages and files a CSP without inline script, nosniff, frame-ancestors /
+///   X-Frame-Options, Referrer-Policy; on the API the same rules for a document that loads nothing
+///   (``SecurityOptions/apiSecurityHeaders``); `X-Request-Id` on every answer that went wrong (4xx, 5xx);
 /// - no bare 500: every error becomes the JSON error (under `/api/`) or the HTML problem page with the right status,
 ///   and a 5xx is logged with the request id that the page shows;
 /// - metrics for `/metrics` (requests by route and status, latency, rate-limit hits).
@@ -36,93 +37,94 @@ struct SecurityMiddleware: RouterMiddleware {
 
     static let requestIDName = HTTPField.Name("X-Request-Id")!
 
-    /// The options of the request being answered (pages read the private-link secret from it).
-    @TaskLocal static var current: SecurityOptions?
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let path = request.uri.path
         let isAPI = path.hasPrefix("/api/")
-        let requestID = context.id
         var route = "unmatched"
         var response: Response
-        let cookieToken = CSRF.cookieToken(request)
-        let box = CSRF.Box(cookieToken: cookieToken)
+        // The API renders no forms and no private links: only pages get the per-request scope (one task-local).
+        let cookieToken = isAPI ? nil : CSRF.cookieToken(request)
+        let box = isAPI ? nil : CSRF.Box(cookieToken: cookieToken, secret: options.secret)
         do {
-            if let refusal = try await precheck(request, context: context, isAPI: isAPI) {
+            if let refusal = precheck(request, path: path, context: context, isAPI: isAPI) {
                 response = refusal
             } else {
                 var request = request
                 if CSRF.isFormPost(request, isAPI: isAPI) {
                     if let refusal = try await CSRF.check(&request, cookieToken: cookieToken, options: options, maxBody: options.maxFormBytes,
                                                           trustForwardedHost: site.limits.trustForwardedFor) {
-                        response = problem(.forbidden, code: "csrf", title: "Form expired", message: refusal, isAPI: false, path: path, requestID: requestID)
-                        return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, requestID: requestID, context: context)
+                        response = problem(.forbidden, code: "csrf", title: "Form expired", message: refusal, isAPI: false, path: path, requestID: context.id)
+                        return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, isAPI: isAPI, context: context)
                     }
                 }
-                response = try await Self.$current.withValue(options) {
-                    try await CSRF.$current.withValue(box) {
-                        // The API's rules (JSON errors, ETag / Cache-Control / 304) in this same layer.
-                        guard isAPI else { return try await next(request, context) }
-                        do { return APIRules.finish(try await next(request, context), request: request) } catch {
-                            return APIRules.errorResponse(error, request: request, context: context)
-                        }
+                if let box {
+                    response = try await CSRF.$current.withValue(box) { try await next(request, context) }
+                } else {
+                    // The API's rules (JSON errors, ETag / Cache-Control / 304) in this same layer.
+                    do { response = APIRules.finish(try await next(request, context), request: request, path: path) } catch {
+                        response = APIRules.errorResponse(error, request: request, context: context)
                     }
                 }
                 route = context.endpointPath ?? "unmatched"
                 // The router had nothing for GET here: a path known with other methods only is a 405.
-                if response.status == .notFound, request.method == .get || request.method == .head, let r = methodNotAllowed(path, request, requestID) {
+                if response.status == .notFound, request.method == .get || request.method == .head, let r = methodNotAllowed(path, request, context) {
                     response = r
                 }
             }
         } catch let e as HTTPError where e.status == .notFound && (request.method == .get || request.method == .head) {
             // The router had nothing for GET here: a path known with other methods only is a 405.
             route = context.endpointPath ?? "unmatched"
-            response = methodNotAllowed(path, request, requestID) ?? errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: requestID)
+            response = methodNotAllowed(path, request, context) ?? errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: context.id)
         } catch {
             route = context.endpointPath ?? "unmatched"
-            response = errorResponse(error, request: request, context: context, isAPI: isAPI, requestID: requestID)
+            response = errorResponse(error, request: request, context: context, isAPI: isAPI, requestID: context.id)
         }
-        return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, requestID: requestID, context: context)
+        return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, isAPI: isAPI, context: context)
     }
 
-    /// Security headers, the CSRF cookie, the request id, 5xx logging and metrics on the way out.
-    private func finish(_ response: Response, request: Request, route: String, start: ContinuousClock.Instant, box: CSRF.Box,
-                        hadCookie: Bool, requestID: String, context: Context) -> Response {
-        var response = response
+    /// Security headers, the CSRF cookie, the request id (on errors), 5xx logging and metrics on the way out.
+    /// (`consuming`: the answer is the caller's last use of it, so its headers are changed in place, not copied.)
+    private func finish(_ response: consuming Response, request: Request, route: String, start: ContinuousClock.Instant, box: CSRF.Box?,
+                        hadCookie: Bool, isAPI: Bool, context: Context) -> Response {
         // Prebuilt fields are appended as they are (setting a value by name would validate it again on every answer).
-        if !options.securityHeaders.contains(where: { response.headers.contains($0.name) }) {
-            response.headers.append(contentsOf: options.securityHeaders)   // the common case: none set by the handler
+        let headers = isAPI ? options.apiSecurityHeaders : options.securityHeaders
+        if !response.headers.contains(.contentSecurityPolicy) {
+            response.headers.append(contentsOf: headers)   // the common case: no handler sets its own
         } else {
-            for field in options.securityHeaders where !response.headers.contains(field.name) { response.headers.append(field) }
+            for field in headers where !response.headers.contains(field.name) { response.headers.append(field) }
         }
-        response.headers.append(HTTPField(name: Self.requestIDName, value: requestID))
-        if box.used && !hadCookie { response.headers[values: .setCookie].append(CSRF.cookie(box.token)) }
-        if response.status.code >= 500 {
-            context.logger.error("\(request.method) \(request.uri.path) answered \(response.status.code)",
-                                 metadata: ["request_id": .string(requestID)])
-        } else {
-            context.logger.debug("\(request.method) \(request.uri.path) \(response.status.code)", metadata: ["request_id": .string(requestID)])
+        if let box, box.used && !hadCookie { response.headers[values: .setCookie].append(CSRF.cookie(box.token)) }
+        if response.status.code >= 400 {
+            // An answer that went wrong names its request id (as its page does, and the log line of a 5xx); the id is
+            // formatted only here, so a good answer never pays for it.
+            let requestID = context.id
+            response.headers.append(HTTPField(name: Self.requestIDName, value: requestID))
+            if response.status.code >= 500 {
+                context.logger.error("\(request.method) \(request.uri.path) answered \(response.status.code)",
+                                     metadata: ["request_id": .string(requestID)])
+            }
         }
-        metrics.record(route: route, method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - start)
+        metrics.record(route: route, method: request.method, status: response.status.code, duration: ContinuousClock.now - start)
         return response
     }
 
     /// 405 with `Allow` when `path` has routes, none of them for the request's method.
-    private func methodNotAllowed(_ path: String, _ request: Request, _ requestID: String) -> Response? {
+    private func methodNotAllowed(_ path: String, _ request: Request, _ context: Context) -> Response? {
         guard let allowed = routes.allowedMethods(path: path), !allowed.contains(request.method) else { return nil }
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         var r = problem(.methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
-                        message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: path.hasPrefix("/api/"), path: path, requestID: requestID)
+                        message: "\(request.method) is not allowed on \(path); allowed: \(allow)", isAPI: path.hasPrefix("/api/"), path: path, requestID: context.id)
         r.headers[.allow] = allow
         return r
     }
 
     /// The refusals that need no handler: 405, over-long names, 429, 415.
-    private func precheck(_ request: Request, context: Context, isAPI: Bool) async throws -> Response? {
-        let path = request.uri.path
+    private func precheck(_ request: Request, path: String, context: Context, isAPI: Bool) -> Response? {
         // 1. Bounds before work.
         // The common case (every segment and value short) is one pass over the bytes, with nothing allocated.
+        // A request target no longer than the limit holds no name or value over it: nothing to look at (most requests).
+        guard (request.head.path?.utf8.count ?? 0) > options.maxNameLength || !Self.isSafeMethod(request.method) else { return nil }
         for segment in Self.longRuns(path.utf8, over: options.maxNameLength, separators: UInt8(ascii: "/"), UInt8(ascii: "/")) {
             // A percent-decoded name is never longer than its encoding, nor shorter than a twelfth of it (%XX per
             // byte, four bytes per character): only a segment between the two bounds is decoded to be counted.
@@ -222,6 +224,7 @@ struct SecurityMiddleware: RouterMiddleware {
     }
 
     static func isStateChanging(_ m: HTTPRequest.Method) -> Bool { m == .post || m == .put || m == .patch || m == .delete }
+    static func isSafeMethod(_ m: HTTPRequest.Method) -> Bool { m == .get || m == .head }
 
     /// An error's answer: JSON under `/api/`, else the HTML problem page; never an empty body.
     private func errorResponse(_ error: Error, request: Request, context: Context, isAPI: Bool, requestID: String) -> Response {
@@ -298,8 +301,12 @@ public struct SecurityOptions: Sendable {
     public var maxFormBytes: Int
     /// Key of the HMAC behind private links to pending runs; random per process unless `RUNLOCALAI_SECRET` is set.
     public var secret: SymmetricKey
-    /// Headers every answer carries (unless the handler set its own).
+    /// Headers every page and file carries (unless the handler set its own).
     public var securityHeaders: HTTPFields
+    /// Headers every `/api/` answer carries: the same rules, shorter, for a JSON document that loads nothing
+    /// (`default-src 'none'`, whose `frame-ancestors 'none'` is the API's framing rule), so the API's small answers do
+    /// not carry the pages' policy.
+    public var apiSecurityHeaders: HTTPFields
 
     public init(maxNameLength: Int = 200, maxQueryBytes: Int = 8192, maxFormBytes: Int = 2_200_000, secret: String? = nil) {
         self.maxNameLength = maxNameLength; self.maxQueryBytes = maxQueryBytes; self.maxFormBytes = maxFormBytes
@@ -311,7 +318,15 @@ public struct SecurityOptions: Sendable {
             .init("Referrer-Policy")!: "strict-origin-when-cross-origin",
             .init("Cross-Origin-Opener-Policy")!: "same-origin",
         ]
+        apiSecurityHeaders = [
+            .contentSecurityPolicy: Self.apiContentSecurityPolicy,
+            .init("X-Content-Type-Options")!: "nosniff",
+            .init("Referrer-Policy")!: "no-referrer",
+        ]
     }
+
+    /// The API's policy: a JSON answer runs nothing, loads nothing and is framed nowhere.
+    public static let apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 
     /// No inline script but the layout's own (allowed by its SHA-256); inline styles are allowed (the pages use
     /// `style` attributes and one `<style>` element), nothing else from elsewhere.

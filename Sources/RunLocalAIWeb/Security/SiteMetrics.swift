@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import NIOCore
 import Prometheus
 import Synchronization
@@ -19,7 +20,6 @@ public final class SiteMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     static let buckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
                                       .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
-    static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -31,8 +31,12 @@ public final class SiteMetrics: Sendable {
     private struct SeriesKey: Hashable, Sendable { var route: String; var method: String; var status: Int }
     private let series = Mutex<[SeriesKey: Series]>([:])
 
-    func record(route: String, method: String, status: Int, duration: Duration) {
-        let m = Self.methods.contains(method) ? method : "other"
+    func record(route: String, method: HTTPRequest.Method, status: Int, duration: Duration) {
+        let m: String
+        switch method {
+        case .get, .head, .post, .put, .patch, .delete, .options: m = method.rawValue
+        default: m = "other"
+        }
         let key = SeriesKey(route: route, method: m, status: status)
         let s: Series? = series.withLock { table in
             if let s = table[key] { return s }
