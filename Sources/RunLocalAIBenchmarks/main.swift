@@ -43,6 +43,8 @@ if CommandLine.arguments.dropFirst().first == "hello-server" {
 // network's share is the same with or without it, and on a small shared machine it makes wrk's figures swing by 10-20%
 // between runs). The same requests go to the site's routes without the middleware and with it, in alternating batches
 // on one thread; each answer's body is written out (as the server would) and its header bytes counted.
+// MWONLY=with (or without) sends 300,000 will-it-run API requests through one side only, for a profiler
+// (`perf record -g`), and prints µs per request.
 if CommandLine.arguments.dropFirst().first == "middleware" {
     try await MiddlewareBench.run(seed: CommandLine.arguments.dropFirst(2).first ?? "../shared/data/calibration")
     exit(0)
@@ -185,6 +187,11 @@ enum MiddlewareBench {
             return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
         }
         let q = "model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
+        if let only = ProcessInfo.processInfo.environment["MWONLY"] {
+            let r: any HTTPResponder<SiteRequestContext> = only == "with" ? guarded : bare
+            print(try await microseconds(r, "/api/v1/will-it-run?\(q)", 300_000))
+            return
+        }
         for (name, uri) in [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
                             ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] {
             _ = try await microseconds(bare, uri, 2000); _ = try await microseconds(guarded, uri, 2000)   // warm caches

@@ -272,23 +272,25 @@ enum APIRules {
     }
 
     /// The first segment after `/api/v1/` and the number of segments from there (nil outside the API); one pass over
-    /// the bytes, nothing allocated.
-    private static func apiParts(_ path: String) -> (head: Substring, segments: Int)? {
-        let u = path.utf8
-        guard u.count > 8, u.starts(with: "/api/v1/".utf8) else { return nil }
-        let start = u.index(u.startIndex, offsetBy: 8)
-        var headEnd: String.Index?
-        var segments = 0, inSegment = false
-        var i = start
-        while i != u.endIndex {
-            if u[i] == UInt8(ascii: "/") {
-                if headEnd == nil { headEnd = i }
-                inSegment = false
-            } else if !inSegment { inSegment = true; segments += 1 }
-            i = u.index(after: i)
+    /// the contiguous bytes (the head of every known route is a small string: nothing allocated).
+    private static func apiParts(_ path: String) -> (head: String, segments: Int)? {
+        var path = path
+        path.makeContiguousUTF8()   // a no-op for the router's strings (native UTF-8)
+        return path.withUTF8 { u -> (head: String, segments: Int)? in
+            let prefix: StaticString = "/api/v1/"
+            let n = prefix.utf8CodeUnitCount
+            guard u.count > n, memcmp(u.baseAddress!, prefix.utf8Start, n) == 0 else { return nil }
+            var headEnd: Int?
+            var segments = 0, inSegment = false
+            for i in n..<u.count {
+                if u[i] == UInt8(ascii: "/") {
+                    if headEnd == nil { headEnd = i }
+                    inSegment = false
+                } else if !inSegment { inSegment = true; segments += 1 }
+            }
+            let head = UnsafeBufferPointer(rebasing: u[n..<(headEnd ?? u.count)])
+            return head.isEmpty ? nil : (String(decoding: head, as: UTF8.self), segments)
         }
-        let head = Substring(u[start..<(headEnd ?? u.endIndex)])
-        return head.isEmpty ? nil : (head, segments)
     }
 
     /// Who a request is from, for the rate limiter. A client can write any `X-Forwarded-For` it likes, so the header
@@ -305,11 +307,11 @@ enum APIRules {
     /// `no-store` (and no tag) on everything else.
     /// (`consuming`: the handler's answer is changed in place, its headers never copied.)
     static func finish(_ response: consuming Response, request: Request, path: String) -> Response {
-        if let etag = response.headers[.eTag] {
+        if let etag = response.headers.first(.eTag) {
             if request.method == .get || request.method == .head, response.status == .ok, let policy = cachePolicy(path) {
                 // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
                 // store gets a new tag at once.
-                if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: {
+                if let inm = request.headers.first(.ifNoneMatch), inm.split(separator: ",").contains(where: {
                     let t = $0.trimmingCharacters(in: .whitespaces)
                     return t == etag || t == "W/" + etag || t == "*"
                 }) {
@@ -341,6 +343,14 @@ enum APIRules {
         // Over the raw bytes (Data's iterator costs a call per byte: it was the API's hottest symbol under load).
         data.withUnsafeBytes { raw in for b in raw { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 } }
         return "\"\(String(h, radix: 16))-\(String(data.count, radix: 16))\""
+    }
+}
+
+extension HTTPFields {
+    /// The value of the first field named `name` (the subscript joins every such field's value into a new string).
+    func first(_ name: HTTPField.Name) -> String? {
+        for field in self where field.name == name { return field.value }
+        return nil
     }
 }
 

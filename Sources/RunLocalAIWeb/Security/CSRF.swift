@@ -55,8 +55,8 @@ enum CSRF {
 
     /// The token of the request's cookie, if it has a well-formed one.
     static func cookieToken(_ request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for part in header.split(separator: ";") {
+        for field in request.headers where field.name == .cookie {   // (`[values:]` would build an array every request)
+            for part in field.value.split(separator: ";") {
                 let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
                 if kv.count == 2, kv[0] == cookieName, isWellFormed(kv[1]) { return String(kv[1]) }
             }
