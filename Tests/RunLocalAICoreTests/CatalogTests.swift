@@ -12,6 +12,21 @@ struct CatalogTests {
         #expect(findings.isEmpty, "\(findings.prefix(10).map { "\($0.entry): \($0.check): \($0.detail)" })")
     }
 
+    @Test("params_b means one thing: a VLM's entry counts its language model only (the architecture's text tensors, within 2%), never the vision tower")
+    func visionModelsCountTheLanguageModelOnly() throws {
+        let vlms = c.models.filter(\.isVisionModel)
+        #expect(vlms.count >= 30)
+        for m in vlms where m.paramsCheck {
+            let text = Double(TensorSynthesis.tensors(for: m.architecture, mix: QuantMix(name: "F16")!).reduce(UInt64(0)) { $0 + $1.elementCount }) / 1e9
+            #expect(abs(text - m.paramsB) / m.paramsB <= 0.02, "\(m.id): text tensors \(text)B, params_b \(m.paramsB)B")
+            // Adding the vision tower would break it wherever the tower is more than 2% of the whole.
+            if let encoder = m.vision?.encoderParamsM, encoder / 1000 > 0.03 * m.paramsB {
+                #expect(abs(text + encoder / 1000 - m.paramsB) / m.paramsB > 0.02, "\(m.id)")
+            }
+        }
+        #expect(vlms.filter(\.paramsCheck).count >= vlms.count - 3, "nearly every VLM is checked against its architecture")
+    }
+
     @Test("The audit catches what it promises to catch")
     func auditCatchesErrors() throws {
         let yaml = """

@@ -24,6 +24,8 @@ struct PagesRouteTests {
             ("/models", ["Models", "Llama 3.1 8B"]),
             ("/models?kind=vision&sort=-params", ["vision"]),
             ("/models/llama-3.1-8b", ["Architecture", "Memory by quantisation and context", "Speed on common hardware", "<svg", "Run it yourself"]),
+            // A VLM's parameter count is its language model's; the vision tower is named beside it.
+            ("/models/gemma-3-4b", ["3.9B parameters in the language model, plus a 417M vision encoder", "3.88 B (language model)", "vision encoder"]),
             ("/hardware", ["Hardware", "RTX 3090", "Score"]),
             ("/hardware?kind=apple&sort=-memory", ["Apple"]),
             ("/hardware/rtx-3090", ["RunLocalAI Score", "Throughput", "Workloads", "70B chat", "What runs on it"]),

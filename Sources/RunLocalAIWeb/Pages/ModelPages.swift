@@ -6,6 +6,14 @@ import RunLocalAICore
 /// `/models` (server-side filters) and `/models/{id}` (architecture, memory by quant × context on a chosen
 /// card, speed across reference hardware, commands).
 enum ModelPages {
+    /// A VLM's parameter count is its language model's (the catalog's one meaning of `params_b`); the vision tower is
+    /// named beside it, never silently added or left out.
+    static func visionTower(_ m: CatalogModel) -> String {
+        guard m.isVisionModel else { return "" }
+        guard let encoder = m.vision?.encoderParamsM else { return " in the language model, plus a vision encoder" }
+        return " in the language model, plus a \(Format.params(encoder / 1000)) vision encoder"
+    }
+
     /// Hardware every model page measures itself against.
     static let referenceHardware = ["rtx-3060-12gb", "rtx-4060-ti-16gb", "rtx-3090", "rtx-4090", "rtx-5090", "rx-7900-xtx", "2x rtx-3090",
                                     "apple-m4-pro-20c", "apple-m4-max-40c", "apple-m3-ultra-80c", "ryzen-ai-max-plus-395", "dgx-spark",
@@ -147,7 +155,7 @@ enum ModelPages {
             p(.class("kicker")) { [m.family, m.vendor, m.license].filter { !$0.isEmpty }.joined(separator: " · ") }
             h1 { m.name }
             p(.class("lede")) {
-                "\(Format.params(m.paramsB)) parameters\(m.isMoE ? " (mixture of experts)" : ""), \(arch.layers) layers, \(Format.context(arch.contextLength)) context"
+                "\(Format.params(m.paramsB)) parameters\(m.isMoE ? " (mixture of experts)" : "")\(Self.visionTower(m)), \(arch.layers) layers, \(Format.context(arch.contextLength)) context"
                 m.isVisionModel ? ", takes images." : "."
                 if !m.use.isEmpty { " Good for: \(m.use.joined(separator: ", "))." }
             }
@@ -161,7 +169,8 @@ enum ModelPages {
                     h2 { "Architecture" }
                     dl(.class("kv")) {
                         dt { "arch" }; dd { arch.arch }
-                        dt { "parameters" }; dd { "\(m.paramsB) B" }
+                        dt { "parameters" }; dd { m.isVisionModel ? "\(m.paramsB) B (language model)" : "\(m.paramsB) B" }
+                        if let encoder = m.vision?.encoderParamsM { dt { "vision encoder" }; dd { "\(Int(encoder.rounded())) M" } }
                         dt { "layers" }; dd { String(arch.layers) }
                         dt { "hidden" }; dd { String(arch.hidden) }
                         dt { "heads / KV heads" }; dd { "\(arch.heads) / \(kvHeads(arch))" }
