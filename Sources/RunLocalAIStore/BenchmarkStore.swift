@@ -36,6 +36,13 @@ public protocol BenchmarkStore: Sendable {
     /// Every status a run has had, oldest first: its creation (submission or import, `from` nil), then each
     /// moderation step with who, when and why. Empty for an unknown id.
     func history(of runID: String) async throws -> [StatusChange]
+    /// Archives `body` as the open-data snapshot of `day` (`yyyy-mm-dd`) unless that day already has one, and returns
+    /// the day's archived bytes: the first write wins, so an archived day never changes.
+    func archiveSnapshot(day: String, body: Data) async throws -> Data
+    /// The archived snapshot of `day`, or nil when none was archived that day.
+    func archivedSnapshot(day: String) async throws -> Data?
+    /// The days that have an archived snapshot, oldest first.
+    func snapshotDays() async throws -> [String]
 }
 
 /// A filter over stored runs.

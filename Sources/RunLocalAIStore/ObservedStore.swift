@@ -13,7 +13,8 @@ public struct ObservedStore: BenchmarkStore {
     /// The store's operations, as the metrics label them.
     public enum Operation: String, Sendable, CaseIterable {
         case migrate, submit, run, runs, count, setStatus = "set_status", importRuns = "import_runs",
-             addReproduction = "add_reproduction", reproductions, addFeedback = "add_feedback", feedback, history
+             addReproduction = "add_reproduction", reproductions, addFeedback = "add_feedback", feedback, history,
+             archiveSnapshot = "archive_snapshot", archivedSnapshot = "archived_snapshot", snapshotDays = "snapshot_days"
     }
 
     public let base: any BenchmarkStore
@@ -51,5 +52,8 @@ public struct ObservedStore: BenchmarkStore {
     public func reproductions(of runID: String) async throws -> [BenchmarkRun] { try await timed(.reproductions) { try await base.reproductions(of: runID) } }
     public func addFeedback(_ feedback: Feedback) async throws -> Feedback { try await timed(.addFeedback) { try await base.addFeedback(feedback) } }
     public func feedback(limit: Int) async throws -> [Feedback] { try await timed(.feedback) { try await base.feedback(limit: limit) } }
+    public func archiveSnapshot(day: String, body: Data) async throws -> Data { try await timed(.archiveSnapshot) { try await base.archiveSnapshot(day: day, body: body) } }
+    public func archivedSnapshot(day: String) async throws -> Data? { try await timed(.archivedSnapshot) { try await base.archivedSnapshot(day: day) } }
+    public func snapshotDays() async throws -> [String] { try await timed(.snapshotDays) { try await base.snapshotDays() } }
     public func history(of runID: String) async throws -> [StatusChange] { try await timed(.history) { try await base.history(of: runID) } }
 }

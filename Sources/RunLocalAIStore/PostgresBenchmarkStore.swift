@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import PostgresNIO
 import RunLocalAICore
 
@@ -158,6 +159,9 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
                 created_at BIGINT NOT NULL
             )
             """,
+        ]),
+        (2, "open-data snapshots archived by day", [
+            "CREATE TABLE snapshots (day TEXT PRIMARY KEY, body BYTEA NOT NULL, created_at BIGINT NOT NULL)",
         ]),
     ]
 
@@ -347,6 +351,28 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
             out.append(Feedback(id: id, page: page, message: message, contact: contact, createdAt: StoreTime.date(at)))
         }
         return out
+    }
+
+    // MARK: Snapshots
+
+    public func archiveSnapshot(day: String, body: Data) async throws -> Data {
+        let bytes = ByteBuffer(bytes: body)
+        try await client.query("""
+            INSERT INTO snapshots (day, body, created_at) VALUES (\(day), \(bytes), \(StoreTime.milliseconds(StoreTime.now()))) ON CONFLICT (day) DO NOTHING
+            """, logger: logger)
+        return try await archivedSnapshot(day: day) ?? body
+    }
+
+    public func archivedSnapshot(day: String) async throws -> Data? {
+        let rows = try await client.query("SELECT body FROM snapshots WHERE day = \(day)", logger: logger)
+        for try await buffer in rows.decode(ByteBuffer.self) { return Data(buffer.readableBytesView) }
+        return nil
+    }
+
+    public func snapshotDays() async throws -> [String] {
+        var days: [String] = []
+        for try await day in try await client.query("SELECT day FROM snapshots ORDER BY day", logger: logger).decode(String.self) { days.append(day) }
+        return days
     }
 
     // MARK: Rows

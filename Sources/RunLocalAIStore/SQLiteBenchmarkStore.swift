@@ -105,6 +105,9 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
                 );
                 """)
         }
+        m.registerMigration("v2 open-data snapshots archived by day") { db in
+            try db.execute(sql: "CREATE TABLE snapshots (day TEXT PRIMARY KEY, body BLOB NOT NULL, created_at INTEGER NOT NULL)")
+        }
         return m
     }
 
@@ -276,6 +279,24 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
                          createdAt: StoreTime.date(row["created_at"]))
             }
         }
+    }
+
+    // MARK: Snapshots
+
+    public func archiveSnapshot(day: String, body: Data) async throws -> Data {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO snapshots (day, body, created_at) VALUES (?, ?, ?) ON CONFLICT (day) DO NOTHING",
+                           arguments: [day, body, StoreTime.milliseconds(StoreTime.now())])
+            return try Data.fetchOne(db, sql: "SELECT body FROM snapshots WHERE day = ?", arguments: [day]) ?? body
+        }
+    }
+
+    public func archivedSnapshot(day: String) async throws -> Data? {
+        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT body FROM snapshots WHERE day = ?", arguments: [day]) }
+    }
+
+    public func snapshotDays() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT day FROM snapshots ORDER BY day") }
     }
 
     // MARK: Rows

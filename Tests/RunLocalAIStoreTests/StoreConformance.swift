@@ -362,6 +362,20 @@ struct StoreConformance {
         }
     }
 
+    @Test("An archived snapshot never changes: the first body of a day wins, later writes get it back", arguments: StoreFactory.all)
+    func snapshotsAreWrittenOnce(_ factory: StoreFactory) async throws {
+        try await factory.with { store async throws in
+            #expect(try await store.archivedSnapshot(day: "2026-12-06") == nil)
+            let first = Data("{\"version\":\"a\"}".utf8), second = Data("{\"version\":\"b\"}".utf8)
+            #expect(try await store.archiveSnapshot(day: "2026-12-06", body: first) == first)
+            #expect(try await store.archiveSnapshot(day: "2026-12-06", body: second) == first)   // never rewritten
+            #expect(try await store.archivedSnapshot(day: "2026-12-06") == first)
+            let big = Data((0..<2_000_000).map { UInt8($0 % 251) })                          // a real snapshot is about 1 MB
+            #expect(try await store.archiveSnapshot(day: "2026-12-07", body: big) == big)
+            #expect(try await store.snapshotDays() == ["2026-12-06", "2026-12-07"])
+        }
+    }
+
     @Test("Migrating again is a no-op that keeps the data", arguments: StoreFactory.all)
     func migrateIsIdempotent(_ factory: StoreFactory) async throws {
         try await factory.with { store async throws in

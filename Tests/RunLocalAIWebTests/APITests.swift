@@ -298,6 +298,67 @@ struct APITests {
         """
     }
 
+    @Test("Open data: /api/v1/snapshot.json holds the catalog and the published runs under CC-BY-4.0; its hash is its version and moves only when the data does")
+    func snapshot() async throws {
+        let site = try await F.site(adminToken: "s3cret")
+        try await F.with(site) { c in
+            let first = try await F.call(c, .get, "/api/v1/snapshot.json")
+            #expect(first.status == .ok)
+            let json = try #require(first.json)
+            #expect(json["license"]?.string == "CC-BY-4.0")
+            #expect(json["counts"]?["models"]?.number == Double(site.catalog.models.count))
+            #expect(json["data"]?["hardware"]?.array?.count == site.catalog.hardware.count)
+            #expect(json["data"]?["runtimes"]?.array?.count == site.catalog.runtimes.count)
+            #expect(json["data"]?["runs"]?.array?.isEmpty == true)             // nothing published yet
+            let hash = try #require(json["content_sha256"]?.string)
+            #expect(hash.count == 64 && hash.allSatisfy(\.isHexDigit))
+            #expect(json["version"]?.string == String(hash.prefix(12)))
+            #expect(try await F.call(c, .get, "/api/v1/snapshot.json").json?["content_sha256"]?.string == hash)   // same data, same hash
+            // A pending run is not open data; once approved it is, and the version moves.
+            let posted = try await F.call(c, .post, "/api/v1/benchmarks", headers: [.contentType: "application/json"], body: Self.runJSON())
+            let id = try #require(posted.json?["id"]?.string)
+            #expect(try await F.call(c, .get, "/api/v1/snapshot.json").json?["content_sha256"]?.string == hash)
+            _ = try await F.call(c, .post, "/api/v1/benchmarks/\(id)/status", template: "/api/v1/benchmarks/{id}/status",
+                                 headers: [.contentType: "application/json", .authorization: "Bearer s3cret"], body: "{\"status\":\"approved\"}")
+            let after = try #require(try await F.call(c, .get, "/api/v1/snapshot.json").json)
+            #expect(after["counts"]?["runs"]?.number == 1)
+            #expect(after["data"]?["runs"]?[0]?["id"]?.string == id)
+            #expect(after["content_sha256"]?.string != hash)
+        }
+    }
+
+    @Test("Open data: a dated snapshot is archived by the first request of its day and never changes; other days are clear 404s, a non-day a 400")
+    func datedSnapshots() async throws {
+        let site = try await F.site(adminToken: "s3cret")
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"
+        let now = site.now()   // the site's clock (fixed in these tests)
+        let today = f.string(from: now), yesterday = f.string(from: now.addingTimeInterval(-86_400)), tomorrow = f.string(from: now.addingTimeInterval(86_400))
+        let tpl = "/api/v1/snapshots/{file}"
+        try await F.with(site) { c in
+            #expect(try await F.call(c, .get, "/api/v1/snapshots").json?["days"]?.array?.isEmpty == true)
+            let archived = try await F.call(c, .get, "/api/v1/snapshots/\(today).json", template: tpl)
+            #expect(archived.status == .ok)
+            let hash = try #require(archived.json?["content_sha256"]?.string)
+            #expect(try await F.call(c, .get, "/api/v1/snapshot.json").json?["content_sha256"]?.string == hash)
+            // The data moves on; the archived day does not.
+            let posted = try await F.call(c, .post, "/api/v1/benchmarks", headers: [.contentType: "application/json"], body: Self.runJSON())
+            let id = try #require(posted.json?["id"]?.string)
+            _ = try await F.call(c, .post, "/api/v1/benchmarks/\(id)/status", template: "/api/v1/benchmarks/{id}/status",
+                                 headers: [.contentType: "application/json", .authorization: "Bearer s3cret"], body: "{\"status\":\"approved\"}")
+            #expect(try await F.call(c, .get, "/api/v1/snapshot.json").json?["content_sha256"]?.string != hash)
+            let again = try await F.call(c, .get, "/api/v1/snapshots/\(today).json", template: tpl)
+            #expect(again.data == archived.data)
+            let days = try await F.call(c, .get, "/api/v1/snapshots")
+            #expect(days.json?["days"]?.array?.compactMap(\.string) == [today])
+            #expect(days.json?["urls"]?[0]?.string == "/api/v1/snapshots/\(today).json")
+            F.expectError(try await F.call(c, .get, "/api/v1/snapshots/\(yesterday).json", template: tpl), 404, code: "no_snapshot", parameter: "file")
+            F.expectError(try await F.call(c, .get, "/api/v1/snapshots/\(tomorrow).json", template: tpl), 404, code: "no_snapshot", parameter: "file")
+            F.expectError(try await F.call(c, .get, "/api/v1/snapshots/latest.json", template: tpl), 400, code: "invalid_parameter", parameter: "file")
+            F.expectError(try await F.call(c, .get, "/api/v1/snapshots/2026-02-30.json", template: tpl), 400, code: "invalid_parameter", parameter: "file")
+        }
+    }
+
     @Test("benchmarks: submit (pending), list hides pending, moderation with the admin token, filters validated")
     func benchmarks() async throws {
         let site = try await F.site(adminToken: "s3cret")

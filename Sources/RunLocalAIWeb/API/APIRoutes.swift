@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import RunLocalAIApp
@@ -43,6 +44,9 @@ public enum APIRoutes {
         v1.get("compare") { req, _ in APIJSON.tagged(try await api.compare(Query(req))) }
         v1.get("guides") { req, _ in APIJSON.tagged(try await api.guides(Query(req))) }
         v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
+        v1.get("snapshot.json") { _, _ in APIJSON.tagged(try await api.snapshot()) }
+        v1.get("snapshots") { _, _ in APIJSON.tagged(try await api.snapshotDays()) }
+        v1.get("snapshots/:file") { _, ctx in APIJSON.tagged(try await api.archivedSnapshot(ctx.parameters.require("file"))) }
         v1.get("benchmarks/export.json") { _, _ in APIJSON.raw(try RunExchange.json(try await api.publishedRuns())) }
         v1.get("benchmarks/export.csv") { _, _ in
             var r = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: RunExchange.csv(try await api.publishedRuns()))))
@@ -89,6 +93,54 @@ struct API: Sendable {
 
     /// Every published run (approved or reproduced), for export.
     func publishedRuns() async throws -> [BenchmarkRun] { try await site.store.allRuns() }
+
+    /// `/api/v1/snapshots`: the days with an archived snapshot, and the link of each.
+    func snapshotDays() async throws -> Data {
+        let days = try await site.store.snapshotDays()
+        return try APIJSON.encode(SnapshotDaysDTO(today: Self.day(site.now()), days: days, urls: days.map { "/api/v1/snapshots/\($0).json" }))
+    }
+
+    /// `/api/v1/snapshots/YYYY-MM-DD.json`: the snapshot archived that day, never changed once written. The first
+    /// request for today's date (UTC) archives today's snapshot; an earlier day has what was archived then (404 if
+    /// nothing was); a later day has nothing yet.
+    func archivedSnapshot(_ file: String) async throws -> Data {
+        let day = file.hasSuffix(".json") ? String(file.dropLast(5)) : file
+        guard day.utf8.count == 10, Self.dayFormat.date(from: day) != nil else {
+            throw APIError.badParameter("file", "'\(file.prefix(40))' is not a day: ask for /api/v1/snapshots/YYYY-MM-DD.json (days archived: /api/v1/snapshots)")
+        }
+        if let stored = try await site.store.archivedSnapshot(day: day) { return stored }
+        let today = Self.day(site.now())
+        guard day == today else {
+            throw APIError(.notFound, code: "no_snapshot", day < today
+                ? "no snapshot was archived on \(day) (the archive starts with the first request of a day); days archived: /api/v1/snapshots"
+                : "\(day) has not come yet (today is \(today), UTC); the current data is /api/v1/snapshot.json", parameter: "file")
+        }
+        return try await site.store.archiveSnapshot(day: day, body: try await snapshot())
+    }
+
+    static let dayFormat: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"
+        f.isLenient = false
+        return f
+    }()
+    static func day(_ date: Date) -> String { dayFormat.string(from: date) }
+
+    /// `/api/v1/snapshot.json`: the open data in one document: the catalog's models, hardware and runtimes (as the list
+    /// routes give them) and every published run, under CC-BY-4.0, with the SHA-256 of the data's bytes (the data is
+    /// encoded with sorted keys, so the same catalog and runs always hash the same; the hash is the snapshot's version).
+    func snapshot() async throws -> Data {
+        let runs = try await publishedRuns()
+        let data = SnapshotDTO.Contents(models: catalog.models.map { ModelSummaryDTO($0) },
+                                        hardware: catalog.hardware.map { HardwareSummaryDTO($0, score: site.derived.facts(id: $0.id)?.score.total ?? 0) },
+                                        runtimes: catalog.runtimes.map(RuntimeDTO.init), runs: runs)
+        let bytes = try APIJSON.encode(data)
+        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let snapshot = SnapshotDTO(schema_version: 1, version: String(hash.prefix(12)), content_sha256: hash,
+                                   counts: .init(models: data.models.count, hardware: data.hardware.count, runtimes: data.runtimes.count, runs: runs.count),
+                                   data: data)
+        return try APIJSON.encode(snapshot)
+    }
 
     /// `/api/v1/will-it-run`: the answer's wire form, the same bytes `runlocalai will-it-run --json` prints.
     func willItRun(_ req: Request, bodies: BoundedCache<String, PreparedBody>) async throws -> PreparedBody {

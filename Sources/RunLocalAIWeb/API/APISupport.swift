@@ -264,7 +264,8 @@ enum APIRules {
     static func cachePolicy(_ path: String) -> CachePolicy? {
         guard let parts = apiParts(path) else { return nil }
         switch parts.head {
-        case "will-it-run", "compare", "cost": return .revalidate
+        case "will-it-run", "compare", "cost", "snapshot.json": return .revalidate
+        case "snapshots": return parts.segments == 2 ? .fresh : .revalidate   // an archived day never changes
         case "hardware": return parts.segments == 2 ? .revalidate : .fresh
         case "models", "runtimes", "glossary", "errors", "guides", "openapi.json": return .fresh
         default: return nil

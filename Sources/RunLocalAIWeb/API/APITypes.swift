@@ -240,4 +240,28 @@ struct CostDTO: Codable, Sendable {
 
 struct HealthDTO: Codable, Sendable { var status: String; var models: Int; var hardware: Int; var benchmarks: Int }
 
+/// `/api/v1/snapshot.json`: the catalog and the published runs in one versioned, hashed document (CC-BY-4.0).
+struct SnapshotDTO: Encodable, Sendable {
+    struct Contents: Encodable, Sendable {
+        var models: [ModelSummaryDTO]
+        var hardware: [HardwareSummaryDTO]
+        var runtimes: [RuntimeDTO]
+        var runs: [BenchmarkRun]
+    }
+    struct Counts: Encodable, Sendable { var models, hardware, runtimes, runs: Int }
+    var schema_version: Int
+    /// The first 12 hex digits of `content_sha256`: the same data, the same version.
+    var version: String
+    var license = "CC-BY-4.0"
+    var license_url = "https://creativecommons.org/licenses/by/4.0/"
+    var attribution = "RunLocalAI (catalog and benchmark runs; each run names its submitter and source)"
+    /// SHA-256 of `data` as encoded here (sorted keys, ISO 8601 dates).
+    var content_sha256: String
+    var counts: Counts
+    var data: Contents
+}
+
+/// `/api/v1/snapshots`: the archived days.
+struct SnapshotDaysDTO: Encodable, Sendable { var today: String; var days: [String]; var urls: [String] }
+
 struct ListDTO<T: Codable & Sendable>: Codable, Sendable { var count: Int; var items: [T] }
