@@ -44,7 +44,17 @@ public enum APIRoutes {
         v1.get("compare") { req, _ in APIJSON.tagged(try await api.compare(Query(req))) }
         v1.get("guides") { req, _ in APIJSON.tagged(try await api.guides(Query(req))) }
         v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
-        v1.get("snapshot.json") { _, _ in APIJSON.tagged(try await api.snapshot()) }
+        // The snapshot is about a megabyte to build: kept while the evidence generation holds, and at most 10 s (another
+        // server on the same PostgreSQL may have approved a run), so a flood of requests builds it once per 10 s.
+        let snapshots = BoundedCache<String, PreparedBody>(capacity: 4, ttl: .seconds(10))
+        metrics?.watch(cache: "api_snapshot") { snapshots.stats }
+        v1.get("snapshot.json") { _, _ in
+            let key = String(site.service.evidenceGeneration)
+            if let hit = snapshots.lookup(key) { return hit.jsonResponse() }
+            let body = PreparedBody(json: try await api.snapshot())
+            snapshots.store(key, body)
+            return body.jsonResponse()
+        }
         v1.get("snapshots") { _, _ in APIJSON.tagged(try await api.snapshotDays()) }
         v1.get("snapshots/:file") { _, ctx in APIJSON.tagged(try await api.archivedSnapshot(ctx.parameters.require("file"))) }
         v1.get("benchmarks/export.json") { _, _ in APIJSON.raw(try RunExchange.json(try await api.publishedRuns())) }
