@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import RunLocalAIApp
@@ -107,7 +106,7 @@ struct API: Sendable {
     /// `/api/v1/snapshots`: the days with an archived snapshot, and the link of each.
     func snapshotDays() async throws -> Data {
         let days = try await site.store.snapshotDays()
-        return try APIJSON.encode(SnapshotDaysDTO(today: Self.day(site.now()), days: days, urls: days.map { "/api/v1/snapshots/\($0).json" }))
+        return try APIJSON.encode(SnapshotDaysDTO(today: Format.day(site.now()), days: days, urls: days.map { "/api/v1/snapshots/\($0).json" }))
     }
 
     /// `/api/v1/snapshots/YYYY-MM-DD.json`: the snapshot archived that day, never changed once written. The first
@@ -115,11 +114,11 @@ struct API: Sendable {
     /// nothing was); a later day has nothing yet.
     func archivedSnapshot(_ file: String) async throws -> Data {
         let day = file.hasSuffix(".json") ? String(file.dropLast(5)) : file
-        guard day.utf8.count == 10, Self.dayFormat.date(from: day) != nil else {
+        guard day.utf8.count == 10, Format.isoDay.date(from: day) != nil else {
             throw APIError.badParameter("file", "'\(file.prefix(40))' is not a day: ask for /api/v1/snapshots/YYYY-MM-DD.json (days archived: /api/v1/snapshots)")
         }
         if let stored = try await site.store.archivedSnapshot(day: day) { return stored }
-        let today = Self.day(site.now())
+        let today = Format.day(site.now())
         guard day == today else {
             throw APIError(.notFound, code: "no_snapshot", day < today
                 ? "no snapshot was archived on \(day) (the archive starts with the first request of a day); days archived: /api/v1/snapshots"
@@ -128,13 +127,6 @@ struct API: Sendable {
         return try await site.store.archiveSnapshot(day: day, body: try await snapshot())
     }
 
-    static let dayFormat: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"
-        f.isLenient = false
-        return f
-    }()
-    static func day(_ date: Date) -> String { dayFormat.string(from: date) }
 
     /// `/api/v1/snapshot.json`: the open data in one document: the catalog's models, hardware and runtimes (as the list
     /// routes give them) and every published run, under CC-BY-4.0, with the SHA-256 of the data's bytes (the data is
@@ -145,7 +137,7 @@ struct API: Sendable {
                                         hardware: catalog.hardware.map { HardwareSummaryDTO($0, score: site.derived.facts(id: $0.id)?.score.total ?? 0) },
                                         runtimes: catalog.runtimes.map(RuntimeDTO.init), runs: runs)
         let bytes = try APIJSON.encode(data)
-        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let hash = RunLocalAICore.SHA256.hex(bytes)
         let snapshot = SnapshotDTO(schema_version: 1, version: String(hash.prefix(12)), content_sha256: hash,
                                    counts: .init(models: data.models.count, hardware: data.hardware.count, runtimes: data.runtimes.count, runs: runs.count),
                                    data: data)

@@ -68,11 +68,11 @@ struct SecurityMiddleware: RouterMiddleware {
                 }
                 route = context.endpointPath ?? "unmatched"
                 // The router had nothing for GET here: a path known with other methods only is a 405.
-                if response.status == .notFound, request.method == .get || request.method == .head, let r = methodNotAllowed(path, request, context) {
+                if response.status == .notFound, Self.isSafeMethod(request.method), let r = methodNotAllowed(path, request, context) {
                     response = r
                 }
             }
-        } catch let e as HTTPError where e.status == .notFound && (request.method == .get || request.method == .head) {
+        } catch let e as HTTPError where e.status == .notFound && Self.isSafeMethod(request.method) {
             // The router had nothing for GET here: a path known with other methods only is a 405.
             route = context.endpointPath ?? "unmatched"
             response = methodNotAllowed(path, request, context) ?? errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: context.id)
