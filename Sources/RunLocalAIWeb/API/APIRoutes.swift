@@ -43,17 +43,8 @@ public enum APIRoutes {
         v1.get("compare") { req, _ in APIJSON.tagged(try await api.compare(Query(req))) }
         v1.get("guides") { req, _ in APIJSON.tagged(try await api.guides(Query(req))) }
         v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
-        // The snapshot is about a megabyte to build: kept while the evidence generation holds, and at most 10 s (another
-        // server on the same PostgreSQL may have approved a run), so a flood of requests builds it once per 10 s.
-        let snapshots = BoundedCache<String, PreparedBody>(capacity: 4, ttl: .seconds(10))
-        metrics?.watch(cache: "api_snapshot") { snapshots.stats }
-        v1.get("snapshot.json") { _, _ in
-            let key = String(site.service.evidenceGeneration)
-            if let hit = snapshots.lookup(key) { return hit.jsonResponse() }
-            let body = PreparedBody(json: try await api.snapshot())
-            snapshots.store(key, body)
-            return body.jsonResponse()
-        }
+        metrics?.watch(cache: "api_snapshot") { api.snapshots.stats }
+        v1.get("snapshot.json") { _, _ in try await api.currentSnapshot().jsonResponse() }
         v1.get("snapshots") { _, _ in APIJSON.tagged(try await api.snapshotDays()) }
         v1.get("snapshots/:file") { _, ctx in APIJSON.tagged(try await api.archivedSnapshot(ctx.parameters.require("file"))) }
         v1.get("benchmarks/export.json") { _, _ in APIJSON.raw(try RunExchange.json(try await api.publishedRuns())) }
@@ -83,6 +74,10 @@ public enum APIRoutes {
 /// The handlers (one value shared by every route; it holds only the site).
 struct API: Sendable {
     let site: Site
+    /// The open-data snapshot is a quarter of a megabyte to build: kept while the evidence generation holds, and at
+    /// most 10 s (another server on the same PostgreSQL may have approved a run), so a flood of requests builds it
+    /// once per 10 s (``currentSnapshot()``).
+    let snapshots = BoundedCache<UInt64, PreparedBody>(capacity: 4, ttl: .seconds(10))
     var catalog: Catalog { site.catalog }
 
     // MARK: will-it-run
@@ -124,9 +119,18 @@ struct API: Sendable {
                 ? "no snapshot was archived on \(day) (the archive starts with the first request of a day); days archived: /api/v1/snapshots"
                 : "\(day) has not come yet (today is \(today), UTC); the current data is /api/v1/snapshot.json", parameter: "file")
         }
-        return try await site.store.archiveSnapshot(day: day, body: try await snapshot())
+        return try await site.store.archiveSnapshot(day: day, body: Data(try await currentSnapshot().bytes.readableBytesView))
     }
 
+
+    /// The current snapshot's body, from ``snapshots`` when it holds one for this evidence generation.
+    func currentSnapshot() async throws -> PreparedBody {
+        let key = site.service.evidenceGeneration
+        if let hit = snapshots.lookup(key) { return hit }
+        let body = PreparedBody(json: try await snapshot())
+        snapshots.store(key, body)
+        return body
+    }
 
     /// `/api/v1/snapshot.json`: the open data in one document: the catalog's models, hardware and runtimes (as the list
     /// routes give them) and every published run, under CC-BY-4.0, with the SHA-256 of the data's bytes (the data is
