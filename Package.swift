@@ -96,9 +96,15 @@ let package = Package(
             dependencies: ["RunLocalAICore", "RunLocalAIApp", "RunLocalAIWeb", .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOEmbedded", package: "swift-nio")]   // `middleware`: requests without sockets
         ),
+        // Test-only helpers shared by the test targets: the synthetic GGUF writer.
+        .target(
+            name: "RunLocalAITestSupport",
+            dependencies: ["RunLocalAICore"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "RunLocalAICoreTests",
-            dependencies: ["RunLocalAICore", "RunLocalAIIO", "RunLocalAIAgent", .product(name: "Yams", package: "Yams")]
+            dependencies: ["RunLocalAICore", "RunLocalAIIO", "RunLocalAIAgent", "RunLocalAITestSupport", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "RunLocalAIStoreTests",
@@ -111,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "RunLocalAIWebTests",
             dependencies: [
-                "RunLocalAIWeb", "RunLocalAIStore", "RunLocalAICore", "RunLocalAIApp",
+                "RunLocalAIWeb", "RunLocalAIStore", "RunLocalAICore", "RunLocalAIApp", "RunLocalAIIO", "RunLocalAITestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

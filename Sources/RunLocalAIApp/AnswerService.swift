@@ -32,6 +32,8 @@ public final class AnswerService: Sendable {
     /// Why answers carry no store evidence (set when ``store`` is nil); it becomes the answers' evidence basis.
     public let noStoreReason: String?
     public let localMachine: LocalMachine?
+    /// Reads models named by a Hugging Face repository or a GGUF URL (nil: such names are refused with the reason).
+    public let remote: RemoteModelSource?
     /// Pure plans by question (the engine's part never goes stale while the catalog is loaded).
     let plans = BoundedCache<Question, Planned>(capacity: 8192)
     /// Answers with evidence applied, briefly: another server's moderation shows within the TTL.
@@ -47,16 +49,19 @@ public final class AnswerService: Sendable {
     struct Planned: Sendable { var estimate: Estimate; var answer: Answer }
 
     public init(catalog: Catalog, store: (any BenchmarkStore)?, profiles: ProfileCache = ProfileCache(capacity: 2048),
-                localMachine: LocalMachine? = nil, noStoreReason: String? = nil) {
+                localMachine: LocalMachine? = nil, noStoreReason: String? = nil, remote: RemoteModelSource? = nil) {
         self.catalog = catalog; self.store = store; self.profiles = profiles; self.localMachine = localMachine
+        self.remote = remote
         self.noStoreReason = store == nil ? (noStoreReason ?? "no benchmark store was opened, so the figures are the engine's estimate") : nil
     }
 
     // MARK: The answer
 
-    /// The answer to `q`: the engine's plan with the store's evidence applied.
-    public func answer(_ q: Question) async throws -> Answer {
+    /// The answer to `q`: the engine's plan with the store's evidence applied. A model named by a Hugging Face
+    /// repository or a GGUF URL is read from its header (``remote``; `client` is who asks, for its rate limit).
+    public func answer(_ q: Question, client: String = "local") async throws -> Answer {
         if let hit = evidenced.lookup(q) { return hit }
+        if let ref = remoteReference(q.model) { return try await answerRemote(q, ref, client: client) }
         let p = try plan(q)
         let a = await applyEvidence(p)
         evidenced.store(q, a)
@@ -265,14 +270,15 @@ public final class AnswerService: Sendable {
     public func whatIfs(_ a: Answer) async -> [WhatIf] {
         let q = a.question
         var options: [(String, Question)] = []
-        if let down = Self.nextQuantDown(q.quant) { options.append(("\(down.name) instead of \(q.quant.name)", q.with { $0.quant = down })) }
+        let fixedFile = a.wire.model_file != nil   // a file's quantisation is the file's
+        if !fixedFile, let down = Self.nextQuantDown(q.quant) { options.append(("\(down.name) instead of \(q.quant.name)", q.with { $0.quant = down })) }
         let half = q.context / 2
         if half >= 512, half > a.wire.image_tokens + 256 { options.append(("\(Self.contextLabel(half)) context", q.with { $0.context = half })) }
         if q.kvType == nil { options.append(("q8_0 KV cache", q.with { $0.kvType = .q8_0; $0.flashAttention = .on })) }
         if let sel = a.selection, let up = nextDeviceUp(from: sel) {
             options.append((up.label, q.with { $0.hardware = .named(up.query) }))
         }
-        if a.tier != .comfortable, let two = Self.nextQuantDown(q.quant).flatMap(Self.nextQuantDown) {
+        if !fixedFile, a.tier != .comfortable, let two = Self.nextQuantDown(q.quant).flatMap(Self.nextQuantDown) {
             options.append((two.name, q.with { $0.quant = two }))
         }
         var out: [WhatIf] = []
@@ -346,12 +352,32 @@ extension AnswerService {
 }
 
 extension AnswerService {
+    /// The remote reference `name` is, if it is one: a URL always; a bare `owner/name` only when no catalog
+    /// model answers to it (catalog aliases include Hugging Face repository names).
+    public func remoteReference(_ name: String) -> RemoteModelReference? {
+        guard name.contains("/"), let ref = RemoteModelReference(name) else { return nil }
+        if ref.isURL { return ref }
+        return (try? catalog.model(named: name)) == nil ? ref : nil
+    }
+
+    func answerRemote(_ q: Question, _ ref: RemoteModelReference, client: String) async throws -> Answer {
+        guard let remote else {
+            throw RemoteModelError(.disabled, "this server does not read models from URLs", fix: "name a catalog model, or run `runlocalai will-it-run --gguf URL` on your own machine")
+        }
+        let m = try await remote.model(ref, quant: q.quant.name, client: client)
+        var a = try await answer(q, profile: m.profile, file: m.file, mmprojFile: m.mmproj)
+        a.wire.model_file?.etag = m.etag
+        return a
+    }
+
     /// The answer for a model read from a GGUF file's header (not a catalog entry): planned on the question's
     /// hardware with the question's settings; evidence applies when the header names a catalog model.
     public func answer(_ q: Question, profile: ModelProfile, file: String?, mmprojFile: String?) async throws -> Answer {
         let (system, notes) = try system(q)
         let model = profile.catalogID.flatMap { catalog.model(id: $0) }
-        return await applyEvidence(try finish(q, profile: profile, model: model, system: system, notes: notes, file: file, mmprojFile: mmprojFile))
+        var a = await applyEvidence(try finish(q, profile: profile, model: model, system: system, notes: notes, file: file, mmprojFile: mmprojFile))
+        if let file { a.wire.model_file = .init(url: file, mmproj_url: mmprojFile, etag: nil) }
+        return a
     }
 }
 

@@ -26,6 +26,8 @@ public struct AppOptions: Sendable {
     public var loadContent: Bool
     /// Told how long each store call took (`serve` feeds its store-latency metrics from it).
     public var storeObserver: (@Sendable (ObservedStore.Operation, Duration, Bool) -> Void)?
+    /// Reads models named by a Hugging Face repository or GGUF URL (injected: its transport is I/O); nil refuses them.
+    public var remote: RemoteModelSource?
 
     public init(catalogPath: String? = nil, contentPath: String? = nil, dataDirectory: String = "./data", postgresURL: String? = nil,
                 seedDirectory: String = "../shared/data/calibration", createStore: Bool = true, seedEmptyStore: Bool = true,
@@ -74,7 +76,7 @@ public enum AppSetup {
             ? "no benchmark store at \(opened.description) (pass --data-dir DIR of a served site), so the figures are the engine's estimate" : nil
         let task = opened.task, description = opened.store == nil ? "none" : opened.description
         if let store, o.seedEmptyStore { try await seedIfEmpty(store, from: o.seedDirectory, catalog: catalog, logger: logger) }
-        let service = AnswerService(catalog: catalog, store: store, localMachine: localMachine, noStoreReason: noStoreReason)
+        let service = AnswerService(catalog: catalog, store: store, localMachine: localMachine, noStoreReason: noStoreReason, remote: o.remote)
         return AppParts(catalog: catalog, catalogURL: catalogURL, content: content, store: store, storeTask: task,
                         storeDescription: description, service: service, calibration: nil)
     }

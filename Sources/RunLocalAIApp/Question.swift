@@ -128,7 +128,10 @@ public struct Question: Sendable, Hashable {
     }
 
     static func name(_ raw: String, field: Field) throws(QuestionError) -> String {
-        guard raw.count <= maxNameLength else {
+        // A model may be a GGUF URL (read from its header), which may be longer than a name.
+        let limit = field == .model && GGUFInspector.isRemote(raw) ? RemoteModelReference.maxLength : maxNameLength
+        guard raw.count <= limit else {
+            if limit > maxNameLength { throw QuestionError(field, "the model URL is \(raw.count) characters long; URLs are at most \(limit) characters") }
             throw QuestionError(field, "\(field.rawValue) is \(raw.count) characters long; names are at most \(maxNameLength) characters")
         }
         guard !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

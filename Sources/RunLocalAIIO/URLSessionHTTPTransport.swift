@@ -115,7 +115,12 @@ private final class RangeTaskDelegate: NSObject, URLSessionDataDelegate, @unchec
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         if let error {
-            finish(.failure(GGUFError(.http, at: nil, "the request to \(task.originalRequest?.url?.host ?? "the server") failed: \(error.localizedDescription)",
+            let host = task.originalRequest?.url?.host ?? "the server"
+            if (error as NSError).code == NSURLErrorTimedOut {
+                finish(.failure(GGUFError(.http, at: nil, "the request to \(host) timed out", hint: "the server is slow or unreachable; try again later")))
+                return
+            }
+            finish(.failure(GGUFError(.http, at: nil, "the request to \(host) failed: \(error.localizedDescription)",
                                       hint: "check the network connection and the URL")))
         } else {
             if let http = task.response as? HTTPURLResponse {

@@ -29,10 +29,11 @@ public struct Site: Sendable {
     public let derived: SiteDerived
 
     public init(catalog: Catalog, content: SiteContent, store: any BenchmarkStore, now: @escaping @Sendable () -> Date = Date.init,
-                adminToken: String? = nil, profiles: ProfileCache = ProfileCache(capacity: 2048), limits: APILimits = APILimits()) {
+                adminToken: String? = nil, profiles: ProfileCache = ProfileCache(capacity: 2048), limits: APILimits = APILimits(),
+                remote: RemoteModelSource? = nil) {
         self.catalog = catalog; self.content = content; self.store = store; self.now = now; self.adminToken = adminToken
         self.profiles = profiles; self.limits = limits
-        service = AnswerService(catalog: catalog, store: store, profiles: profiles)
+        service = AnswerService(catalog: catalog, store: store, profiles: profiles, remote: remote)
         derived = SiteDerived(catalog: catalog, profiles: profiles)
     }
 

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import RunLocalAIApp
 import RunLocalAICore
 
 struct CatalogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "catalog", abstract: "Inspect the catalog.", subcommands: [Stats.self, Audit.self, Search.self])
+        commandName: "catalog", abstract: "Inspect the catalog, and add models to it from their GGUF headers.", subcommands: [Stats.self, Audit.self, Search.self, Add.self])
 
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -111,6 +112,85 @@ struct CatalogStats: Encodable {
             return (library.glossary.count, library.errors.count)
         } catch let e as ContentError {
             throw CLIError("content: \(e.description)")
+        }
+    }
+}
+
+extension CatalogCommand {
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a catalog entry for a model from its GGUF header (a file, a URL, or a Hugging Face repository).",
+            discussion: """
+            Reads only the header (range requests for a URL; every part of a split model; the repository's vision \
+            projector) and appends an entry to the family file of its architecture in catalog/models/ (a new file when \
+            no family has it): layers, widths, heads, experts, MLA, recurrent layers, sliding window, context, vocabulary, \
+            the projector, the file cited as the source, and a gguf_header block that `catalog audit` holds the entry to. \
+            The facts a header cannot tell (display name, release date, use, licence) are listed under review:, which the \
+            audit reports until you check them and delete the list.
+            Examples:
+              runlocalai catalog add ./gemma-3-270m-it-Q4_K_M.gguf --dry-run
+              runlocalai catalog add unsloth/Qwen3-Next-80B-A3B-Instruct-GGUF:Q4_K_M
+              runlocalai catalog add https://huggingface.co/ggml-org/gemma-3-4b-it-GGUF/resolve/main/gemma-3-4b-it-Q4_K_M.gguf
+            """)
+        @Argument(help: "A GGUF file, a .gguf URL, or a Hugging Face repository (OWNER/NAME[:QUANT]).") var source: String
+        @Option(help: "The vision projector GGUF (file or URL), when it is not found beside the model in its repository.") var mmproj: String?
+        @Option(help: "The quantisation whose file to read from a repository.") var quant: String = Question.defaultQuant
+        @Flag(help: "Print the entry instead of writing it.") var dryRun = false
+        @OptionGroup var catalogOptions: CatalogOptions
+        @OptionGroup(title: "Reading from a URL or repository") var remoteOptions: RemoteModelOptions
+
+        func run() async throws {
+            let catalog = try catalogOptions.load()
+            var location = source, projector = mmproj, repo: String?
+            if !FileManager.default.fileExists(atPath: source), let ref = RemoteModelReference(source) {
+                guard let reader = remoteOptions.source() else { throw CLIError("\(source) is remote, but --no-remote-models was given") }
+                do {
+                    let found = try await reader.locate(ref, quant: quant)
+                    location = found.file
+                    projector = projector ?? found.mmproj
+                    if case .repo(let r, _) = ref { repo = "\(r.owner)/\(r.name)" }
+                    else if case .file(let url) = ref, let r = RemoteRepo(fileURL: url) { repo = "\(r.owner)/\(r.name)" }
+                } catch { throw CLIError("\(source): \(error.description)") }
+            }
+            let model = try await GGUFProfileLoader.model(location)
+            let projectorModel = try await projector.asyncMap { try await GGUFProfileLoader.model($0) }
+            let draft: CatalogEntryDraft
+            do {
+                draft = try CatalogEntryDraft(model: model, location: location, repo: repo, mmproj: projectorModel, mmprojLocation: projector,
+                                              today: String(ISO8601DateFormatter().string(from: Date()).prefix(10)))
+            } catch let e as GGUFError { throw CLIError("\(location): \(e.description)") }
+            if dryRun { print(draft.yaml, terminator: ""); return }
+            if let existing = catalog.model(id: draft.id) {
+                throw CLIError("the catalog already has '\(draft.id)' (\(existing.name)); edit its entry, or compare it with --dry-run")
+            }
+            guard let folder = Catalog.locate(explicit: catalogOptions.path) else { throw CLIError("cannot find the catalog folder; pass --catalog PATH") }
+            let file = try Self.familyFile(for: draft.arch, in: folder.appendingPathComponent("models"))
+            var text = (try? String(contentsOf: file, encoding: .utf8)) ?? """
+                family: \(draft.arch)
+                vendor: "REVIEW: the vendor"
+                license: "REVIEW: the licence"
+                models:
+
+                """
+            if !text.hasSuffix("\n") { text += "\n" }
+            text += "\n" + draft.yaml
+            // Never leave a catalog that does not load: check the new text before writing it.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-add-\(UUID().uuidString)")
+            try FileManager.default.copyItem(at: folder, to: scratch)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            try text.write(to: scratch.appendingPathComponent("models").appendingPathComponent(file.lastPathComponent), atomically: true, encoding: .utf8)
+            do { _ = try Catalog.load(from: scratch) } catch { throw CLIError("the drafted entry does not load (\(error)); nothing was written") }
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            print("added \(draft.id) to \(file.path)")
+            print("review its name, release date, use and licence against the model card, then delete its review: line (`runlocalai catalog audit` lists it until then)")
+        }
+
+        /// The family file that already holds models of `arch`, else a new `<arch>.yaml`.
+        static func familyFile(for arch: String, in models: URL) throws -> URL {
+            let files = (try FileManager.default.contentsOfDirectory(at: models, includingPropertiesForKeys: nil))
+                .filter { $0.pathExtension == "yaml" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+            for f in files where (try? String(contentsOf: f, encoding: .utf8))?.contains("\n    arch: \(arch)\n") == true { return f }
+            return models.appendingPathComponent("\(arch).yaml")
         }
     }
 }

@@ -19,10 +19,3 @@ enum GGUFProfileLoader {
         catch let e as GGUFError { throw CLIError("\(path): \(e.description)") }
     }
 }
-
-extension Optional {
-    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await f(self)
-    }
-}

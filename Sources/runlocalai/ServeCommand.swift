@@ -20,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
         pending runs (random per process when unset, so links from before a restart stop working).
         Safety: names and query values over 200 characters are refused before any matching; POST/PUT/PATCH/DELETE share \
         one token bucket per client (429 + Retry-After); HTML forms need a same-origin request and their CSRF token; \
-        /metrics serves Prometheus figures. Connections: --header-timeout, --idle-timeout, --max-connections and \
+        /metrics serves Prometheus figures. Models named by a Hugging Face repository or GGUF URL are read from their \
+        headers only (range requests) from huggingface.co and hf.co over HTTPS (public addresses; no IP literals; \
+        redirects checked hop by hop), at most --model-header-cap MiB and --model-timeout seconds each, a few new ones \
+        per client per minute, cached by URL and entity tag; --model-host adds a mirror. Connections: --header-timeout, --idle-timeout, --max-connections and \
         --max-connections-per-peer bound slow or idle clients (defaults 10 s, 60 s, 1024, 64).
         Examples:
           runlocalai serve --port 8080
@@ -35,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder of published benchmark CSVs to seed an empty store from (default: ../shared/data/calibration).") var seed: String?
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var contentOptions: ContentOptions
+    @OptionGroup(title: "Models named by URL or Hugging Face repository") var remoteOptions: RemoteModelOptions
     @Flag(help: "The site runs behind a reverse proxy that appends each client's address to X-Forwarded-For: rate-limit by that address (its last entry) instead of the proxy's.")
     var behindProxy = false
     @Option(help: "State-changing requests (POST, PUT, PATCH, DELETE: HTML forms and the API) each client may send at once; the bucket refills at --post-refill per second.")
@@ -66,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         var options = AppOptions(catalogPath: catalogOptions.path, contentPath: contentOptions.path, dataDirectory: storeOptions.dataDir,
                                  postgresURL: storeOptions.postgresURL,
                                  seedDirectory: seedDirectory)
+        options.remote = remoteOptions.source()
         let metrics = SiteMetrics()
         options.storeObserver = { operation, duration, failed in metrics.recordStore(operation, duration, failed: failed) }
         let parts: AppParts

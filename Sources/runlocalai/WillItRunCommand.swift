@@ -20,9 +20,10 @@ struct WillItRunCommand: AsyncParsableCommand {
           runlocalai will-it-run --model llama-3.3-70b --hardware "dual 3090" --ctx 8K --kv-type q8_0
           runlocalai will-it-run --model qwen3-30b-a3b --hardware "M2 Ultra 192GB" --runtime mlx --json
           runlocalai will-it-run --gguf model.gguf --mmproj mmproj.gguf --hardware cpu
+          runlocalai will-it-run --model unsloth/gemma-3-4b-it-GGUF:Q4_K_M --hardware "RTX 3060 12GB" --images 1
         """)
 
-    @Option(help: "Model name or id from the catalog (forgiving: \"llama 3.1 8b\").") var model: String?
+    @Option(help: "Model name or id from the catalog (forgiving: \"llama 3.1 8b\"), or a Hugging Face repository (OWNER/NAME[:QUANT]) or GGUF URL, read from its header.") var model: String?
     @Option(help: "A GGUF file or URL to plan exactly (instead of --model).") var gguf: String?
     @Option(help: "The vision projector GGUF (file or URL) for --gguf.") var mmproj: String?
     @Option(help: "llama.cpp file type: Q4_K_M, Q5_K_M, Q6_K, Q8_0, IQ4_XS, F16, ...") var quant: String = Question.defaultQuant
@@ -41,6 +42,7 @@ struct WillItRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder of the site's SQLite store, for evidence from its benchmark runs (default ./data when it holds one).")
     var dataDir: String = "./data"
     @Option(help: "PostgreSQL URL of the site's store instead of SQLite.") var postgres: String?
+    @OptionGroup(title: "Models named by URL or Hugging Face repository") var remoteOptions: RemoteModelOptions
 
     func validate() throws {
         if model == nil && gguf == nil { throw ValidationError("give --model NAME or --gguf FILE") }
@@ -70,8 +72,10 @@ struct WillItRunCommand: AsyncParsableCommand {
         }
         let parts: AppParts
         do {
-            parts = try await AppSetup.open(AppOptions(catalogPath: catalogOptions.path, dataDirectory: dataDir, postgresURL: postgres,
-                                                       createStore: false, seedEmptyStore: false, loadContent: false), localMachine: local)
+            var options = AppOptions(catalogPath: catalogOptions.path, dataDirectory: dataDir, postgresURL: postgres,
+                                     createStore: false, seedEmptyStore: false, loadContent: false)
+            options.remote = remoteOptions.source()
+            parts = try await AppSetup.open(options, localMachine: local)
         } catch let e as AppSetup.SetupError { throw CLIError(e.description) }
         defer { parts.storeTask?.cancel() }
         let answer: Answer
@@ -83,6 +87,7 @@ struct WillItRunCommand: AsyncParsableCommand {
                 answer = try await parts.service.answer(question)
             }
         } catch let e as CatalogError { throw CLIError(e.description) } catch let e as EstimateError { throw CLIError(e.description) }
+        catch let e as RemoteModelError { throw CLIError("\(model ?? ""): \(e.description)") }
         if json { print(String(decoding: try answer.json(), as: UTF8.self)) } else { print(WillItRunReport.text(answer)) }
     }
 

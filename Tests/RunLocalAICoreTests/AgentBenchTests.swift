@@ -2,6 +2,7 @@ import Foundation
 import RunLocalAIIO
 import RunLocalAIAgent
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 @Suite("Agent: benchmark outputs, GGUF identity, recommendations")

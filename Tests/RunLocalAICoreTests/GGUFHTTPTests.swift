@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 /// A pretend web server holding one file, answering range requests like Hugging Face does:

@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 /// The malformed-file corpus in `Tests/Fixtures/gguf-malformed/`: each file is a small GGUF with one

@@ -1,4 +1,5 @@
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 @Suite("GGUF model: architecture numbers as llama.cpp reads them")

@@ -1,4 +1,5 @@
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 @Suite("GGUF reader: the header format")

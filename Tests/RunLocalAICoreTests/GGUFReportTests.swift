@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 @Suite("runlocalai inspect output")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 @Suite("GGUF split models: NAME-00001-of-0000N.gguf")

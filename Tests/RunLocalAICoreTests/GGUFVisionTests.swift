@@ -1,25 +1,12 @@
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 @Suite("GGUF vision projectors (mmproj): tokens per image and weight bytes")
 struct GGUFVisionTests {
     static func projector(_ type: String?, imageSize: Int, patchSize: Int,
                           configure: (inout GGUFTestWriter) -> Void = { _ in }) -> GGUFTestWriter {
-        var w = GGUFTestWriter()
-        w.add("general.architecture", "clip")
-        if let type { w.add("clip.projector_type", type) }
-        w.add("clip.has_vision_encoder", .bool(true))
-        w.add("clip.vision.image_size", imageSize)
-        w.add("clip.vision.patch_size", patchSize)
-        w.add("clip.vision.embedding_length", 1152)
-        w.add("clip.vision.block_count", 27)
-        w.add("clip.vision.feed_forward_length", 4304)
-        w.add("clip.vision.projection_dim", 2560)
-        w.add("clip.vision.attention.head_count", 16)
-        configure(&w)
-        w.tensor("v.patch_embd.weight", [UInt64(patchSize), UInt64(patchSize), 3, 1152], .f16)
-        w.tensor("mm.input_projection.weight", [1152, 2560], .f16)
-        return w
+        GGUFTestWriter.visionProjector(type, imageSize: imageSize, patchSize: patchSize, configure: configure)
     }
 
     @Test("Gemma 3: (896/14)^2 patches pooled 4×4 give 256 tokens")

@@ -17,6 +17,8 @@ public struct LlamaCppMemoryReport: Sendable, Hashable {
     public var model: [String: UInt64] = [:]
     /// KV buffers by device.
     public var kv: [String: UInt64] = [:]
+    /// Recurrent-state buffers of a hybrid model (`llama_memory_recurrent: CPU RS buffer size = …`).
+    public var rs: [String: UInt64] = [:]
     /// Compute buffers by device ("CPU", "CUDA0", "CUDA_Host", ...).
     public var compute: [String: UInt64] = [:]
     public var output: UInt64 = 0
@@ -24,6 +26,7 @@ public struct LlamaCppMemoryReport: Sendable, Hashable {
     public var context: Int?
 
     public var kvCache: UInt64 { kv.values.reduce(0, +) }
+    public var recurrentState: UInt64 { rs.values.reduce(0, +) }
     public var computeTotal: UInt64 { compute.values.reduce(0, +) }
 
     public init(log: String) {
@@ -45,6 +48,7 @@ public struct LlamaCppMemoryReport: Sendable, Hashable {
             switch kind {
             case "model": model[device, default: 0] += bytes
             case "KV": kv[device, default: 0] += bytes
+            case "RS": rs[device, default: 0] += bytes
             case "compute": compute[device, default: 0] += bytes
             case "output": output += bytes
             default: continue

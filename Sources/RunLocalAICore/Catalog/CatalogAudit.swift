@@ -65,6 +65,20 @@ public enum CatalogAudit {
                 }
             }
             if let v = m.vision, v.tokensPerImage <= 0 { add(m.id, "vision", "tokens per image must be positive") }
+            if !m.review.isEmpty { add(m.id, "to review", "check \(m.review.joined(separator: ", ")) against the model card, then delete the review list") }
+            if let header = m.ggufHeader {
+                // The entry must say what its cited header says.
+                let kv = a.mla != nil ? a.heads : (a.kvHeadsPerLayer.enumerated().filter { !a.recurrentLayers[$0.offset] }.map(\.element).max() ?? a.heads)
+                let expected: [(String, Int)] = [("layers", a.layers), ("hidden", a.hidden), ("heads", a.heads), ("kv_heads", kv),
+                                                 ("vocab", a.vocab), ("context", a.contextLength), ("experts", a.moe?.experts ?? 0)]
+                for (key, value) in expected {
+                    guard let stated = header[key] else { continue }
+                    if Int(stated) != value { add(m.id, "cited header", "\(key) is \(value) but the header it cites (\(header["file"] ?? "?")) says \(stated)") }
+                }
+                if let p = header["params"].flatMap(Double.init), abs(p / 1e9 - m.paramsB) > 0.006 {
+                    add(m.id, "cited header", String(format: "params_b is %.2f but the header it cites holds %.3fB parameters", m.paramsB, p / 1e9))
+                }
+            }
             for name in [m.name] + m.aliases { check(name, resolvesTo: m.id, kind: "model") { try c.model(named: $0).id } }
         }
         for r in c.runtimes {

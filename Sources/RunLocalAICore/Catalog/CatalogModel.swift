@@ -73,6 +73,10 @@ public struct CatalogModel: Sendable, Hashable, Identifiable {
     public var fieldSources: [String: String]
     /// False where the audit's parameter recomputation does not apply (e.g. cross-attention vision layers).
     public var paramsCheck: Bool
+    /// The numbers of the GGUF header the entry was drafted from (`catalog add`), which the audit holds it to.
+    public var ggufHeader: [String: String]? = nil
+    /// Fields a person still has to check (`catalog add` lists the ones a header cannot tell); the audit reports them.
+    public var review: [String] = []
 
     /// Whether the model takes images.
     public var isVisionModel: Bool { vision != nil }
@@ -82,7 +86,8 @@ public struct CatalogModel: Sendable, Hashable, Identifiable {
 extension CatalogModel: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, aliases, arch, layers, hidden, ffn, heads, vocab, context, released, use, ollama, vision
-        case source, moe, mla
+        case source, moe, mla, recurrent
+        case kvSharedLayers = "kv_shared_layers", perLayerInput = "per_layer_input", ggufHeader = "gguf_header", review
         case paramsB = "params_b", kvHeads = "kv_heads", headDim = "head_dim", valueHeadDim = "value_head_dim"
         case tiedEmbeddings = "tied_embeddings", slidingWindow = "sliding_window", hfRepo = "hf_repo"
         case ggufRepo = "gguf_repo", ggufFile = "gguf_file", fieldSources = "field_sources"
@@ -133,6 +138,43 @@ extension CatalogModel: Decodable {
         }
     }
 
+    /// `recurrent:` — a hybrid model's recurrent layers: `kind` (mamba2, gated-delta-net, mamba), the llama.cpp
+    /// `ssm.*` numbers, and which layers are attention (`attention_layers: [5, 15]` or `full_attention_interval: 4`).
+    struct RecurrentBlock: Decodable {
+        var value: ModelArchitecture.Recurrent
+        var attentionLayers: [Int]?
+        var fullAttentionInterval: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case kind, groups, heads
+            case convKernel = "conv_kernel", innerSize = "inner_size", stateSize = "state_size"
+            case attentionLayers = "attention_layers", fullAttentionInterval = "full_attention_interval"
+        }
+        init(from decoder: Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let kindText = try c.decode(String.self, forKey: .kind)
+            guard let kind = ModelArchitecture.Recurrent.Kind(rawValue: kindText) else {
+                throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription:
+                    "recurrent.kind '\(kindText)' is not one of \(ModelArchitecture.Recurrent.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            value = .init(kind: kind, convKernel: try c.decode(Int.self, forKey: .convKernel), innerSize: try c.decode(Int.self, forKey: .innerSize),
+                          stateSize: try c.decode(Int.self, forKey: .stateSize), groups: try c.decodeIfPresent(Int.self, forKey: .groups) ?? 0,
+                          heads: try c.decode(Int.self, forKey: .heads))
+            attentionLayers = try c.decodeIfPresent([Int].self, forKey: .attentionLayers)
+            fullAttentionInterval = try c.decodeIfPresent(Int.self, forKey: .fullAttentionInterval)
+            guard (attentionLayers == nil) != (fullAttentionInterval == nil) else {
+                throw DecodingError.dataCorruptedError(forKey: .attentionLayers, in: c, debugDescription:
+                    "recurrent needs exactly one of attention_layers (a list of layer indices) or full_attention_interval")
+            }
+        }
+        /// Which of `layers` layers are recurrent.
+        func recurrentLayers(_ layers: Int) -> [Bool] {
+            if let interval = fullAttentionInterval { return (0..<layers).map { ($0 + 1) % max(interval, 1) != 0 } }
+            let attention = Set(attentionLayers ?? [])
+            return (0..<layers).map { !attention.contains($0) }
+        }
+    }
+
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -160,6 +202,14 @@ extension CatalogModel: Decodable {
             mla: try c.decodeIfPresent(MLABlock.self, forKey: .mla)?.value,
             tiedEmbeddings: try c.decodeIfPresent(Bool.self, forKey: .tiedEmbeddings) ?? false,
             ffnGated: try c.decodeIfPresent(Bool.self, forKey: .ffnGated) ?? true)
+        if let r = try c.decodeIfPresent(RecurrentBlock.self, forKey: .recurrent) {
+            architecture.recurrent = r.value
+            architecture.recurrentLayers = r.recurrentLayers(layers)
+        }
+        if let shared = try c.decodeIfPresent(Int.self, forKey: .kvSharedLayers), shared > 0 { architecture.kvLayersFromStart = layers - shared }
+        architecture.perLayerInput = try c.decodeIfPresent(Int.self, forKey: .perLayerInput)
+        ggufHeader = try c.decodeIfPresent([String: LooseString].self, forKey: .ggufHeader)?.mapValues(\.value)
+        review = try c.decodeIfPresent([String].self, forKey: .review) ?? []
         released = try c.decodeIfPresent(LooseString.self, forKey: .released)?.value
         use = try c.decodeIfPresent([String].self, forKey: .use) ?? []
         ollama = try c.decodeIfPresent(String.self, forKey: .ollama)

@@ -52,6 +52,9 @@ public enum CommandBuilder {
         if s.keyType != .f16 { flags.append("-ctk \(s.keyType.name.lowercased())") }
         if s.valueType != .f16 { flags.append("-ctv \(s.valueType.name.lowercased())") }
         if s.parallel > 1 { flags.append("-np \(s.parallel)") }
+        // llama-server's default of 4 slots keeps 4 recurrent states of a hybrid model: ask for the one planned.
+        let oneSlot = s.parallel == 1 && e.profile.architecture.recurrent != nil
+        if oneSlot { flags.append("-np 1") }
         if e.system.gpus.isEmpty || e.fit.placement == .cpu { flags[1] = "-ngl 0" }
         var mmproj: String?
         if images {
@@ -62,7 +65,8 @@ public enum CommandBuilder {
         }
         let server = (["llama-server", source] + flags + (mmproj.map { [$0] } ?? [])).joined(separator: " ")
         out.append(RuntimeCommand(runtime: "llama.cpp", command: server,
-                                  note: "OpenAI-compatible server on http://127.0.0.1:8080" + (images && mmproj == nil ? "; -hf also fetches the repo's mmproj" : "")))
+                                  note: "OpenAI-compatible server on http://127.0.0.1:8080" + (images && mmproj == nil ? "; -hf also fetches the repo's mmproj" : "")
+                                      + (oneSlot ? "; -np 1: one slot, one recurrent state (the default 4 slots keep four)" : "")))
         if images {
             let imageArgs = (1...min(s.images, 8)).map { "--image photo\($0).jpg" }.joined(separator: " ")
             let cli = (["llama-mtmd-cli", source] + flags + (mmproj.map { [$0] } ?? []) + [imageArgs, "-p \"Describe this image.\""]).joined(separator: " ")

@@ -11,7 +11,10 @@ public struct DeviceMemory: Sendable, Hashable, Codable {
     /// The CPU backend's repacked copies of weights (`CPU_REPACK` buffer).
     public var repack: UInt64 = 0
     public var vision: UInt64 = 0
+    /// KV cache, and a hybrid model's recurrent state (``recurrentState`` is the part of it that is state).
     public var kvCache: UInt64 = 0
+    /// Of ``kvCache``, the recurrent layers' state (llama.cpp's `RS buffer`).
+    public var recurrentState: UInt64 = 0
     public var compute: UInt64 = 0
     /// Logits buffer (`output buffer`) and runtime context (CUDA/ROCm/Metal) overhead.
     public var overhead: UInt64 = 0
@@ -78,6 +81,7 @@ public enum MemoryModel {
     /// KV bytes of one layer.
     @inlinable
     static func kvBytes(_ a: ModelArchitecture, layer l: Int, cells: Int, _ s: RunSettings) -> UInt64 {
+        guard a.ownsKV(layer: l) else { return 0 }
         let c = UInt64(cells)
         return s.keyType.bytes(forElements: UInt64(a.kElements(layer: l)) * c)
              + s.valueType.bytes(forElements: UInt64(a.vElements(layer: l)) * c)
@@ -150,16 +154,20 @@ public enum MemoryModel {
         for l in 0..<n {
             let isSWA = a.swaLayers[l]
             let c = isSWA ? cells.swa : cells.full
-            let kv = kvBytes(a, layer: l, cells: c, s)
+            // A recurrent layer's state (f32, one per sequence) sits with the layer, counted with its KV cache.
+            let state = a.recurrent != nil && a.recurrentLayers[l] ? a.recurrent!.bytesPerSequence * UInt64(max(s.parallel, 1)) : 0
+            let kv = kvBytes(a, layer: l, cells: c, s) + state
             if let d = device(ofLayer: l, layers: n, gpuLayers: gpuLayers, splits: splits) {
                 gpus[d].weights += p.weights.layerBytes[l]
                 gpus[d].kvCache += kv
+                gpus[d].recurrentState += state
                 gpus[d].layers += 1
                 maxCellsOn[d] = max(maxCellsOn[d], c)
             } else {
                 host.weights += p.weights.layerBytes[l]
                 if s.cpuRepack { host.repack += p.weights.layerRepackBytes[l] }
                 host.kvCache += kv
+                host.recurrentState += state
                 host.layers += 1
                 hostMaxCells = max(hostMaxCells, c)
             }

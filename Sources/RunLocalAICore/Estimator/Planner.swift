@@ -155,6 +155,14 @@ public enum Planner {
                                 Double(gpu.usableBytes) / 1_073_741_824, Double(gpu.memoryBytes) / 1_073_741_824))
         }
         notes += runtime.notes
+        if let r = p.architecture.recurrent {
+            let a = p.architecture
+            let kind = switch r.kind { case .mamba2: "Mamba-2"; case .mamba: "Mamba"; case .gatedDeltaNet: "linear-attention (gated delta-net)" }
+            notes.append(String(format: "hybrid model: %d of %d layers are %@ and keep a fixed %.1f MiB of f32 state per sequence instead of a KV cache (counted with the KV cache; the cache type does not change it); the KV cache grows only with the %d attention layers",
+                                a.recurrentLayerCount, a.layers, kind, Double(a.recurrentStateBytes(sequences: 1)) / 1_048_576, a.layers - a.recurrentLayerCount))
+        } else if let from = p.architecture.kvLayersFromStart, from < p.architecture.layers {
+            notes.append("only the first \(from) of \(p.architecture.layers) layers keep a KV cache; the others read an earlier layer's (shared KV)")
+        }
         if system.gpus.count > 1 {
             notes.append("\(system.gpus.count) cards are not one pool: each holds its own layers, KV cache and compute buffer, and decode runs through them in turn")
         }

@@ -205,9 +205,13 @@ public enum SpeedModel {
             let kvTokens = min(decodeDepth, window, Double(cells.full))
             let kvPerToken = Double(s.keyType.bytes(forElements: UInt64(a.kElements(layer: l)) * 256)
                                     + s.valueType.bytes(forElements: UInt64(a.vElements(layer: l)) * 256)) / 256
-            let bytes = Double(p.weights.layerActiveBytes[l]) + kvTokens * kvPerToken * attentionReads(a, layer: l, flashAttention: s.flashAttention)
-            attentionFlopsPerToken += 4 * Double(a.heads) * Double(a.headDimK) * min(prefillDepth, window)
-            scoreBytesPerToken += 4 * Double(a.heads) * min(prefillDepth, window)
+            // A recurrent layer reads and writes its fixed state once per token instead of attending over the cache.
+            let stateBytes = a.recurrent != nil && a.recurrentLayers[l] ? 2 * Double(a.recurrent!.bytesPerSequence) : 0
+            let bytes = Double(p.weights.layerActiveBytes[l]) + stateBytes + kvTokens * kvPerToken * attentionReads(a, layer: l, flashAttention: s.flashAttention)
+            if !a.recurrentLayers[l] {
+                attentionFlopsPerToken += 4 * Double(a.heads) * Double(a.headDimK) * min(prefillDepth, window)
+                scoreBytesPerToken += 4 * Double(a.heads) * min(prefillDepth, window)
+            }
             activeWeightBytes += Double(p.weights.layerActiveBytes[l])
             if let d = MemoryModel.device(ofLayer: l, layers: n, gpuLayers: usage.gpuLayers, splits: splits) {
                 gpuBytes[d] += bytes; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l])

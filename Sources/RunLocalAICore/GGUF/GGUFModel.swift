@@ -300,6 +300,32 @@ extension GGUFModel {
                                        tiedEmbeddings: tied, ffnGated: gated)
         if mla == nil { result.kvHeadsPerLayer = kvHeadsPerLayer }
         if let swaLayers, let window, window > 0 { result.swaLayers = swaLayers }
+
+        // Hybrid models: which layers are recurrent, and their state (llama.cpp's per-architecture rules).
+        if let conv = try k.int("ssm.conv_kernel"), let inner = try k.int("ssm.inner_size"), let state = try k.int("ssm.state_size") {
+            let kind: ModelArchitecture.Recurrent.Kind = arch == "qwen3next" ? .gatedDeltaNet : ["mamba", "jamba"].contains(arch) ? .mamba : .mamba2
+            result.recurrent = .init(kind: kind, convKernel: conv, innerSize: inner, stateSize: state,
+                                     groups: try k.int("ssm.group_count") ?? 0, heads: try k.int("ssm.time_step_rank") ?? 0)
+            if arch == "qwen3next" {
+                if let flags = k.value("attention.recurrent_layers")?.array, let bools = flags.bools ?? flags.ints?.map({ $0 != 0 }), bools.count == layers {
+                    result.recurrentLayers = bools
+                } else {
+                    let interval = max(try k.int("full_attention_interval") ?? 4, 1)
+                    result.recurrentLayers = (0..<layers).map { ($0 + 1) % interval != 0 }
+                }
+            } else {
+                // Granite 4.0-H, Jamba: a layer with no KV heads is recurrent; Nemotron-H also has FFN-only layers.
+                let ffnPerLayer = try k.perLayer("feed_forward_length", layers: layers)
+                result.recurrentLayers = (0..<layers).map { l in
+                    kvHeadsPerLayer[l] == 0 && (!arch.hasPrefix("nemotron_h") || (ffnPerLayer?[l] ?? 0) == 0)
+                }
+            }
+        }
+        if arch == "gemma3n" {
+            // llama.cpp hard-codes these (the file's shared_kv_layers and per-layer input width are not read).
+            if layers > 20 { result.kvLayersFromStart = 20 }
+            result.perLayerInput = 256
+        }
         return result
     }
 }

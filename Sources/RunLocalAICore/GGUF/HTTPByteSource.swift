@@ -93,6 +93,8 @@ public actor HTTPByteSource: GGUFByteSource {
     private var received: UInt64 = 0
     /// Requests made so far, redirects included.
     public private(set) var requestCount = 0
+    /// The entity tag the server last sent with the file's bytes (`ETag`, or Hugging Face's `X-Linked-ETag`).
+    public private(set) var etag: String?
 
     public init(url: URL, transport: any HTTPRangeTransport, headers: [String: String] = [:],
                 timeout: Double = 30, progress: GGUFProgressHandler? = nil) {
@@ -159,6 +161,7 @@ public actor HTTPByteSource: GGUFByteSource {
                 HTTPRangeRequest(url: current, range: range, headers: fields, timeout: timeout, maxBodyBytes: maxBodyBytes),
                 progress: handler.map { report in { @Sendable n in report(already + UInt64(n)) } })
             guard [301, 302, 303, 307, 308].contains(response.status) else {
+                if (200..<300).contains(response.status), let tag = response.headers["etag"] ?? response.headers["x-linked-etag"] { etag = tag }
                 received += UInt64(response.body.count)
                 url = current
                 return response

@@ -38,6 +38,37 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
         }
     }
 
+    /// The recurrent layers of a hybrid model (Mamba-2 in Granite 4.0-H, gated delta-net linear attention in
+    /// Qwen3-Next, Mamba in Jamba): they keep a fixed state per sequence instead of a KV cache. llama.cpp's
+    /// `llama_memory_recurrent` holds, per recurrent layer and sequence, a conv state of `n_embd_r` and an SSM state of
+    /// `n_embd_s` values, always f32 (the KV cache types do not apply).
+    public struct Recurrent: Sendable, Hashable, Codable {
+        public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+            case mamba2, mamba, gatedDeltaNet = "gated-delta-net"
+        }
+        public var kind: Kind
+        /// `ssm.conv_kernel` (d_conv).
+        public var convKernel: Int
+        /// `ssm.inner_size` (d_inner: Mamba's expanded width; Qwen3-Next's value heads × value head dim).
+        public var innerSize: Int
+        /// `ssm.state_size` (d_state; Qwen3-Next's key head dim).
+        public var stateSize: Int
+        /// `ssm.group_count` (Mamba-2 groups; Qwen3-Next's key heads; 0 for Mamba).
+        public var groups: Int
+        /// `ssm.time_step_rank` (Mamba-2 heads; Qwen3-Next's value heads; Mamba's dt rank).
+        public var heads: Int
+        public init(kind: Kind, convKernel: Int, innerSize: Int, stateSize: Int, groups: Int, heads: Int) {
+            self.kind = kind; self.convKernel = convKernel; self.innerSize = innerSize; self.stateSize = stateSize
+            self.groups = groups; self.heads = heads
+        }
+        /// llama.cpp's `n_embd_r()`: the conv state, `(d_conv - 1) × (d_inner + 2 × n_group × d_state)` values.
+        public var convStateElements: Int { (convKernel - 1) * (innerSize + 2 * groups * stateSize) }
+        /// llama.cpp's `n_embd_s()`: the SSM (or delta-rule) state, `d_state × d_inner` values.
+        public var ssmStateElements: Int { stateSize * innerSize }
+        /// Bytes of one layer's state for one sequence (f32).
+        public var bytesPerSequence: UInt64 { UInt64(convStateElements + ssmStateElements) * 4 }
+    }
+
     /// GGUF `general.architecture` ("llama", "qwen3moe", "gemma3", ...).
     public var arch: String
     public var layers: Int
@@ -57,6 +88,15 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     public var swaLayers: [Bool]
     public var moe: MoE?
     public var mla: MLA?
+    /// The recurrent layers' state, for a hybrid model.
+    public var recurrent: Recurrent?
+    /// For each layer, whether it is recurrent (keeps ``recurrent`` state, no KV cache). Count == layers.
+    public var recurrentLayers: [Bool]
+    /// Layers from this index on keep no KV of their own and read an earlier layer's (Gemma 3n's KV sharing:
+    /// llama.cpp's `n_layer_kv_from_start`).
+    public var kvLayersFromStart: Int?
+    /// Width of Gemma 3n's per-layer input embeddings (`per_layer_token_embd` holds layers × this per token).
+    public var perLayerInput: Int?
     public var tiedEmbeddings: Bool
     /// Whether the FFN is gated (three matrices) rather than two.
     public var ffnGated: Bool
@@ -79,6 +119,7 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
         self.swaLayers = ModelArchitecture.swaLayers(layers: layers, window: slidingWindow, pattern: swaPattern)
         self.moe = moe
         self.mla = mla
+        self.recurrentLayers = Array(repeating: false, count: max(layers, 0))
         self.tiedEmbeddings = tiedEmbeddings
         self.ffnGated = ffnGated
         if let mla {
@@ -99,15 +140,29 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
         return (0..<layers).map { ($0 % pattern) < (pattern - 1) }
     }
 
-    /// K elements per token in one layer.
-    @inlinable public func kElements(layer: Int) -> Int { kvHeadsPerLayer[layer] * headDimK }
-    /// V elements per token in one layer.
-    @inlinable public func vElements(layer: Int) -> Int { kvHeadsPerLayer[layer] * headDimV }
+    /// K elements per token a layer attends over (0 for a recurrent layer).
+    @inlinable public func kElements(layer: Int) -> Int { recurrentLayers[layer] ? 0 : kvHeadsPerLayer[layer] * headDimK }
+    /// V elements per token a layer attends over (0 for a recurrent layer).
+    @inlinable public func vElements(layer: Int) -> Int { recurrentLayers[layer] ? 0 : kvHeadsPerLayer[layer] * headDimV }
 
-    /// KV-cache bytes one token adds when every layer keeps it (no sliding window cap).
+    /// Whether a layer keeps KV cells of its own: not a recurrent layer, and not one that reads an earlier layer's.
+    @inlinable public func ownsKV(layer: Int) -> Bool {
+        !recurrentLayers[layer] && (kvLayersFromStart.map { layer < $0 } ?? true)
+    }
+
+    /// Layers that keep recurrent state.
+    public var recurrentLayerCount: Int { recurrent == nil ? 0 : recurrentLayers.filter { $0 }.count }
+
+    /// Recurrent-state bytes of the whole model for `sequences` sequences (llama.cpp's RS buffer).
+    public func recurrentStateBytes(sequences: Int) -> UInt64 {
+        guard let r = recurrent else { return 0 }
+        return UInt64(recurrentLayerCount) * r.bytesPerSequence * UInt64(max(sequences, 1))
+    }
+
+    /// KV-cache bytes one token adds when every layer that keeps KV keeps it (no sliding window cap).
     public func kvBytesPerToken(keyType: GGMLType, valueType: GGMLType) -> UInt64 {
         var total: UInt64 = 0
-        for l in 0..<layers {
+        for l in 0..<layers where ownsKV(layer: l) {
             total += keyType.bytes(forElements: UInt64(kElements(layer: l)))
             total += valueType.bytes(forElements: UInt64(vElements(layer: l)))
         }

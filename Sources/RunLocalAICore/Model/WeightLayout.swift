@@ -55,6 +55,7 @@ public struct WeightLayout: Sendable, Hashable {
         var params: UInt64 = 0, activeParams: UInt64 = 0, outputParams: UInt64 = 0, largest: UInt64 = 0
         var hist: [GGMLType: (count: Int, bytes: UInt64)] = [:]
         var hasOutput = false
+        var perLayerEmbd: UInt64 = 0
         let expertFraction: Double = a.moe.map { Double($0.active) / Double(max($0.experts, 1)) } ?? 1
         func canRepack(_ t: TensorInfo) -> Bool {
             WeightLayout.repackedTypes.contains(t.type) && t.dimensions.count >= 2 && t.dimensions[1] % 8 == 0
@@ -74,6 +75,9 @@ public struct WeightLayout: Sendable, Hashable {
             } else if t.name == "token_embd.weight" {
                 embd = t.bytes
                 embdElements = t.elementCount
+            } else if t.name == "per_layer_token_embd.weight" {
+                // Gemma 3n's per-layer embeddings: looked up per token like token_embd, kept in host memory.
+                perLayerEmbd = t.bytes
             } else if t.name.hasPrefix("output") {
                 output &+= t.bytes
                 activeParams &+= t.elementCount
@@ -98,7 +102,7 @@ public struct WeightLayout: Sendable, Hashable {
         layerBytes = layer
         layerActiveBytes = active
         layerRepackBytes = repack
-        tokenEmbeddingBytes = embd
+        tokenEmbeddingBytes = embd + perLayerEmbd
         outputBytes = output
         outputRepackBytes = outputRepack
         tiedOutputCopyBytes = tiedCopy

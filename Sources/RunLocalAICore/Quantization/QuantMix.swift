@@ -96,8 +96,12 @@ public struct QuantMix: Sendable, Hashable, CustomStringConvertible {
     public func tensorType(name: String, dimensions: [UInt64], in ctx: Context) -> GGMLType {
         // Only 2-D+ weights are quantised; norms, biases and the MoE router keep F32.
         guard dimensions.count >= 2, name.hasSuffix(".weight"), !name.contains("_norm"), !name.contains("ffn_gate_inp"),
-              !name.contains("norm.weight")
+              !name.contains("norm.weight"), !name.contains("ssm_conv1d"), !name.contains("altup_correct_coef"), !name.contains("altup_predict_coef")
         else { return .f32 }
+        // llama-quantize leaves Gemma 3n's AltUp, LAuReL and per-layer projection at the converter's 16-bit type.
+        if name.contains("altup") || name.contains("laurel") || name.contains("per_layer_model_proj") {
+            return baseType.isQuantized || baseType == .f32 ? .f16 : baseType
+        }
         if !baseType.isQuantized { return baseType }
         let layer = TensorInfo.layerIndex(of: name) ?? 0
         var t = rawType(name: name, dimensions: dimensions, layer: layer, ctx: ctx)
@@ -129,7 +133,7 @@ public struct QuantMix: Sendable, Hashable, CustomStringConvertible {
             return baseType == .q8_0 ? .q8_0 : .q6_K
         }
         if f == "MXFP4" { return dimensions.count > 2 && dimensions[2] > 1 ? .mxfp4 : .q8_0 }
-        if name == "token_embd.weight" {
+        if name == "token_embd.weight" || name == "per_layer_token_embd.weight" {
             switch f {
             case "IQ2_XXS", "IQ2_XS", "IQ1_S", "IQ1_M": return .q2_K
             case "IQ2_S", "IQ2_M", "IQ3_XXS": return .iq3_S

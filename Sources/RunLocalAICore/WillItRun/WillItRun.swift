@@ -109,6 +109,8 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         public var needed_bytes: UInt64? = nil
         /// The load-time peak (= total_bytes), labelled; it never changes the verdict. Added in v1.1.
         public var peak_bytes: UInt64? = nil
+        /// Of kv_cache_bytes, a hybrid model's recurrent state (absent for other models). Added in v1.2.
+        public var recurrent_state_bytes: UInt64? = nil
     }
     public struct Device: Sendable, Codable, Hashable {
         public var name: String
@@ -181,6 +183,17 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
     public var fit: FitPart
     public var speed: Speed
     public var commands: [RuntimeCommand]
+    /// Where the model was read from when it is not a catalog entry: a GGUF file (path or URL), sized from its
+    /// header, every tensor as stored. Absent for catalog models.
+    public var model_file: ModelFile? = nil
+
+    /// A GGUF the answer was read from.
+    public struct ModelFile: Sendable, Codable, Hashable {
+        public var url: String
+        public var mmproj_url: String?
+        public var etag: String?
+        public init(url: String, mmproj_url: String?, etag: String?) { self.url = url; self.mmproj_url = mmproj_url; self.etag = etag }
+    }
 
     public init(_ e: Estimate, model: CatalogModel?, commands: [RuntimeCommand]) {
         let u = e.usage
@@ -212,6 +225,8 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
                               layers: h.layers, weights_bytes: h.weights, repack_bytes: h.repack, vision_bytes: h.vision,
                               kv_cache_bytes: h.kvCache, compute_bytes: h.compute, overhead_bytes: h.overhead, total_bytes: h.total,
                               needed_bytes: h.total - h.repack))
+        let state = u.sum(\.recurrentState)
+        if state > 0 { memory.recurrent_state_bytes = state }
         self.devices = devices
         fit = FitPart(tier: e.fit.tier.rawValue, placement: e.fit.placement.rawValue, gpu_layers: e.fit.gpuLayers,
                       total_layers: e.fit.totalLayers, headroom_bytes: e.fit.headroomBytes, notes: e.fit.notes)

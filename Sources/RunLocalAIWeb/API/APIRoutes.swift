@@ -27,7 +27,10 @@ public enum APIRoutes {
         // The answer service caches plans and evidence; the encoded body is kept as long as the evidence is.
         let bodies = BoundedCache<String, PreparedBody>(capacity: 4096, ttl: .seconds(2))
         metrics?.watch(cache: "api_will_it_run_responses") { bodies.stats }
-        v1.get("will-it-run") { req, _ in try await api.willItRun(req, bodies: bodies).jsonResponse() }
+        v1.get("will-it-run") { req, ctx in
+            let client = APIRules.clientKey(req, peer: ctx.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
+            return try await api.willItRun(req, client: client, bodies: bodies).jsonResponse()
+        }
         v1.get("will-it-run/custom") { req, _ in APIJSON.tagged(try await api.custom(Query(req))) }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
         v1.get("models/:id") { req, ctx in try cached(req) { try api.model(decoded(try ctx.parameters.require("id"))) } }
@@ -91,8 +94,8 @@ struct API: Sendable {
     }
 
     /// The answer with the store's evidence applied, as the will-it-run route and every page give it.
-    func answer(_ q: Question) async throws -> Answer {
-        do { return try await site.service.answer(q) } catch { throw APIError.from(error) }
+    func answer(_ q: Question, client: String = "local") async throws -> Answer {
+        do { return try await site.service.answer(q, client: client) } catch { throw APIError.from(error) }
     }
 
     /// Every published run (approved or reproduced), for export.
@@ -149,10 +152,10 @@ struct API: Sendable {
     }
 
     /// `/api/v1/will-it-run`: the answer's wire form, the same bytes `runlocalai will-it-run --json` prints.
-    func willItRun(_ req: Request, bodies: BoundedCache<String, PreparedBody>) async throws -> PreparedBody {
+    func willItRun(_ req: Request, client: String, bodies: BoundedCache<String, PreparedBody>) async throws -> PreparedBody {
         let key = "\(site.service.evidenceGeneration)|\(req.uri.query ?? "")"
         if let hit = bodies.lookup(key) { return hit }
-        let a = try await answer(try question(Query(req)))
+        let a = try await answer(try question(Query(req)), client: client)
         let body = PreparedBody(json: try a.json())   // the bytes `runlocalai will-it-run --json` prints
         bodies.store(key, body)
         return body

@@ -84,6 +84,19 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
             case .fieldTooLarge(let field, _, _), .invalidValue(let field, _):
                 return APIError(.badRequest, code: "invalid_field", e.description, parameter: field)
             }
+        case let e as RemoteModelError:
+            let status: HTTPResponse.Status = switch e.kind {
+            case .hostNotAllowed, .noSuchQuant, .disabled: .badRequest
+            case .notGGUF, .headerTooLarge: .unprocessableContent
+            case .notFound: .notFound
+            case .gated: .forbidden
+            case .rateLimited: .tooManyRequests
+            case .timeout: .gatewayTimeout
+            case .upstream: .badGateway
+            }
+            var headers: HTTPFields = [:]
+            if let wait = e.retryAfter { headers[.retryAfter] = String(wait) }
+            return APIError(status, code: e.kind.rawValue, e.description, parameter: "model", headers: headers)
         case let e as DecodingError:
             return APIError(.badRequest, code: "invalid_json", "the body is not the expected JSON: \(describe(e))")
         case let e as HTTPError:
@@ -203,37 +216,6 @@ enum APIJSON {
 
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// A token bucket per client key: `burst` requests at once, refilled at `ratePerSecond`.
-final class RateLimiter: @unchecked Sendable {
-    struct Bucket { var tokens: Double; var updated: Date }
-    private let lock = NSLock()
-    private var buckets: [String: Bucket] = [:]
-    let burst: Double
-    let ratePerSecond: Double
-    let now: @Sendable () -> Date
-
-    init(burst: Double, ratePerSecond: Double, now: @escaping @Sendable () -> Date = Date.init) {
-        self.burst = max(1, burst); self.ratePerSecond = max(0.0001, ratePerSecond); self.now = now
-    }
-
-    /// Takes one token; returns nil when allowed, else the seconds until the next token.
-    func take(_ key: String) -> Int? {
-        let t = now()
-        lock.lock(); defer { lock.unlock() }
-        if buckets.count > 50_000 { buckets = buckets.filter { t.timeIntervalSince($0.value.updated) < burst / ratePerSecond } }
-        var b = buckets[key] ?? Bucket(tokens: burst, updated: t)
-        b.tokens = min(burst, b.tokens + max(0, t.timeIntervalSince(b.updated)) * ratePerSecond)
-        b.updated = t
-        if b.tokens >= 1 {
-            b.tokens -= 1
-            buckets[key] = b
-            return nil
-        }
-        buckets[key] = b
-        return max(1, Int(((1 - b.tokens) / ratePerSecond).rounded(.up)))
     }
 }
 

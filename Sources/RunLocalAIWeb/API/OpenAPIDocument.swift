@@ -37,7 +37,7 @@ public enum OpenAPIDocument {
     }
 
     static var willItRunParams: [S] { [
-        q("model", str, "catalog model id or name (forgiving: 'llama 3.1 8b')", required: true),
+        q("model", ["type": "string", "maxLength": 1000], "catalog model id or name (forgiving: 'llama 3.1 8b'), or a GGUF read from its header (range requests, never downloaded): a Hugging Face repository 'OWNER/NAME[:QUANT]' (the quant picks the file, else `quant`), a repository or .gguf URL, or a split model's first part; read from huggingface.co / hf.co over HTTPS (and hosts the server adds), with the repository's vision projector; the answer carries model_file", required: true),
         q("quant", str, "llama.cpp file type, default Q4_K_M"),
         q("hardware", ["type": "string", "maxLength": 200], "catalog hardware id or name, with a count and memory variant ('2x RTX 3090', 'dual 3090', 'M1 Max 32-core 64GB'); an Apple chip named by its memory alone ('M2 Pro 16GB') is answered for its base GPU variant, the others listed in hardware.alternatives", required: true),
         q("ctx", ["type": "string", "pattern": "^[0-9][0-9,_]*[kKmM]?$"], "context tokens, default 4096: 32768, 32K or 32k (the site's grammar)"),
@@ -83,7 +83,13 @@ public enum OpenAPIDocument {
         let post429: [String: (String, String?)] = ["413": ("body over 256 KiB", "Error"), "429": ("rate limited; see Retry-After", "Error")]
         return [
             "/api/v1/will-it-run": ["get": op("Will it run?", "Memory by device and component, fit, decode/prefill ranges with evidence, and the commands, for one model, quantisation, hardware and settings. The same answer as `runlocalai will-it-run --json`.",
-                                              params: willItRunParams, responses: ok("WillItRunAnswer"), tag: "engine")],
+                                              params: willItRunParams,
+                                              responses: ok("WillItRunAnswer", ["403": ("a remote model that is gated or private", "Error"),
+                                                                                "404": ("a remote model, file or repository that does not exist", "Error"),
+                                                                                "422": ("a remote file that is not a GGUF language model, or whose header is over the server's cap", "Error"),
+                                                                                "429": ("too many new remote models from this client; see Retry-After", "Error"),
+                                                                                "502": ("the remote model's host failed", "Error"),
+                                                                                "504": ("the remote model's host did not answer in time", "Error")]), tag: "engine")],
             "/api/v1/will-it-run/custom": ["get": op("A custom build", "Any set of GPUs (same or mixed) with RAM, OS, runtime and use case: effective memory with the reasons it is below the sum, the recommended runtime, and every catalog model grouped comfortable / borderline / not practical with its best quantisation.",
                                                      params: [q("hardware", str, "hardware names, comma-separated or repeated ('rtx-3090,rtx-3060-12gb', '2x RTX 3090')", required: true),
                                                               q("ram", num, "host RAM GiB, default 32"), q("os", en(["linux", "windows", "macos"]), "default linux"),
@@ -181,9 +187,12 @@ public enum OpenAPIDocument {
                                 required: ["id", "name", "count"]),
                 "context": int, "images": int, "image_tokens": int, "kv_type": str, "flash_attention": bool,
                 "runtime": en(["llama.cpp", "ollama", "lm-studio", "vllm", "mlx"]),
+                "model_file": obj(["url": str, "mmproj_url": str, "etag": str], required: ["url"],
+                                  description: "present when the model was read from a GGUF's header (a URL or file) instead of the catalog: every tensor as stored (added in v1.2)"),
                 "memory": obj(["weights_bytes": int, "repack_bytes": int, "vision_bytes": int, "kv_cache_bytes": int, "compute_bytes": int,
                                "overhead_bytes": int, "total_bytes": int, "gpu_bytes": int, "cpu_bytes": int,
-                               "needed_bytes": int, "peak_bytes": int],
+                               "needed_bytes": int, "peak_bytes": int,
+                               "recurrent_state_bytes": ["type": "integer", "description": "of kv_cache_bytes, the recurrent state of a hybrid model's Mamba / linear-attention layers (f32, per sequence; added in v1.2)"]],
                               required: ["weights_bytes", "repack_bytes", "vision_bytes", "kv_cache_bytes", "compute_bytes", "overhead_bytes", "total_bytes", "gpu_bytes", "cpu_bytes"],
                               description: "total_bytes is the load-time peak (the parts summed); needed_bytes is what stays resident (the verdict's figure); peak_bytes = total_bytes (both added in v1.1)"),
                 "devices": arr(ref("Device")),
@@ -195,7 +204,8 @@ public enum OpenAPIDocument {
                                               description: "the engine's own prediction, beside figures taken from benchmark runs")],
                              required: ["decode_tps", "prefill_tps", "evidence"]),
                 "commands": arr(obj(["runtime": str, "command": str, "note": str], required: ["runtime", "command"])),
-            ]),
+            ], required: ["model", "quant", "hardware", "context", "images", "image_tokens", "kv_type", "flash_attention", "runtime",
+                          "memory", "devices", "fit", "speed", "commands"]),
             "Device": obj(["name": str, "kind": str, "capacity_bytes": int, "usable_bytes": int, "layers": int, "weights_bytes": int, "repack_bytes": int,
                            "vision_bytes": int, "kv_cache_bytes": int, "compute_bytes": int, "overhead_bytes": int, "total_bytes": int, "needed_bytes": int],
                           required: ["name", "kind", "capacity_bytes", "usable_bytes", "layers", "weights_bytes", "repack_bytes", "vision_bytes", "kv_cache_bytes",

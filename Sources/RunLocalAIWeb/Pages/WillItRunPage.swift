@@ -36,7 +36,7 @@ struct QuestionForm: Sendable {
 enum WillItRunPage {
     /// `/will-it-run?model=&quant=&hardware=&ctx=&images=&runtime=&kv=&fa=&ram=&ngl=`: the question is parsed by the
     /// one grammar (`Question.parse`), answered by the service; the whole state lives in the URL.
-    static func render(_ params: Params, engine: PageEngine) async -> HTMLResponse {
+    static func render(_ params: Params, engine: PageEngine, client: String = "local") async -> HTMLResponse {
         guard params["model"] != nil, params["hardware"] != nil else {
             return Layout.page(title: "Will it run?", description: "Will this model run on my hardware, and how fast?", path: "/will-it-run",
                                crumbs: [("Will it run?", nil)]) {
@@ -56,7 +56,7 @@ enum WillItRunPage {
             return invalid(form, message: error.message, suggestions: links, engine: engine)
         }
         let answer: Answer
-        do { answer = try await engine.answer(question) } catch {
+        do { answer = try await engine.service.answer(question, client: client) } catch {
             let form = QuestionForm(question)
             let field: Question.Field? = {
                 switch error {
@@ -99,6 +99,13 @@ enum WillItRunPage {
                     p(.class("kicker")) { "Verdict · \(Format.context(w.context)) context" + (w.images > 0 ? " · \(w.images) image(s)" : "")
                         + (ans.question.runtime != .llamaCpp ? " · \(ans.question.runtime.rawValue)" : "") }
                     h1(.class("big")) { title }
+                    if let file = w.model_file {
+                        p(.class("small muted file-source")) {
+                            "From the file's header: "; code { file.url }
+                            if let mmproj = file.mmproj_url { " with its vision projector "; code { mmproj } }
+                            " — every tensor as stored, read with range requests (no download)."
+                        }
+                    }
                     p { UI.tier(ans.tier); " "; span(.class("muted small")) { placementText(ans) } }
                     UI.figures(ans)
                     if !w.fit.notes.isEmpty {
@@ -211,8 +218,8 @@ enum WillItRunPage {
         return HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/will-it-run")], HTML {
             div(.class("fields")) {
                 label(.class("wide")) { "Model"; input(.name("model"), .type("text"), Attr("list", "dl-models"), .value(st.model),
-                                                       Attr("placeholder", "llama 3.1 8b"), Attr("required", nil), Attr("autocomplete", "off"),
-                                                       Attr("maxlength", String(Question.maxNameLength))) }
+                                                       Attr("placeholder", "llama 3.1 8b — or a Hugging Face repo / .gguf URL"), Attr("required", nil), Attr("autocomplete", "off"),
+                                                       Attr("maxlength", String(RemoteModelReference.maxLength))) }
                 label { "Quantisation"
                     selectElement(.name("quant")) {
                         for q in quants { UI.opt(q, q, selected: QuantMix(name: st.quant)?.name == q) }

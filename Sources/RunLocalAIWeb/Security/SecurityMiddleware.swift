@@ -294,7 +294,7 @@ public struct SecurityOptions: Sendable {
     public var maxNameLength: Int
     /// Query parameters that are not names and may be longer: `page` (a page's path and query, as the feedback form
     /// takes it).
-    public var longerParameters: [String: Int] = ["page": 500]
+    public var longerParameters: [String: Int] = ["page": 500, "model": RemoteModelReference.maxLength]
     /// Longest query string accepted (bytes).
     public var maxQueryBytes: Int
     /// Largest HTML form body read for the CSRF check (the diagnose form is the largest).

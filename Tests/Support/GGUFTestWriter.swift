@@ -1,28 +1,29 @@
 import Foundation
-@testable import RunLocalAICore
+import RunLocalAICore
 
 /// Writes GGUF values in the file's byte order.
-struct GGUFByteWriter {
-    var bytes: [UInt8] = []
-    var bigEndian = false
+public struct GGUFByteWriter {
+    public init(bigEndian: Bool = false) { self.bigEndian = bigEndian }
+    public var bytes: [UInt8] = []
+    public var bigEndian = false
 
-    var count: UInt64 { UInt64(bytes.count) }
+    public var count: UInt64 { UInt64(bytes.count) }
 
-    mutating func int<T: FixedWidthInteger>(_ v: T) {
+    public mutating func int<T: FixedWidthInteger>(_ v: T) {
         let stored = bigEndian ? v.bigEndian : v.littleEndian
         withUnsafeBytes(of: stored) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func u32(_ v: UInt32) { int(v) }
-    mutating func u64(_ v: UInt64) { int(v) }
+    public mutating func u32(_ v: UInt32) { int(v) }
+    public mutating func u64(_ v: UInt64) { int(v) }
 
-    mutating func string(_ s: String) {
+    public mutating func string(_ s: String) {
         u64(UInt64(s.utf8.count))
         bytes.append(contentsOf: s.utf8)
     }
 
     /// The value without its type tag.
-    mutating func value(_ v: GGUFValue) {
+    public mutating func value(_ v: GGUFValue) {
         switch v {
         case .uint8(let x): int(x)
         case .int8(let x): int(x)
@@ -53,76 +54,77 @@ struct GGUFByteWriter {
 /// w.tensor("token_embd.weight", [4096, 32000], .q4_K)
 /// let file = try GGUFReader.parse(bytes: w.header().bytes, fileSize: w.fileSize)
 /// ```
-struct GGUFTestWriter {
-    struct Tensor {
-        var name: String
-        var dims: [UInt64]
-        var type: GGMLType
+public struct GGUFTestWriter: Sendable {
+    public init() {}
+    public struct Tensor: Sendable {
+        public var name: String
+        public var dims: [UInt64]
+        public var type: GGMLType
         /// Overrides the type number written (for unknown/removed types).
-        var rawType: UInt32?
+        public var rawType: UInt32?
         /// Data offset; nil places the tensor after the previous one, aligned.
-        var offset: UInt64?
+        public var offset: UInt64?
     }
 
     /// Where things landed in the header.
-    struct Layout {
-        var kvEntries: [UInt64] = []
-        var kvTypes: [UInt64] = []
-        var kvValues: [UInt64] = []
-        var tensorEntries: [UInt64] = []
-        var tensorNDims: [UInt64] = []
-        var tensorDims: [[UInt64]] = []
-        var tensorTypes: [UInt64] = []
-        var tensorOffsetFields: [UInt64] = []
-        var headerEnd: UInt64 = 0
-        var dataOffset: UInt64 = 0
+    public struct Layout: Sendable {
+        public var kvEntries: [UInt64] = []
+        public var kvTypes: [UInt64] = []
+        public var kvValues: [UInt64] = []
+        public var tensorEntries: [UInt64] = []
+        public var tensorNDims: [UInt64] = []
+        public var tensorDims: [[UInt64]] = []
+        public var tensorTypes: [UInt64] = []
+        public var tensorOffsetFields: [UInt64] = []
+        public var headerEnd: UInt64 = 0
+        public var dataOffset: UInt64 = 0
     }
 
-    var version: UInt32 = 3
-    var bigEndian = false
-    var metadata: [(String, GGUFValue)] = []
-    var tensors: [Tensor] = []
-    var tensorCountOverride: UInt64?
-    var kvCountOverride: UInt64?
+    public var version: UInt32 = 3
+    public var bigEndian = false
+    public var metadata: [(String, GGUFValue)] = []
+    public var tensors: [Tensor] = []
+    public var tensorCountOverride: UInt64?
+    public var kvCountOverride: UInt64?
     /// Written instead of a value's real type tag, keyed by metadata index.
-    var rawValueTypes: [Int: UInt32] = [:]
+    public var rawValueTypes: [Int: UInt32] = [:]
 
-    mutating func add(_ key: String, _ value: GGUFValue) { metadata.append((key, value)) }
+    public mutating func add(_ key: String, _ value: GGUFValue) { metadata.append((key, value)) }
     /// Replaces a key's value (or adds it), keeping its place.
-    mutating func set(_ key: String, _ value: GGUFValue) {
+    public mutating func set(_ key: String, _ value: GGUFValue) {
         if let i = metadata.firstIndex(where: { $0.0 == key }) { metadata[i].1 = value } else { add(key, value) }
     }
-    mutating func set(_ key: String, ints: [Int]) {
+    public mutating func set(_ key: String, ints: [Int]) {
         set(key, .array(GGUFArray(ints.map { .int32(Int32($0)) }, elementType: .int32)))
     }
-    mutating func remove(_ key: String) { metadata.removeAll { $0.0 == key } }
-    mutating func add(_ key: String, _ value: Int) { metadata.append((key, .uint32(UInt32(value)))) }
-    mutating func add(_ key: String, _ value: String) { metadata.append((key, .string(value))) }
-    mutating func add(_ key: String, ints: [Int]) {
+    public mutating func remove(_ key: String) { metadata.removeAll { $0.0 == key } }
+    public mutating func add(_ key: String, _ value: Int) { metadata.append((key, .uint32(UInt32(value)))) }
+    public mutating func add(_ key: String, _ value: String) { metadata.append((key, .string(value))) }
+    public mutating func add(_ key: String, ints: [Int]) {
         metadata.append((key, .array(GGUFArray(ints.map { .int32(Int32($0)) }, elementType: .int32))))
     }
-    mutating func add(_ key: String, bools: [Bool]) {
+    public mutating func add(_ key: String, bools: [Bool]) {
         metadata.append((key, .array(GGUFArray(bools.map { .bool($0) }, elementType: .bool))))
     }
-    mutating func add(_ key: String, strings: [String]) {
+    public mutating func add(_ key: String, strings: [String]) {
         metadata.append((key, .array(GGUFArray(strings.map { .string($0) }, elementType: .string))))
     }
 
-    mutating func tensor(_ name: String, _ dims: [UInt64], _ type: GGMLType = .f32, offset: UInt64? = nil, rawType: UInt32? = nil) {
+    public mutating func tensor(_ name: String, _ dims: [UInt64], _ type: GGMLType = .f32, offset: UInt64? = nil, rawType: UInt32? = nil) {
         tensors.append(Tensor(name: name, dims: dims, type: type, rawType: rawType, offset: offset))
     }
 
-    var alignment: UInt64 {
+    public var alignment: UInt64 {
         metadata.first { $0.0 == "general.alignment" }?.1.uint64.flatMap { $0 > 0 && $0 & ($0 - 1) == 0 ? $0 : nil } ?? 32
     }
 
-    static func bytes(of t: Tensor) -> UInt64 {
+    public static func bytes(of t: Tensor) -> UInt64 {
         let elements = t.dims.reduce(UInt64(1)) { $0 &* $1 }
         return elements / UInt64(t.type.blockSize) &* UInt64(t.type.bytesPerBlock)
     }
 
     /// Data offsets of the tensors (explicit ones kept, the rest packed and aligned).
-    var tensorOffsets: [UInt64] {
+    public var tensorOffsets: [UInt64] {
         var next: UInt64 = 0
         return tensors.map { t in
             let offset = t.offset ?? next
@@ -133,12 +135,12 @@ struct GGUFTestWriter {
     }
 
     /// Bytes of the data section.
-    var dataSize: UInt64 {
+    public var dataSize: UInt64 {
         zip(tensors, tensorOffsets).map { $1 &+ Self.bytes(of: $0) }.max() ?? 0
     }
 
     /// The header, padded to the alignment, and where its parts are.
-    func header() -> (bytes: [UInt8], layout: Layout) {
+    public func header() -> (bytes: [UInt8], layout: Layout) {
         var w = GGUFByteWriter(bigEndian: bigEndian)
         var layout = Layout()
         w.bytes = Array("GGUF".utf8)
@@ -176,33 +178,33 @@ struct GGUFTestWriter {
     }
 
     /// Size of the whole file: header plus data.
-    var fileSize: UInt64 { header().layout.dataOffset + dataSize }
+    public var fileSize: UInt64 { header().layout.dataOffset + dataSize }
 
     /// The whole file with zero-filled tensor data (keep tensors small).
-    func fileBytes() -> [UInt8] {
+    public func fileBytes() -> [UInt8] {
         var bytes = header().bytes
         bytes.append(contentsOf: [UInt8](repeating: 0, count: Int(dataSize)))
         return bytes
     }
 
     /// A source holding the header whose reported size includes the (never stored) data.
-    func source(name: String = "synthetic.gguf") -> InMemoryByteSource {
+    public func source(name: String = "synthetic.gguf") -> InMemoryByteSource {
         InMemoryByteSource(header().bytes, name: name, reportedSize: fileSize)
     }
 
     /// Parses the header the way a reader of the whole file would.
-    func parse(options: GGUFReader.Options = .init()) throws -> GGUFFile {
+    public func parse(options: GGUFReader.Options = .init()) throws -> GGUFFile {
         try GGUFReader.parse(bytes: header().bytes, fileSize: fileSize, options: options)
     }
 
-    func model() throws -> GGUFModel { GGUFModel(file: try parse()) }
+    public func model() throws -> GGUFModel { GGUFModel(file: try parse()) }
 }
 
 // MARK: - Synthetic language models
 
-extension GGUFTestWriter {
+public extension GGUFTestWriter {
     /// A transformer in llama.cpp's tensor naming. Per-layer KV heads give per-layer K/V widths.
-    static func languageModel(arch: String, layers: Int, hidden: Int, ffn: Int, heads: Int, kvHeads: Int,
+    public static func languageModel(arch: String, layers: Int, hidden: Int, ffn: Int, heads: Int, kvHeads: Int,
                               headDim: Int? = nil, vocab: Int = 256, context: Int = 4096, type: GGMLType = .q4_K,
                               tied: Bool = false, gated: Bool = true, fileType: Int = 15,
                               configure: (inout GGUFTestWriter) -> Void = { _ in }) -> GGUFTestWriter {
@@ -241,5 +243,44 @@ extension GGUFTestWriter {
         w.tensor("output_norm.weight", [h], .f32)
         if !tied { w.tensor("output.weight", [h, UInt64(vocab)], .q6_K) }
         return w
+    }
+}
+
+// MARK: - Vision projectors and split files
+
+public extension GGUFTestWriter {
+    /// A vision projector (mmproj) in llama.cpp's `clip` layout: a SigLIP-sized encoder of `projector_type`.
+    static func visionProjector(_ type: String?, imageSize: Int, patchSize: Int,
+                                configure: (inout GGUFTestWriter) -> Void = { _ in }) -> GGUFTestWriter {
+        var w = GGUFTestWriter()
+        w.add("general.architecture", "clip")
+        if let type { w.add("clip.projector_type", type) }
+        w.add("clip.has_vision_encoder", .bool(true))
+        w.add("clip.vision.image_size", imageSize)
+        w.add("clip.vision.patch_size", patchSize)
+        w.add("clip.vision.embedding_length", 1152)
+        w.add("clip.vision.block_count", 27)
+        w.add("clip.vision.feed_forward_length", 4304)
+        w.add("clip.vision.projection_dim", 2560)
+        w.add("clip.vision.attention.head_count", 16)
+        configure(&w)
+        w.tensor("v.patch_embd.weight", [UInt64(patchSize), UInt64(patchSize), 3, 1152], .f16)
+        w.tensor("mm.input_projection.weight", [1152, 2560], .f16)
+        return w
+    }
+
+    /// The model as `llama-gguf-split` writes it in `count` files: the first keeps the metadata, the tensors are
+    /// shared out in order, and every part says its number, the count and the total tensors.
+    func split(into count: Int) -> [GGUFTestWriter] {
+        let per = (tensors.count + count - 1) / count
+        return (0..<count).map { part in
+            var w = GGUFTestWriter()
+            if part == 0 { w.metadata = metadata }
+            w.add("split.no", .uint16(UInt16(part)))
+            w.add("split.count", .uint16(UInt16(count)))
+            w.add("split.tensors.count", .int32(Int32(tensors.count)))
+            w.tensors = Array(tensors[min(part * per, tensors.count)..<min((part + 1) * per, tensors.count)])
+            return w
+        }
     }
 }
