@@ -44,6 +44,7 @@ public final class AnswerService: Sendable {
     /// The counts of the service's caches, by name (for `/metrics`).
     public var cacheStats: [(name: String, stats: CacheStats)] {
         [("profiles", profiles.stats), ("plans", plans.stats), ("answers", evidenced.stats), ("model_runs", modelRuns.stats)]
+            + (remote.map { [("remote_models", $0.cacheStats)] } ?? [])
     }
 
     struct Planned: Sendable { var estimate: Estimate; var answer: Answer }

@@ -112,7 +112,9 @@ enum WillItRunReport {
         let place: String
         switch ans.placement {
         case .gpu: place = "all \(a.fit.total_layers) layers on the GPU"
-        case .partial: place = "\(a.fit.gpu_layers) of \(a.fit.total_layers) layers on the GPU, the rest on the CPU"
+        case .partial:
+            place = a.fit.cpu_moe_layers.map { "all \(a.fit.total_layers) layers on the GPU, the routed experts of \($0) of them in system RAM (--n-cpu-moe \($0))" }
+                ?? "\(a.fit.gpu_layers) of \(a.fit.total_layers) layers on the GPU, the rest on the CPU"
         case .cpu: place = "on the CPU"
         case .none: place = "no placement fits"
         }

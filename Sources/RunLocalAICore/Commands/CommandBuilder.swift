@@ -52,6 +52,7 @@ public enum CommandBuilder {
         if s.keyType != .f16 { flags.append("-ctk \(s.keyType.name.lowercased())") }
         if s.valueType != .f16 { flags.append("-ctv \(s.valueType.name.lowercased())") }
         if s.parallel > 1 { flags.append("-np \(s.parallel)") }
+        if s.cpuMoELayers > 0 && e.fit.placement != .cpu { flags.append("--n-cpu-moe \(s.cpuMoELayers)") }
         // llama-server's default of 4 slots keeps 4 recurrent states of a hybrid model: ask for the one planned.
         let oneSlot = s.parallel == 1 && e.profile.architecture.recurrent != nil
         if oneSlot { flags.append("-np 1") }

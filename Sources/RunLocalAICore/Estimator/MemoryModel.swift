@@ -158,7 +158,11 @@ public enum MemoryModel {
             let state = a.recurrent != nil && a.recurrentLayers[l] ? a.recurrent!.bytesPerSequence * UInt64(max(s.parallel, 1)) : 0
             let kv = kvBytes(a, layer: l, cells: c, s) + state
             if let d = device(ofLayer: l, layers: n, gpuLayers: gpuLayers, splits: splits) {
-                gpus[d].weights += p.weights.layerBytes[l]
+                // --n-cpu-moe: this layer's routed experts stay in RAM, the rest of it is on the GPU.
+                let experts = l < s.cpuMoELayers ? p.weights.layerExpertBytes[l] : 0
+                gpus[d].weights += p.weights.layerBytes[l] - experts
+                host.weights += experts
+                if s.cpuRepack && experts > 0 { host.repack += p.weights.layerExpertRepackBytes[l] }
                 gpus[d].kvCache += kv
                 gpus[d].recurrentState += state
                 gpus[d].layers += 1
@@ -188,11 +192,12 @@ public enum MemoryModel {
                 gpus[d].overhead = backendOverhead(system.gpus[d].backend)
                 // A partial offload streams the host layers' large matrices through the GPU for batches.
                 if host.layers > 0 { gpus[d].compute += p.weights.largestLayerTensorBytes }
+                else if s.cpuMoELayers > 0 { gpus[d].compute += p.weights.largestExpertTensorBytes }
             }
         }
         let usedGPU = gpus.contains { $0.layers > 0 }
-        if host.layers > 0 || outputDevice == nil {
-            host.compute = computeBytes(a, s, cells: hostMaxCells, swaCells: cells.swa, hasLayers: host.layers > 0, hasOutput: outputDevice == nil)
+        if host.layers > 0 || outputDevice == nil || (s.cpuMoELayers > 0 && usedGPU) {
+            host.compute = computeBytes(a, s, cells: hostMaxCells, swaCells: cells.swa, hasLayers: host.layers > 0 || s.cpuMoELayers > 0, hasOutput: outputDevice == nil)
         } else {
             // Inputs staged in host memory: embeddings of the batch and the attention mask.
             host.compute = UInt64(a.hidden) * UInt64(min(s.ubatch, s.context)) * 4 + UInt64(cells.full) * UInt64(min(s.ubatch, s.context)) * 2

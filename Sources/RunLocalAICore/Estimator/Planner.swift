@@ -62,7 +62,8 @@ public enum Planner {
     /// Below this decode speed a run that fits is still only "with tradeoffs".
     public static let comfortableDecodeTPS = 10.0
 
-    public static func plan(profile p: ModelProfile, system requested: TargetSystem, settings s: RunSettings) throws -> Estimate {
+    public static func plan(profile p: ModelProfile, system requested: TargetSystem, settings requestedSettings: RunSettings) throws -> Estimate {
+        var s = requestedSettings
         try s.validate(for: p)
         try RuntimeRules.check(s.runtime, system: requested, profile: p)
         let system = RuntimeRules.adjusted(requested, for: s.runtime)
@@ -102,10 +103,17 @@ public enum Planner {
                     if fits(MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: mid), margin: margin) { lo = mid } else { hi = mid - 1 }
                 }
                 gpuLayers = lo
+                // A mixture of experts may do better with every layer on the GPU and only some layers' routed experts in
+                // RAM (llama.cpp's --n-cpu-moe): decode then reads only the active experts from RAM.
+                if let offload = expertOffload(p, system: system, settings: s, layerPlan: gpuLayers, fits: { fits($0, margin: margin) }) {
+                    s.cpuMoELayers = offload
+                    gpuLayers = n + 1
+                }
             }
         }
         let usage = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: gpuLayers)
-        let placement = Placement(gpuLayers: gpuLayers, totalLayers: n + 1, hasGPU: !system.gpus.isEmpty)
+        var placement = Placement(gpuLayers: gpuLayers, totalLayers: n + 1, hasGPU: !system.gpus.isEmpty)
+        if s.cpuMoELayers > 0 && placement == .gpu { placement = .partial }
 
         // Headroom on the tightest device, and whether the host holds its part.
         var headroom = Int64.max
@@ -155,6 +163,9 @@ public enum Planner {
                                 Double(gpu.usableBytes) / 1_073_741_824, Double(gpu.memoryBytes) / 1_073_741_824))
         }
         notes += runtime.notes
+        if s.cpuMoELayers > 0 {
+            notes.append("the routed experts of the first \(s.cpuMoELayers) of \(n) layers stay in system RAM (llama.cpp --n-cpu-moe \(s.cpuMoELayers)); attention, the shared expert and the KV cache are on the GPU: decode reads only the active experts from RAM, and prefill copies those experts to the GPU over PCIe for each batch")
+        }
         if let r = p.architecture.recurrent {
             let a = p.architecture
             let kind = switch r.kind { case .mamba2: "Mamba-2"; case .mamba: "Mamba"; case .gatedDeltaNet: "linear-attention (gated delta-net)" }
@@ -177,4 +188,31 @@ public enum Planner {
     }
 
     static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+
+    /// The fewest layers whose routed experts must stay in RAM for every layer to fit on the GPU(s), when that decodes
+    /// faster than offloading `layerPlan` whole layers; nil for dense models, a forced `-ngl`, or when it does not fit.
+    static func expertOffload(_ p: ModelProfile, system: TargetSystem, settings s: RunSettings, layerPlan: Int,
+                              fits: (MemoryUsage) -> Bool) -> Int? {
+        let n = p.architecture.layers
+        guard p.architecture.moe != nil, s.gpuLayers == nil, s.cpuMoELayers == 0, !system.gpus.isEmpty, !system.unifiedMemory,
+              p.weights.layerExpertBytes.contains(where: { $0 > 0 }) else { return nil }
+        func usage(_ k: Int) -> MemoryUsage {
+            var t = s
+            t.cpuMoELayers = k
+            return MemoryModel.usage(profile: p, system: system, settings: t, gpuLayers: n + 1)
+        }
+        guard fits(usage(n)) else { return nil }
+        var lo = 1, hi = n
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if fits(usage(mid)) { hi = mid } else { lo = mid + 1 }
+        }
+        var t = s
+        t.cpuMoELayers = lo
+        let offload = SpeedModel.expected(profile: p, system: system, settings: t, usage: usage(lo)).decode
+        let layers = SpeedModel.expected(profile: p, system: system, settings: s,
+                                         usage: MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: layerPlan)).decode
+        return offload > layers ? lo : nil
+    }
 }
+

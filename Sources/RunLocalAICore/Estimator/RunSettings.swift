@@ -31,6 +31,9 @@ public struct RunSettings: Sendable, Hashable {
     public var build: RuntimeBuild? = nil
     /// CPU threads (llama.cpp `-t`); nil is llama.cpp's default, one per core.
     public var threads: Int? = nil
+    /// llama.cpp's `--n-cpu-moe N`: the routed experts of the first N layers stay in system RAM while the rest of those
+    /// layers (attention, the shared expert, the KV cache) are on the GPU. 0: none.
+    public var cpuMoELayers: Int = 0
 
     public init(context: Int = 4096, images: Int = 0, keyType: GGMLType = .f16, valueType: GGMLType = .f16,
                 flashAttention: Bool = true, ubatch: Int = 512, parallel: Int = 1, gpuLayers: Int? = nil,

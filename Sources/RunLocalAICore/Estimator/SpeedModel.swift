@@ -214,7 +214,10 @@ public enum SpeedModel {
             }
             activeWeightBytes += Double(p.weights.layerActiveBytes[l])
             if let d = MemoryModel.device(ofLayer: l, layers: n, gpuLayers: usage.gpuLayers, splits: splits) {
-                gpuBytes[d] += bytes; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l])
+                // --n-cpu-moe: the active experts of this layer are read from RAM by the CPU; a batch copies them to the GPU.
+                let experts = l < s.cpuMoELayers ? Double(p.weights.layerExpertActiveBytes[l]) : 0
+                if experts > 0 { hostBytes += experts; hostWeights += Double(p.weights.layerExpertBytes[l]) }
+                gpuBytes[d] += bytes - experts; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l]) - experts
             } else {
                 hostBytes += bytes; hostWeights += Double(p.weights.layerBytes[l])
             }
@@ -244,7 +247,7 @@ public enum SpeedModel {
         if hostBytes > 0 {
             let eff = (f.bandwidth[.cpu] ?? 0.6) * (moe ? f.moeDecode : 1)
             decodeSeconds += hostBytes / (system.host.bandwidthGBs * hostShare * 1e9 * eff)
-            decodeSeconds += Double(usage.host.layers) * (f.layerMicros[.cpu] ?? 6) * 1e-6
+            decodeSeconds += Double(usage.host.layers + min(s.cpuMoELayers, usage.gpuLayers > n ? n : 0)) * (f.layerMicros[.cpu] ?? 6) * 1e-6
         }
         if usedGPUs > 1 { decodeSeconds += Double(usedGPUs - 1) * f.multiGPUMicros * 1e-6 }
 

@@ -15,6 +15,14 @@ public struct WeightLayout: Sendable, Hashable {
     public var layerActiveBytes: [UInt64]
     /// Bytes of each layer that llama.cpp's CPU backend repacks into an interleaved copy.
     public var layerRepackBytes: [UInt64]
+    /// Bytes of each layer's routed experts (`*_exps` tensors): what llama.cpp's `--n-cpu-moe` keeps in system RAM.
+    public var layerExpertBytes: [UInt64]
+    /// Of ``layerExpertBytes``, what one token reads (the active experts' share).
+    public var layerExpertActiveBytes: [UInt64]
+    /// Of ``layerExpertBytes``, what the CPU backend repacks.
+    public var layerExpertRepackBytes: [UInt64]
+    /// The largest routed-expert tensor (staged on the GPU when experts in RAM run a large batch there).
+    public var largestExpertTensorBytes: UInt64
     /// `token_embd.weight`: always kept in host memory by llama.cpp (only looked up, never multiplied).
     public var tokenEmbeddingBytes: UInt64
     /// The output layer (`output.weight`, or a copy of the token embeddings when they are tied) and `output_norm`.
@@ -51,6 +59,8 @@ public struct WeightLayout: Sendable, Hashable {
         var layer = Array(repeating: UInt64(0), count: n)
         var active = Array(repeating: UInt64(0), count: n)
         var repack = Array(repeating: UInt64(0), count: n)
+        var experts = Array(repeating: UInt64(0), count: n), expertsActive = experts, expertsRepack = experts
+        var largestExpert: UInt64 = 0
         var embd: UInt64 = 0, embdElements: UInt64 = 0, output: UInt64 = 0, outputRepack: UInt64 = 0, file: UInt64 = 0
         var params: UInt64 = 0, activeParams: UInt64 = 0, outputParams: UInt64 = 0, largest: UInt64 = 0
         var hist: [GGMLType: (count: Int, bytes: UInt64)] = [:]
@@ -72,6 +82,12 @@ public struct WeightLayout: Sendable, Hashable {
                 activeParams &+= isExpert ? UInt64(Double(t.elementCount) * expertFraction) : t.elementCount
                 if canRepack(t) { repack[l] &+= t.bytes }
                 largest = max(largest, isExpert ? 0 : t.bytes)
+                if isExpert {
+                    experts[l] &+= t.bytes
+                    expertsActive[l] &+= UInt64(Double(t.bytes) * expertFraction)
+                    if canRepack(t) { expertsRepack[l] &+= t.bytes }
+                    largestExpert = max(largestExpert, t.bytes)
+                }
             } else if t.name == "token_embd.weight" {
                 embd = t.bytes
                 embdElements = t.elementCount
@@ -102,6 +118,10 @@ public struct WeightLayout: Sendable, Hashable {
         layerBytes = layer
         layerActiveBytes = active
         layerRepackBytes = repack
+        layerExpertBytes = experts
+        layerExpertActiveBytes = expertsActive
+        layerExpertRepackBytes = expertsRepack
+        largestExpertTensorBytes = largestExpert
         tokenEmbeddingBytes = embd + perLayerEmbd
         outputBytes = output
         outputRepackBytes = outputRepack

@@ -136,6 +136,8 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         public var total_layers: Int
         public var headroom_bytes: Int64
         public var notes: [String]
+        /// llama.cpp's `--n-cpu-moe`: layers whose routed experts stay in system RAM (absent when none). Added in v1.2.
+        public var cpu_moe_layers: Int? = nil
     }
     public struct Speed: Sendable, Codable, Hashable {
         public var decode_tps: SpeedRange
@@ -230,6 +232,7 @@ public struct WillItRunAnswer: Sendable, Codable, Hashable {
         self.devices = devices
         fit = FitPart(tier: e.fit.tier.rawValue, placement: e.fit.placement.rawValue, gpu_layers: e.fit.gpuLayers,
                       total_layers: e.fit.totalLayers, headroom_bytes: e.fit.headroomBytes, notes: e.fit.notes)
+        if e.settings.cpuMoELayers > 0 { fit.cpu_moe_layers = e.settings.cpuMoELayers }
         speed = Speed(decode_tps: e.decode, prefill_tps: e.prefill, evidence: e.evidence.rawValue, evidence_basis: nil, run_ids: nil,
                       needs_review: nil)
         self.commands = commands

@@ -182,7 +182,11 @@ enum WillItRunPage {
         let w = a.wire
         switch a.placement {
         case .gpu: return "all \(w.fit.total_layers) layers on the GPU" + (w.devices.count > 2 ? "s" : "")
-        case .partial: return "\(w.fit.gpu_layers) of \(w.fit.total_layers) layers on the GPU, the rest in system RAM"
+        case .partial:
+            if let experts = w.fit.cpu_moe_layers {
+                return "all \(w.fit.total_layers) layers on the GPU, the routed experts of \(experts) of them in system RAM (--n-cpu-moe \(experts))"
+            }
+            return "\(w.fit.gpu_layers) of \(w.fit.total_layers) layers on the GPU, the rest in system RAM"
         case .cpu: return "runs on the CPU from system RAM"
         case .none: return "does not fit in memory"
         }
