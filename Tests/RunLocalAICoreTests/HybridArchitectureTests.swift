@@ -93,4 +93,21 @@ struct HybridArchitectureTests {
         let kv = qwen.architecture.kvBytesPerToken(keyType: .f16, valueType: .f16) * 262_144
         #expect(kv == 6144 * 1_048_576)
     }
+
+    @Test("gpt-oss carries the attention sinks, output bias and router/expert biases llama.cpp loads (openai-moe.cpp); its tensors sum to the published count")
+    func gptOss() throws {
+        for (id, published) in [("gpt-oss-20b", 20_914_757_184.0), ("gpt-oss-120b", 116_829_156_672.0)] {
+            let a = try TestSupport.catalog.model(named: id).architecture
+            let tensors = TensorSynthesis.tensors(for: a, mix: QuantMix(name: "F16")!)
+            let names = Set(tensors.map(\.name))
+            #expect(names.isSuperset(of: ["blk.0.attn_sinks.weight", "blk.0.attn_output.bias", "blk.0.attn_q.bias", "blk.0.ffn_gate_inp.bias",
+                                          "blk.0.ffn_down_exps.bias", "blk.0.post_attention_norm.weight"]))
+            #expect(!names.contains("blk.0.ffn_norm.weight"))
+            let params = Double(tensors.reduce(UInt64(0)) { $0 + $1.elementCount })
+            #expect(abs(params - published) / published < 0.001, "\(id): \(params)")
+            // Every other layer slides over 128 tokens.
+            #expect(a.swaLayers.prefix(4) == [true, false, true, false])
+        }
+    }
 }
+

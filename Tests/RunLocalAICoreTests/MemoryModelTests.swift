@@ -47,12 +47,24 @@ struct MemoryModelTests {
         #expect(small.swa == 512)
     }
 
-    @Test("MLA models cache one latent per token: DeepSeek V3 is 576 + 512 elements per layer and token")
+    @Test("MLA models cache one latent per token and no V: DeepSeek V3 keeps 576 elements per layer and token")
     func mla() throws {
+        // llama.cpp (llama-kv-cache.cpp, 0c1e57098): `has_v = !is_mla` — V is read from the first kv_lora_rank values of K.
         let model = try TestSupport.catalog.model(named: "deepseek v3")
         let a = model.architecture
         #expect(a.kElements(layer: 0) == 576)
-        #expect(a.vElements(layer: 0) == 512)
+        #expect(a.vElements(layer: 0) == 0)
+        #expect(a.kvBytesPerToken(keyType: .f16, valueType: .f16) == 61 * 576 * 2)
+    }
+
+    @Test("DeepSeek V3.2's sparse attention caches one 128-wide indexer key per token and layer beside the latent: 85,888 bytes per token at f16")
+    func dsaIndexer() throws {
+        // llama.cpp's llama_kv_cache_dsa (deepseek32): the MLA latent (576) and the lightning indexer's key (128), both at the K type.
+        let a = try TestSupport.catalog.model(named: "deepseek v3.2").architecture
+        #expect(a.kvBytesPerToken(keyType: .f16, valueType: .f16) == 85_888)
+        #expect(a.kvBytesPerToken(keyType: .q8_0, valueType: .q8_0) == 61 * (576 + 128) / 32 * 34)
+        let names = Set(TensorSynthesis.tensors(for: a, mix: QuantMix(name: "Q4_K_M")!).map(\.name))
+        #expect(names.isSuperset(of: ["blk.0.indexer.attn_k.weight", "blk.0.indexer.attn_q_b.weight", "blk.0.indexer.proj.weight", "blk.60.indexer.k_norm.weight"]))
     }
 
     @Test("Token embeddings stay in host memory; the output layer follows -ngl")

@@ -77,7 +77,8 @@ public struct CatalogEntryDraft: Sendable, Hashable {
             add("moe", "{experts: \(moe.experts), active: \(moe.active), shared: \(moe.shared), expert_ffn: \(moe.expertFFN), shared_ffn: \(moe.sharedFFN), leading_dense_layers: \(moe.leadingDenseLayers)}")
         }
         if let mla = a.mla {
-            add("mla", "{kv_lora_rank: \(mla.kvLoraRank), q_lora_rank: \(mla.qLoraRank), rope_dim: \(mla.ropeDim), nope_dim: \(mla.nopeDim), value_head_dim: \(mla.valueHeadDim)}")
+            add("mla", "{kv_lora_rank: \(mla.kvLoraRank), q_lora_rank: \(mla.qLoraRank), rope_dim: \(mla.ropeDim), nope_dim: \(mla.nopeDim), value_head_dim: \(mla.valueHeadDim)"
+                + (mla.indexerKeyLength > 0 ? ", indexer_heads: \(mla.indexerHeads), indexer_key_length: \(mla.indexerKeyLength)}" : "}"))
         }
         if let r = a.recurrent {
             let attention = a.recurrentLayers.enumerated().filter { !$0.element }.map(\.offset)

@@ -126,6 +126,7 @@ extension CatalogModel: Decodable {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case kvLoraRank = "kv_lora_rank", qLoraRank = "q_lora_rank", ropeDim = "rope_dim"
             case nopeDim = "nope_dim", valueHeadDim = "value_head_dim"
+            case indexerHeads = "indexer_heads", indexerKeyLength = "indexer_key_length"
         }
         init(from decoder: Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -134,7 +135,9 @@ extension CatalogModel: Decodable {
                           qLoraRank: try c.decodeIfPresent(Int.self, forKey: .qLoraRank) ?? 0,
                           ropeDim: try c.decode(Int.self, forKey: .ropeDim),
                           nopeDim: try c.decode(Int.self, forKey: .nopeDim),
-                          valueHeadDim: try c.decode(Int.self, forKey: .valueHeadDim))
+                          valueHeadDim: try c.decode(Int.self, forKey: .valueHeadDim),
+                          indexerHeads: try c.decodeIfPresent(Int.self, forKey: .indexerHeads) ?? 0,
+                          indexerKeyLength: try c.decodeIfPresent(Int.self, forKey: .indexerKeyLength) ?? 0)
         }
     }
 

@@ -262,7 +262,8 @@ extension GGUFModel {
             let keyLength = try k.int("attention.key_length_mla") ?? headDimK
             let valueLength = try k.int("attention.value_length_mla") ?? headDimV
             mla = .init(kvLoraRank: rank, qLoraRank: try k.int("attention.q_lora_rank") ?? 0, ropeDim: ropeDim,
-                        nopeDim: max(keyLength - ropeDim, 0), valueHeadDim: valueLength)
+                        nopeDim: max(keyLength - ropeDim, 0), valueHeadDim: valueLength,
+                        indexerHeads: try k.int("attention.indexer.head_count") ?? 0, indexerKeyLength: try k.int("attention.indexer.key_length") ?? 0)
         }
 
         // Sliding window: which layers use it comes from the file when it says, else llama.cpp's default.

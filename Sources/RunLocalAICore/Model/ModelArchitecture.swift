@@ -32,9 +32,14 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
         public var ropeDim: Int
         public var nopeDim: Int
         public var valueHeadDim: Int
-        public init(kvLoraRank: Int, qLoraRank: Int, ropeDim: Int, nopeDim: Int, valueHeadDim: Int) {
+        /// DeepSeek Sparse Attention's lightning indexer (DeepSeek V3.2): its heads, and the width of the one key per
+        /// token it caches beside the latent (llama.cpp's `llama_kv_cache_dsa`, cache type as K). 0 without DSA.
+        public var indexerHeads: Int
+        public var indexerKeyLength: Int
+        public init(kvLoraRank: Int, qLoraRank: Int, ropeDim: Int, nopeDim: Int, valueHeadDim: Int, indexerHeads: Int = 0, indexerKeyLength: Int = 0) {
             self.kvLoraRank = kvLoraRank; self.qLoraRank = qLoraRank; self.ropeDim = ropeDim
             self.nopeDim = nopeDim; self.valueHeadDim = valueHeadDim
+            self.indexerHeads = indexerHeads; self.indexerKeyLength = indexerKeyLength
         }
     }
 
@@ -123,7 +128,8 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
         self.tiedEmbeddings = tiedEmbeddings
         self.ffnGated = ffnGated
         if let mla {
-            // llama.cpp stores one latent "head" per token: K = kv_lora_rank + rope dims, V = kv_lora_rank.
+            // llama.cpp stores one latent "head" per token: K = kv_lora_rank + rope dims; V (kv_lora_rank) is read from K's
+            // first kv_lora_rank values and has no cache of its own.
             self.kvHeadsPerLayer = Array(repeating: 1, count: max(layers, 0))
             self.headDimK = mla.kvLoraRank + mla.ropeDim
             self.headDimV = mla.kvLoraRank
@@ -141,9 +147,12 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     }
 
     /// K elements per token a layer attends over (0 for a recurrent layer).
-    @inlinable public func kElements(layer: Int) -> Int { recurrentLayers[layer] ? 0 : kvHeadsPerLayer[layer] * headDimK }
-    /// V elements per token a layer attends over (0 for a recurrent layer).
-    @inlinable public func vElements(layer: Int) -> Int { recurrentLayers[layer] ? 0 : kvHeadsPerLayer[layer] * headDimV }
+    @inlinable public func kElements(layer: Int) -> Int {
+        recurrentLayers[layer] ? 0 : kvHeadsPerLayer[layer] * headDimK + (mla?.indexerKeyLength ?? 0)
+    }
+    /// V elements per token a layer keeps (0 for a recurrent layer; 0 with MLA, whose V is a view of the latent K:
+    /// llama.cpp allocates no V cache when `is_mla()`, llama-kv-cache.cpp `has_v = !is_mla`).
+    @inlinable public func vElements(layer: Int) -> Int { recurrentLayers[layer] || mla != nil ? 0 : kvHeadsPerLayer[layer] * headDimV }
 
     /// Whether a layer keeps KV cells of its own: not a recurrent layer, and not one that reads an earlier layer's.
     @inlinable public func ownsKV(layer: Int) -> Bool {

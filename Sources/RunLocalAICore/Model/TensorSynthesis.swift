@@ -9,7 +9,7 @@
 /// ```
 public enum TensorSynthesis {
     /// Architectures whose q/k/v projections carry biases (llama.cpp `LLM_ARCH_QWEN2*`).
-    static let qkvBias: Set<String> = ["qwen2", "qwen2moe", "qwen2vl"]
+    static let qkvBias: Set<String> = ["qwen2", "qwen2moe", "qwen2vl", "gpt-oss"]
     /// Architectures with per-head RMS norms on q and k.
     static let qkNorm: Set<String> = ["qwen3", "qwen3moe", "gemma3", "olmo2", "qwen3vl", "qwen3vlmoe", "qwen3next", "gemma3n"]
     /// Architectures with extra norms after attention and FFN (Gemma 2/3/3n).
@@ -52,6 +52,12 @@ public enum TensorSynthesis {
                 add(p + "attn_kv_a_norm.weight", [mla.kvLoraRank])
                 add(p + "attn_kv_b.weight", [mla.kvLoraRank, a.heads * (mla.nopeDim + mla.valueHeadDim)])
                 add(p + "attn_output.weight", [a.heads * mla.valueHeadDim, h])
+                if mla.indexerKeyLength > 0 {
+                    // DeepSeek Sparse Attention's lightning indexer (llama.cpp deepseek32.cpp).
+                    add(p + "indexer.k_norm.weight", [mla.indexerKeyLength]); add(p + "indexer.k_norm.bias", [mla.indexerKeyLength])
+                    add(p + "indexer.proj.weight", [h, mla.indexerHeads]); add(p + "indexer.attn_k.weight", [h, mla.indexerKeyLength])
+                    add(p + "indexer.attn_q_b.weight", [mla.qLoraRank, mla.indexerHeads * mla.indexerKeyLength])
+                }
             } else {
                 // Qwen3-Next's full attention gates its output: the query projection is twice as wide.
                 add(p + "attn_q.weight", [h, a.heads * a.headDimK * (a.arch == "qwen3next" ? 2 : 1)])
@@ -67,12 +73,17 @@ public enum TensorSynthesis {
                     add(p + "attn_q_norm.weight", [a.headDimK])
                     add(p + "attn_k_norm.weight", [a.headDimK])
                 }
+                if a.arch == "gpt-oss" {
+                    // gpt-oss (llama.cpp openai-moe.cpp): an output bias and one learned attention sink per head.
+                    add(p + "attn_output.bias", [h])
+                    add(p + "attn_sinks.weight", [a.heads])
+                }
             }
             if postNorms.contains(a.arch) {
                 add(p + "post_attention_norm.weight", [h])
                 add(p + "post_ffw_norm.weight", [h])
             }
-            if a.arch == "qwen3next" { add(p + "post_attention_norm.weight", [h]) } else { add(p + "ffn_norm.weight", [h]) }
+            if a.arch == "qwen3next" || a.arch == "gpt-oss" { add(p + "post_attention_norm.weight", [h]) } else { add(p + "ffn_norm.weight", [h]) }
             if let ple = a.perLayerInput {
                 add(p + "inp_gate.weight", [h, ple]); add(p + "proj.weight", [ple, h]); add(p + "post_norm.weight", [h])
                 add(p + "altup_correct_coef.weight", [4, 4]); add(p + "altup_correct_scale.weight", [h])
@@ -84,6 +95,10 @@ public enum TensorSynthesis {
                 if a.ffnGated { add(p + "ffn_gate_exps.weight", [h, moe.expertFFN, moe.experts]) }
                 add(p + "ffn_up_exps.weight", [h, moe.expertFFN, moe.experts])
                 add(p + "ffn_down_exps.weight", [moe.expertFFN, h, moe.experts])
+                if a.arch == "gpt-oss" {   // router and expert biases
+                    add(p + "ffn_gate_inp.bias", [moe.experts]); add(p + "ffn_gate_exps.bias", [moe.expertFFN, moe.experts])
+                    add(p + "ffn_up_exps.bias", [moe.expertFFN, moe.experts]); add(p + "ffn_down_exps.bias", [h, moe.experts])
+                }
                 if moe.shared > 0 {
                     if a.arch == "qwen3next" { add(p + "ffn_gate_inp_shexp.weight", [h]) }   // the shared expert's gate
                     let width = (moe.sharedFFN > 0 ? moe.sharedFFN : moe.expertFFN) * moe.shared
