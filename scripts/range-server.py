@@ -26,14 +26,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         m = re.fullmatch(r"/api/models/([^/]+)/([^/]+)", self.path)
         if m:
-            repo = os.path.realpath(os.path.join(root, m[1], m[2]))
+            repo = os.path.normpath(os.path.join(root, m[1], m[2]))
             if not repo.startswith(root + os.sep) or not os.path.isdir(repo): return self.send(404)
             files = sorted(os.path.relpath(os.path.join(d, f), repo) for d, _, fs in os.walk(repo) for f in fs)
             return self.send(200, json.dumps({"id": f"{m[1]}/{m[2]}", "siblings": [{"rfilename": f} for f in files]}).encode(),
                              [("Content-Type", "application/json")])
         m = re.fullmatch(r"/([^/]+)/([^/]+)/resolve/main/(.+)", self.path.split("?")[0])
         if not m: return self.send(404)
-        path = os.path.realpath(os.path.join(root, m[1], m[2], m[3]))
+        path = os.path.normpath(os.path.join(root, m[1], m[2], m[3]))   # symlinks under DIR may point elsewhere
         if not path.startswith(root + os.sep) or not os.path.isfile(path): return self.send(404)
         size = os.path.getsize(path)
         etag = f'"{size}-{int(os.path.getmtime(path))}"'

@@ -60,4 +60,19 @@ struct RemoteModelReferenceTests {
         #expect(try policy.check(URL(string: "http://mirror.lan:8000/a/b/resolve/main/x.gguf")!) == false)
         #expect(throws: RemoteModelError.self) { _ = try policy.check(URL(string: "http://mirror.lan:9000/x.gguf")!) }
     }
+
+    @Test("A file read from Hugging Face is run with -hf OWNER/NAME:QUANT (and hf.co/ in Ollama); another host's with --model-url")
+    func commandsForRemoteFiles() async throws {
+        let profile = ModelProfile(model: try AppFixture.catalog.model(named: "qwen3-8b"), mix: QuantMix(name: "Q4_K_M")!)
+        let q = try Question.parse(query: "model=x&hardware=rtx-4090")
+        let hub = "https://huggingface.co/unsloth/Qwen3-8B-GGUF/resolve/main/Qwen3-8B-Q4_K_M.gguf"
+        let a = try await AppFixture.service.answer(q, profile: profile, file: hub, mmprojFile: nil)
+        #expect(a.wire.commands[0].command.hasPrefix("llama-server -hf unsloth/Qwen3-8B-GGUF:Q4_K_M "))
+        #expect(a.wire.commands.contains { $0.command == "ollama run hf.co/unsloth/Qwen3-8B-GGUF:Q4_K_M" })
+        #expect(a.wire.model_file?.url == hub)
+        let mirror = try await AppFixture.service.answer(q, profile: profile, file: "http://mirror.lan:8000/a/b/resolve/main/x.gguf", mmprojFile: nil)
+        #expect(mirror.wire.commands[0].command.hasPrefix("llama-server -mu 'http://mirror.lan:8000/a/b/resolve/main/x.gguf'")
+                || mirror.wire.commands[0].command.hasPrefix("llama-server -mu http://mirror.lan:8000/a/b/resolve/main/x.gguf"))
+    }
 }
+

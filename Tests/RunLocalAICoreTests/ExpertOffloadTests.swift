@@ -17,6 +17,8 @@ struct ExpertOffloadTests {
         #expect(e.settings.cpuMoELayers > 0 && e.settings.cpuMoELayers < n)
         #expect(e.fit.gpuLayers == n + 1)
         #expect(e.fit.placement == .partial)
+        #expect(e.fit.notes.contains { $0.contains("--n-cpu-moe \(e.settings.cpuMoELayers)") })
+        #expect(!e.fit.notes.contains { $0.contains("the rest run from system RAM") })   // no layer is off the GPU
         // One layer fewer in RAM would not fit the card with llama.cpp's 1 GiB margin.
         var fewer = e.settings
         fewer.cpuMoELayers -= 1

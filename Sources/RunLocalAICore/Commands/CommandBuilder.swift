@@ -1,3 +1,5 @@
+import Foundation
+
 /// A command that reproduces a plan in one runtime.
 public struct RuntimeCommand: Sendable, Hashable, Codable {
     public var runtime: String
@@ -45,7 +47,12 @@ public enum CommandBuilder {
         let images = s.images > 0
         // Model source for llama.cpp: a local file, a Hugging Face GGUF repo (-hf repo:QUANT), or a placeholder file name.
         var source: String
-        if let file { source = "-m \(shellQuote(file))" }
+        // A file read from a URL: a Hugging Face repository's file by -hf (llama-server fetches it, every split part and
+        // the repository's mmproj), another host's by --model-url.
+        let hub = file.flatMap(huggingFaceRepo)
+        if let hub { source = "-hf \(hub):\(quant)" }
+        else if let file, GGUFInspector.isRemote(file) { source = "-mu \(shellQuote(file))" }
+        else if let file { source = "-m \(shellQuote(file))" }
         else if let repo = model?.ggufRepo { source = "-hf \(repo):\(quant)" }
         else { source = "-m \(shellQuote(model?.ggufFile?.replacingOccurrences(of: "{quant}", with: quant) ?? "\(e.profile.id)-\(quant).gguf"))" }
         var flags = ["-c \(s.context)", "-ngl \(e.fit.gpuLayers)", "-fa \(s.flashAttention ? "on" : "off")"]
@@ -59,7 +66,8 @@ public enum CommandBuilder {
         if e.system.gpus.isEmpty || e.fit.placement == .cpu { flags[1] = "-ngl 0" }
         var mmproj: String?
         if images {
-            if let mmprojFile { mmproj = "--mmproj \(shellQuote(mmprojFile))" }
+            if hub != nil { mmproj = nil }   // -hf fetches the repository's projector
+            else if let mmprojFile { mmproj = (GGUFInspector.isRemote(mmprojFile) ? "--mmproj-url " : "--mmproj ") + shellQuote(mmprojFile) }
             else if model?.ggufRepo == nil || file != nil {
                 mmproj = "--mmproj \(shellQuote(model?.vision?.mmprojFile ?? e.profile.vision?.mmprojFile ?? "mmproj-model-f16.gguf"))"
             }
@@ -72,6 +80,19 @@ public enum CommandBuilder {
             let imageArgs = (1...min(s.images, 8)).map { "--image photo\($0).jpg" }.joined(separator: " ")
             let cli = (["llama-mtmd-cli", source] + flags + (mmproj.map { [$0] } ?? []) + [imageArgs, "-p \"Describe this image.\""]).joined(separator: " ")
             out.append(RuntimeCommand(runtime: "llama.cpp", command: cli, note: "one-shot image question"))
+        }
+        if let hub {
+            out.append(RuntimeCommand(runtime: "Ollama", command: "ollama run hf.co/\(hub):\(quant)",
+                                      note: "Ollama pulls the repository's \(quant) file (and its projector) from Hugging Face; it picks GPU layers itself"
+                                          + (e.fit.placement == .partial ? " (override: /set parameter num_gpu \(e.fit.gpuLayers))" : "")))
+            out.append(RuntimeCommand(runtime: "LM Studio", command: "lms get \(hub)@\(quant.lowercased()) && lms load \(hub)@\(quant.lowercased()) --gpu \(gpuShare(e)) --context-length \(s.context)",
+                                      note: "LM Studio downloads the file from Hugging Face"))
+            return out
+        }
+        if let file, GGUFInspector.isRemote(file) {
+            out.append(RuntimeCommand(runtime: "Ollama", command: "curl -LO \(shellQuote(file))",
+                                      note: "Ollama and LM Studio import local files: download it, then plan it with `runlocalai will-it-run --gguf FILE` for their commands"))
+            return out
         }
         if let file {
             let name = e.profile.id.lowercased().replacingOccurrences(of: ".gguf", with: "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
@@ -122,4 +143,13 @@ public enum CommandBuilder {
         let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "-_./:@+=".contains($0) }
         return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
+
+    /// "https://huggingface.co/OWNER/NAME/resolve/REV/FILE.gguf" -> "OWNER/NAME" (huggingface.co and hf.co only).
+    static func huggingFaceRepo(_ location: String) -> String? {
+        guard let url = URL(string: location), let host = url.host?.lowercased(), ["huggingface.co", "hf.co", "www.huggingface.co"].contains(host) else { return nil }
+        let parts = url.path.split(separator: "/").map(String.init)
+        guard parts.count >= 5, parts[2] == "resolve" else { return nil }
+        return "\(parts[0])/\(parts[1])"
+    }
 }
+

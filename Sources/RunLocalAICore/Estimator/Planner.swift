@@ -144,7 +144,7 @@ public enum Planner {
             tier = .comfortable
         } else {
             tier = .tradeoffs
-            if placement == .partial {
+            if placement == .partial && s.cpuMoELayers == 0 {
                 notes.append("\(gpuLayers) of \(n + 1) layers fit on the GPU; the rest run from system RAM, which bounds the speed")
             }
             if placement == .cpu && !system.gpus.isEmpty {

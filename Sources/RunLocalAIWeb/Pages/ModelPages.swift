@@ -179,7 +179,12 @@ enum ModelPages {
                         dt { "context" }; dd { String(arch.contextLength) }
                         if let w = arch.slidingWindow, arch.hasSlidingWindow { dt { "sliding window" }; dd { "\(w) tokens on \(arch.swaLayers.filter { $0 }.count) of \(arch.layers) layers" } }
                         if let moe = arch.moe { dt { "experts" }; dd { "\(moe.experts) (\(moe.active) active\(moe.shared > 0 ? ", \(moe.shared) shared" : ""))" } }
-                        if arch.mla != nil { dt { "attention" }; dd { "multi-head latent (MLA)" } }
+                        if let mla = arch.mla { dt { "attention" }; dd { "multi-head latent (MLA)" + (mla.indexerKeyLength > 0 ? " with sparse attention (DSA indexer)" : "") } }
+                        if let r = arch.recurrent {
+                            dt { "recurrent layers" }
+                            dd { "\(arch.recurrentLayerCount) of \(arch.layers) (\(r.kind.rawValue)); " + String(format: "%.1f MiB of f32 state per sequence instead of a KV cache", Double(arch.recurrentStateBytes(sequences: 1)) / 1_048_576) }
+                        }
+                        if let from = arch.kvLayersFromStart { dt { "shared KV" }; dd { "the first \(from) layers keep KV; the other \(arch.layers - from) read theirs" } }
                         if let v = m.vision { dt { "vision" }; dd { "\(v.encoder), \(v.tokensPerImage) tokens/image" } }
                         if let o = m.ollama { dt { "ollama" }; dd { o } }
                         if let r = m.ggufRepo { dt { "gguf" }; dd { a(href: "https://huggingface.co/\(r)", Attr("rel", "nofollow noopener")) { r } } }
