@@ -1,29 +1,15 @@
 import Foundation
 import Testing
+import RunLocalAITestSupport
 @testable import RunLocalAICore
 
 /// The `runlocalai` executable as a user runs it: exit codes, one-line errors, the stable JSON contract.
 @Suite("The runlocalai command line")
 struct CLITests {
-    static let binary: String? = {
-        let candidates = [".build/debug/runlocalai", ".build/release/runlocalai"].map { TestSupport.repoRoot.appendingPathComponent($0).path }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let binary = RunLocalAIBinary.path
+    typealias Result = RunLocalAIBinary.Result
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try #require(binary))
-        p.arguments = args + ["--catalog", TestSupport.repoRoot.appendingPathComponent("catalog").path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    static func run(_ args: [String]) throws -> Result { try RunLocalAIBinary.run(args) }
 
     @Test("--json keeps the stable contract", .enabled(if: binary != nil, "build the runlocalai executable first (swift build)"))
     func jsonContract() throws {

@@ -322,28 +322,10 @@ struct RemoteModelTests {
     }
 }
 
-/// The built `runlocalai` executable, run as a user runs it.
+/// The built `runlocalai` executable, off the cooperative pool (it blocks while the process runs).
 enum RemoteCLI {
-    static let binary: String? = {
-        [".build/debug/runlocalai", ".build/release/runlocalai"].map { APIFixture.repoRoot.appendingPathComponent($0).path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
-    struct Result: Sendable { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ args: [String]) async throws -> Result {
-        let binary = try #require(binary)
-        return try await Task.detached {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = args + ["--catalog", APIFixture.repoRoot.appendingPathComponent("catalog").path]
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-        }.value
+    static let binary = RunLocalAIBinary.path
+    static func run(_ args: [String]) async throws -> RunLocalAIBinary.Result {
+        try await Task.detached { try RunLocalAIBinary.run(args) }.value
     }
 }
