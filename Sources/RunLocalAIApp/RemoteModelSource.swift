@@ -133,7 +133,9 @@ public final class RemoteModelSource: Sendable {
                 }
                 return files.map(\.rfilename)
             case 301, 302, 307, 308:
-                guard let next = response.headers["location"].flatMap({ URL(string: $0, relativeTo: url)?.absoluteURL }) else { fallthrough }
+                guard let next = response.headers["location"].flatMap({ URL(string: $0, relativeTo: url)?.absoluteURL }) else {
+                    throw RemoteModelError(.upstream, "\(repo.host) redirected the listing of \(repo.owner)/\(repo.name) without a usable Location", fix: "give the .gguf file's URL instead")
+                }
                 url = next
             case 401, 403:
                 throw RemoteModelError(.gated, "\(repo.owner)/\(repo.name) is gated or private", fix: "accept its licence on the website, then use `runlocalai will-it-run --gguf URL` with HF_TOKEN set on your own machine")
