@@ -30,7 +30,7 @@ import gguf
 
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
-ap.add_argument("--arch", choices=["granitehybrid", "qwen3next", "gemma3n"], required=True)
+ap.add_argument("--arch", choices=["granitehybrid", "qwen3next", "gemma3n", "deepseek2"], required=True)
 ap.add_argument("--layers", type=int, help="block_count (default 10 / 8 / 22)")
 ap.add_argument("--hidden", type=int, default=256)
 ap.add_argument("--heads", type=int, default=4)
@@ -104,7 +104,7 @@ def t(name, kind, *shape):
 
 
 arch = a.arch
-layers = a.layers or {"granitehybrid": 10, "qwen3next": 8, "gemma3n": 22}[arch]
+layers = a.layers or {"granitehybrid": 10, "qwen3next": 8, "gemma3n": 22, "deepseek2": 4}[arch]
 n_embd, n_head, n_kv, n_vocab = a.hidden, a.heads, a.kv_heads, a.vocab
 
 w = gguf.GGUFWriter(a.out, arch)
@@ -171,6 +171,32 @@ elif arch == "qwen3next":
     w.add_ssm_inner_size(d_state * v_heads)
     w.add_full_attention_interval(a.full_attn_interval)
     w.add_rope_dimension_count(int(head_dim * 0.25))  # partial_rotary_factor 0.25
+elif arch == "deepseek2":
+    # Multi-head latent attention as llama.cpp's deepseek2 reads it (src/models/deepseek2.cpp): absorbed MLA, one
+    # latent "KV head" of kv_lora_rank + rope dims, wk_b / wv_b split out of kv_b; 1 dense layer, then MoE.
+    q_lora, kv_lora, rope, nope, v_dim, n_dense = 64, 128, 32, 64, 64, 1
+    n_ff = a.ffn or 256
+    w.add_context_length(a.context or 163840)
+    w.add_feed_forward_length(n_ff)
+    w.add_head_count_kv(1)
+    w.add_key_length(kv_lora + rope)
+    w.add_value_length(kv_lora)
+    w.add_uint32(f"{arch}.attention.key_length_mla", nope + rope)
+    w.add_uint32(f"{arch}.attention.value_length_mla", v_dim)
+    w.add_q_lora_rank(q_lora)
+    w.add_kv_lora_rank(kv_lora)
+    w.add_rope_dimension_count(rope)
+    w.add_rope_freq_base(10000.0)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_leading_dense_block_count(n_dense)
+    w.add_expert_count(a.experts)
+    w.add_expert_used_count(a.experts_used)
+    w.add_expert_shared_count(1)
+    w.add_expert_feed_forward_length(a.expert_ffn)
+    w.add_expert_weights_scale(2.5)
+    w.add_expert_weights_norm(True)
+    w.add_expert_gating_func(gguf.ExpertGatingFuncType.SIGMOID)
+    w.add_vocab_size(n_vocab)
 else:  # gemma3n
     head_dim = a.head_dim or 64
     n_altup, laurel_rank, n_embd_altup, n_kv_from_start = 4, 64, 256, 20  # hard-coded in llama.cpp
@@ -246,6 +272,29 @@ for l in range(layers):
             t(p + "ffn_gate.weight", "q8", n_embd, n_ff)
             t(p + "ffn_up.weight", "q8", n_embd, n_ff)
             t(p + "ffn_down.weight", "q8", n_ff, n_embd)
+    elif arch == "deepseek2":
+        t(p + "attn_q_a_norm.weight", "f32", q_lora)
+        t(p + "attn_kv_a_norm.weight", "f32", kv_lora)
+        t(p + "attn_q_a.weight", "q8", n_embd, q_lora)
+        t(p + "attn_q_b.weight", "q8", q_lora, n_head * (nope + rope))
+        t(p + "attn_kv_a_mqa.weight", "q8", n_embd, kv_lora + rope)
+        t(p + "attn_k_b.weight", "q8", nope, kv_lora, n_head)
+        t(p + "attn_v_b.weight", "q8", kv_lora, v_dim, n_head)
+        t(p + "attn_output.weight", "q8", n_head * v_dim, n_embd)
+        t(p + "ffn_norm.weight", "f32", n_embd)
+        if l < n_dense:
+            t(p + "ffn_gate.weight", "q8", n_embd, n_ff)
+            t(p + "ffn_up.weight", "q8", n_embd, n_ff)
+            t(p + "ffn_down.weight", "q8", n_ff, n_embd)
+        else:
+            t(p + "ffn_gate_inp.weight", "f32", n_embd, a.experts)
+            t(p + "exp_probs_b.bias", "f32", a.experts)
+            t(p + "ffn_gate_exps.weight", "q8", n_embd, a.expert_ffn, a.experts)
+            t(p + "ffn_up_exps.weight", "q8", n_embd, a.expert_ffn, a.experts)
+            t(p + "ffn_down_exps.weight", "q8", a.expert_ffn, n_embd, a.experts)
+            t(p + "ffn_gate_shexp.weight", "q8", n_embd, a.expert_ffn)
+            t(p + "ffn_up_shexp.weight", "q8", n_embd, a.expert_ffn)
+            t(p + "ffn_down_shexp.weight", "q8", a.expert_ffn, n_embd)
     elif arch == "qwen3next":
         t(p + "post_attention_norm.weight", "f32", n_embd)
         if (l + 1) % a.full_attn_interval == 0:  # gated full attention: Q carries the gate (2x)
@@ -301,7 +350,7 @@ for l in range(layers):
         t(p + "laurel_post_norm.weight", "f32", n_embd)
 
 t("output_norm.weight", "f32", n_embd)
-if a.untied or arch == "qwen3next":  # Qwen3-Next has tie_word_embeddings false
+if a.untied or arch in ("qwen3next", "deepseek2"):  # Qwen3-Next and DeepSeek have tie_word_embeddings false
     t("output.weight", "q8", n_embd, n_vocab)
 w.write_header_to_file()
 w.write_kv_data_to_file()

@@ -31,7 +31,7 @@ struct CatalogAddTests {
         #expect(drafted.source.contains("gemma-3-270m-it-Q4_K_M.gguf"))
     }
 
-    @Test("On a hybrid header the drafted entry sizes within 1% of llama.cpp's report of the file", arguments: ["granitehybrid", "qwen3next", "gemma3n"])
+    @Test("On a hybrid or MLA header the drafted entry sizes within 1% of llama.cpp's report of the file", arguments: ["granitehybrid", "qwen3next", "gemma3n", "deepseek2"])
     func hybrid(_ name: String) throws {
         let model = try HybridArchitectureTests.model(name)
         let drafted = try Self.decode(try CatalogEntryDraft(model: model, location: "\(name).gguf", today: "2026-12-06"))

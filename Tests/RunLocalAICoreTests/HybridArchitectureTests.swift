@@ -46,7 +46,8 @@ struct HybridArchitectureTests {
         #expect((0..<gemma.layers).filter { gemma.ownsKV(layer: $0) }.count == 20)                 // KV shared from layer 20 on
     }
 
-    @Test("Weights, KV and recurrent state equal llama.cpp's own report for each file", arguments: ["granitehybrid", "qwen3next", "gemma3n"])
+    @Test("Weights, KV and recurrent state equal llama.cpp's own report for each file (deepseek2: MLA keeps K only, V 0.00 MiB)",
+          arguments: ["granitehybrid", "qwen3next", "gemma3n", "deepseek2"])
     func matchesLlamaCpp(_ name: String) throws {
         let report = try Self.report(name)
         let u = try Self.usage(try Self.model(name))
