@@ -41,10 +41,20 @@ public enum Methodology {
         ## KV cache
 
         Per layer: cells × (K elements + V elements) in the cache type (`f16` 2 bytes; `q8_0` 34 bytes per 32;
-        `q4_0` 18 per 32). K elements = KV heads × key head dim (GQA-aware, per layer); MLA models cache one latent:
-        K = kv_lora_rank + rope dims, V = kv_lora_rank. Cells = context padded to \(MemoryModel.contextPadding);
-        sliding-window layers keep min(context, pad(window × sequences + ubatch)). A quantised V cache requires
-        flash attention (llama.cpp refuses it otherwise).
+        `q4_0` 18 per 32). K elements = KV heads × key head dim (GQA-aware, per layer); MLA models cache one latent,
+        K = kv_lora_rank + rope dims, and no V (llama.cpp reads V from the latent: `has_v = !is_mla` in
+        llama-kv-cache.cpp); DeepSeek V3.2's sparse attention adds its indexer's one key per token (128 wide).
+        Cells = context padded to \(MemoryModel.contextPadding); sliding-window layers keep
+        min(context, pad(window × sequences + ubatch)). A quantised V cache requires flash attention (llama.cpp refuses
+        it otherwise). Gemma 3n: only the first 20 layers keep KV, the others read layer 18's or 19's (llama.cpp's
+        `n_layer_kv_from_start`).
+
+        Hybrid models (Granite 4.0-H's Mamba-2 layers, Qwen3-Next's gated delta-net linear attention, Jamba): a recurrent
+        layer keeps no KV; it keeps a fixed state per sequence, (d_conv − 1) × (d_inner + 2 × groups × d_state) +
+        d_state × d_inner values, always f32 (llama.cpp's `n_embd_r` + `n_embd_s`, the RS buffer; the cache type does
+        not apply), on the device of its layer. The KV cache then grows only with the attention layers: Qwen3-Next 80B
+        keeps 24,576 bytes per token (12 of 48 layers) and 75.4 MiB of state per sequence. Each of these figures equals
+        llama.cpp 0c1e57098's own report of a file of the layout (`Tests/Fixtures/llamacpp/hybrid/`).
 
         ## Compute buffers and overheads
 
@@ -76,6 +86,9 @@ public enum Methodology {
         a unified-memory PC's GPU carve-out (at most ¾ of RAM and the catalog's cap); host RAM less 2 GiB and 10%.
         The planner offloads every layer if it fits with the \(Planner.margin / 1_048_576) MiB margin llama.cpp's `--fit`
         keeps, else all layers if they fit without it (flagged tight), else the largest `-ngl` that keeps the margin.
+        A mixture of experts that does not fit is also tried with every layer on the GPU and the routed experts of the
+        fewest layers in RAM (llama.cpp's `--n-cpu-moe N`), and planned that way when it decodes faster than the layer
+        split (shown as partial placement, with N).
         Tier: **comfortable** = all layers on the GPU with the margin and at least \(Int(Planner.comfortableDecodeTPS)) tokens/s;
         **tradeoffs** = it runs, but offloaded, tight or slower; **won't run** = the host cannot hold its part.
         A figure whose speed is unknown is never "comfortable": comfort needs the speed.
@@ -100,6 +113,10 @@ public enum Methodology {
           broadcast matrix products, one per query head, so the cache is read `heads ÷ KV heads` times (4 for Llama 3 8B;
           MLA's latent cache once). This is why decode slows with context: the published RTX 3090 runs of Llama 3 8B
           Q4_K_M go from 115 to 87 tok/s between tg512 and tg8192 (XiongjieDai/GPU-Benchmarks-on-LLM-Inference).
+          A recurrent layer instead reads and writes its fixed state once per token, whatever the depth.
+        - **Experts in RAM** (`--n-cpu-moe`): decode reads those layers' active experts at the host's bandwidth; prefill
+          copies all their expert weights over PCIe once per batch (llama.cpp runs large batches on the GPU). Physics
+          only: no published runs of it are in the calibration set.
         - **Arithmetic per weight.** The multiply-add and the unpacking of the quantisation's blocks, by family and by
           kernel kind: kernels that dequantise to floats (Metal, Vulkan, OpenCL, SYCL, CPU) and kernels that multiply
           8-bit integers four at a time (CUDA's and ROCm's dp4a path). This is why a K-quant gains less than its bytes
