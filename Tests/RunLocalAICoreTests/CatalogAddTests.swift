@@ -36,11 +36,7 @@ struct CatalogAddTests {
         let model = try HybridArchitectureTests.model(name)
         let drafted = try Self.decode(try CatalogEntryDraft(model: model, location: "\(name).gguf", today: "2026-12-06"))
         let report = try HybridArchitectureTests.report(name)
-        var s = RunSettings(context: 4096)
-        s.flashAttention = true
-        s.cpuRepack = false
-        let u = MemoryModel.usage(profile: ModelProfile(model: drafted, mix: QuantMix(name: "Q8_0")!),
-                                  system: TargetSystem(gpus: [], host: .init(ramGiB: 64)), settings: s, gpuLayers: 0)
+        let u = HybridArchitectureTests.usage(ModelProfile(model: drafted, mix: QuantMix(name: "Q8_0")!))
         let reported = Double(report.model["CPU_Mapped"] ?? 0)
         #expect(abs(Double(u.host.weights) - reported) / reported < 0.01, "\(name): \(u.host.weights) vs \(reported)")
         #expect(HybridArchitectureTests.mib(u.host.kvCache - u.host.recurrentState) == HybridArchitectureTests.mib(report.kvCache))

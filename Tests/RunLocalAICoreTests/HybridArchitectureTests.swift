@@ -21,14 +21,19 @@ struct HybridArchitectureTests {
         LlamaCppMemoryReport(log: try String(contentsOf: fixtures.appendingPathComponent("llamacpp/hybrid/hybrid-\(name)-ctx4096-faauto.log"), encoding: .utf8))
     }
 
-    /// The engine's plan of a file on llama.cpp's CPU backend, as the fixture run had it (4096 tokens, one sequence, FA on).
-    static func usage(_ m: GGUFModel, context: Int = 4096, configure: (inout RunSettings) -> Void = { _ in }) throws -> MemoryUsage {
-        let p = try ModelProfile(gguf: m, path: "x.gguf")
+    /// The engine's plan of a profile on llama.cpp's CPU backend, as the fixture runs had it (4096 tokens, one sequence,
+    /// flash attention on, no repack: the report's CPU_Mapped buffer is the file's bytes).
+    static func usage(_ p: ModelProfile, context: Int = 4096, configure: (inout RunSettings) -> Void = { _ in }) -> MemoryUsage {
         var s = RunSettings(context: context)
         s.flashAttention = true
         s.cpuRepack = false
         configure(&s)
-        return MemoryModel.usage(profile: p, system: TargetSystem(gpus: [], host: .init(ramGiB: 64)), settings: s, gpuLayers: 0)
+        return MemoryModel.usage(profile: p, system: TargetSystem(gpus: [], host: .init(ramGiB: 256)), settings: s, gpuLayers: 0)
+    }
+
+    /// The same for a GGUF file.
+    static func usage(_ m: GGUFModel, context: Int = 4096, configure: (inout RunSettings) -> Void = { _ in }) throws -> MemoryUsage {
+        usage(try ModelProfile(gguf: m, path: "x.gguf"), context: context, configure: configure)
     }
 
     static func mib(_ b: UInt64) -> Double { (Double(b) / 1_048_576 * 100).rounded() / 100 }
@@ -68,11 +73,7 @@ struct HybridArchitectureTests {
         ]
         for (id, weights, kv, rs) in reported {
             let model = try catalog.model(named: id)
-            let p = ModelProfile(model: model, mix: QuantMix(name: "Q8_0")!)
-            var s = RunSettings(context: 4096)
-            s.flashAttention = true
-            s.cpuRepack = false
-            let u = MemoryModel.usage(profile: p, system: TargetSystem(gpus: [], host: .init(ramGiB: 256)), settings: s, gpuLayers: 0)
+            let u = Self.usage(ModelProfile(model: model, mix: QuantMix(name: "Q8_0")!))
             #expect(abs(Self.mib(u.host.weights) - weights) <= 0.02, "\(id) weights \(Self.mib(u.host.weights))")
             #expect(Self.mib(u.host.kvCache - u.host.recurrentState) == kv, "\(id) KV")
             #expect(Self.mib(u.host.recurrentState) == rs, "\(id) RS")

@@ -68,7 +68,7 @@ public enum CatalogAudit {
             if !m.review.isEmpty { add(m.id, "to review", "check \(m.review.joined(separator: ", ")) against the model card, then delete the review list") }
             if let header = m.ggufHeader {
                 // The entry must say what its cited header says.
-                let kv = a.mla != nil ? a.heads : (a.kvHeadsPerLayer.enumerated().filter { !a.recurrentLayers[$0.offset] }.map(\.element).max() ?? a.heads)
+                let kv = a.catalogKVHeads
                 let expected: [(String, Int)] = [("layers", a.layers), ("hidden", a.hidden), ("heads", a.heads), ("kv_heads", kv),
                                                  ("vocab", a.vocab), ("context", a.contextLength), ("experts", a.moe?.experts ?? 0)]
                 for (key, value) in expected {

@@ -52,10 +52,9 @@ public struct CatalogEntryDraft: Sendable, Hashable {
         add("hidden", String(a.hidden))
         add("ffn", String(a.ffn))
         add("heads", String(a.heads))
-        let attentionKV = a.kvHeadsPerLayer.enumerated().filter { !a.recurrentLayers[$0.offset] }.map(\.element)
-        let kvHeads = a.mla != nil ? a.heads : (attentionKV.max() ?? a.heads)
-        if Set(attentionKV).count > 1 {
-            throw GGUFError(.invalidValue, at: nil, "the attention layers have different KV head counts (\(Set(attentionKV).sorted()))",
+        let kvHeads = a.catalogKVHeads
+        if a.mla == nil, Set(a.attentionKVHeads).count > 1 {
+            throw GGUFError(.invalidValue, at: nil, "the attention layers have different KV head counts (\(Set(a.attentionKVHeads).sorted()))",
                             hint: "the catalog holds one KV head count per model; plan this file with --gguf instead")
         }
         add("kv_heads", String(kvHeads))

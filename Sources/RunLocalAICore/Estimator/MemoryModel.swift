@@ -155,7 +155,7 @@ public enum MemoryModel {
             let isSWA = a.swaLayers[l]
             let c = isSWA ? cells.swa : cells.full
             // A recurrent layer's state (f32, one per sequence) sits with the layer, counted with its KV cache.
-            let state = a.recurrent != nil && a.recurrentLayers[l] ? a.recurrent!.bytesPerSequence * UInt64(max(s.parallel, 1)) : 0
+            let state = a.recurrentStateBytes(layer: l) * UInt64(max(s.parallel, 1))
             let kv = kvBytes(a, layer: l, cells: c, s) + state
             if let d = device(ofLayer: l, layers: n, gpuLayers: gpuLayers, splits: splits) {
                 // --n-cpu-moe: this layer's routed experts stay in RAM, the rest of it is on the GPU.

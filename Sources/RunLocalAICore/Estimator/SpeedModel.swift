@@ -206,7 +206,7 @@ public enum SpeedModel {
             let kvPerToken = Double(s.keyType.bytes(forElements: UInt64(a.kElements(layer: l)) * 256)
                                     + s.valueType.bytes(forElements: UInt64(a.vElements(layer: l)) * 256)) / 256
             // A recurrent layer reads and writes its fixed state once per token instead of attending over the cache.
-            let stateBytes = a.recurrent != nil && a.recurrentLayers[l] ? 2 * Double(a.recurrent!.bytesPerSequence) : 0
+            let stateBytes = 2 * Double(a.recurrentStateBytes(layer: l))
             let bytes = Double(p.weights.layerActiveBytes[l]) + stateBytes + kvTokens * kvPerToken * attentionReads(a, layer: l, flashAttention: s.flashAttention)
             if !a.recurrentLayers[l] {
                 attentionFlopsPerToken += 4 * Double(a.heads) * Double(a.headDimK) * min(prefillDepth, window)

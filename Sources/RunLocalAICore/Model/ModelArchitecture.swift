@@ -162,11 +162,22 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     /// Layers that keep recurrent state.
     public var recurrentLayerCount: Int { recurrent == nil ? 0 : recurrentLayers.filter { $0 }.count }
 
+    /// Recurrent-state bytes of one layer for one sequence (0 unless it is a recurrent layer).
+    @inlinable public func recurrentStateBytes(layer: Int) -> UInt64 {
+        guard let r = recurrent, recurrentLayers[layer] else { return 0 }
+        return r.bytesPerSequence
+    }
+
     /// Recurrent-state bytes of the whole model for `sequences` sequences (llama.cpp's RS buffer).
     public func recurrentStateBytes(sequences: Int) -> UInt64 {
         guard let r = recurrent else { return 0 }
         return UInt64(recurrentLayerCount) * r.bytesPerSequence * UInt64(max(sequences, 1))
     }
+
+    /// KV heads of the attention layers (recurrent layers have none), and the count a catalog entry states:
+    /// the query heads for MLA, as the catalog writes it.
+    public var attentionKVHeads: [Int] { kvHeadsPerLayer.enumerated().filter { !recurrentLayers[$0.offset] }.map(\.element) }
+    public var catalogKVHeads: Int { mla != nil ? heads : (attentionKVHeads.max() ?? heads) }
 
     /// KV-cache bytes one token adds when every layer that keeps KV keeps it (no sliding window cap).
     public func kvBytesPerToken(keyType: GGMLType, valueType: GGMLType) -> UInt64 {
