@@ -49,10 +49,14 @@ public final class AnswerService: Sendable {
 
     struct Planned: Sendable { var estimate: Estimate; var answer: Answer }
 
+    /// The clock staleness is judged by (a run measured more than 18 months ago counts as no evidence).
+    public let now: @Sendable () -> Date
+
     public init(catalog: Catalog, store: (any BenchmarkStore)?, profiles: ProfileCache = ProfileCache(capacity: 2048),
-                localMachine: LocalMachine? = nil, noStoreReason: String? = nil, remote: RemoteModelSource? = nil) {
+                localMachine: LocalMachine? = nil, noStoreReason: String? = nil, remote: RemoteModelSource? = nil,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.catalog = catalog; self.store = store; self.profiles = profiles; self.localMachine = localMachine
-        self.remote = remote
+        self.remote = remote; self.now = now
         self.noStoreReason = store == nil ? (noStoreReason ?? "no benchmark store was opened, so the figures are the engine's estimate") : nil
     }
 
@@ -165,14 +169,17 @@ public final class AnswerService: Sendable {
         guard let store, a.runs, let model = p.estimate.profile.catalogID else { return a }
         // Stale-while-revalidate: when a model's runs expire under load, one request reads them anew and the others
         // use the expired copy meanwhile (a read per model per TTL, not one per waiting connection).
-        let runs: [BenchmarkRun]
+        let read: [BenchmarkRun]
         switch modelRuns.claim(model) {
-        case .serve(let hit): runs = hit
+        case .serve(let hit): read = hit
         case .compute:
-            guard let read = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)) else { modelRuns.release(model); return a }
-            modelRuns.store(model, read)
-            runs = read
+            guard let fetched = try? await store.runs(BenchmarkQuery(model: model, limit: 1000)) else { modelRuns.release(model); return a }
+            modelRuns.store(model, fetched)
+            read = fetched
         }
+        // A run measured more than 18 months ago is shown on its own page, marked stale, and no longer ranks as evidence.
+        let today = now()
+        let runs = read.filter { !$0.isStale(now: today) }
         guard !runs.isEmpty else { return a }
         var e: ResolvedEvidence?
         if let device = p.estimate.system.selection?.device.id {

@@ -143,7 +143,7 @@ public struct Question: Sendable, Hashable {
     /// "local", "this", "this machine", "detected", "here", "mine": the machine the CLI runs on.
     public static let thisMachineWords: Set<String> = ["local", "this", "this machine", "this computer", "detected", "here", "mine", "my machine", "localhost"]
 
-    static func hardware(_ raw: String) throws(QuestionError) -> Hardware {
+    public static func hardware(_ raw: String) throws(QuestionError) -> Hardware {
         let h = try name(raw, field: .hardware)
         if thisMachineWords.contains(h.lowercased()) { return .thisMachine }
         return .named(h)

@@ -96,6 +96,7 @@ public enum SeedImport {
                     model: c.profile.id, quant: c.profile.quant, hardware: [selection.device.id], hardwareCount: selection.count,
                     runtime: runtime, backend: key.backend.isEmpty ? nil : key.backend, context: c.test.depth + c.test.tokens,
                     flashAttention: key.flashAttention, generatedTokens: c.test.tokens, decodeTPS: c.row.tokensPerSecond,
+                    measuredAt: BenchmarkRun.statedDate(in: c.row.source + " " + c.row.notes),
                     submitter: submitter, source: c.row.source, status: .approved)
                 decodeIndex[key, default: []].append(runs.count)
                 runs.append(run)

@@ -33,7 +33,7 @@ public struct Site: Sendable {
                 remote: RemoteModelSource? = nil) {
         self.catalog = catalog; self.content = content; self.store = store; self.now = now; self.adminToken = adminToken
         self.profiles = profiles; self.limits = limits
-        service = AnswerService(catalog: catalog, store: store, profiles: profiles, remote: remote)
+        service = AnswerService(catalog: catalog, store: store, profiles: profiles, remote: remote, now: now)
         derived = SiteDerived(catalog: catalog, profiles: profiles)
     }
 
@@ -51,8 +51,18 @@ public struct Site: Sendable {
 public struct SiteContent: Sendable {
     public var glossary: [GlossaryTerm]
     public var errors: [ErrorArticle]
-    public init(glossary: [GlossaryTerm] = [], errors: [ErrorArticle] = []) { self.glossary = glossary; self.errors = errors }
-    public init(_ library: ContentLibrary) { self.init(glossary: library.glossary, errors: library.errors) }
+    /// Learning paths (`/learn`) and stacks (`/stacks`).
+    public var learn: [LearnPath] = []
+    public var stacks: [StackRecipe] = []
+    /// Dated methodology changes (the digest's and changelog's).
+    public var methodologyChanges: [MethodologyChange] = []
+    public init(glossary: [GlossaryTerm] = [], errors: [ErrorArticle] = [], learn: [LearnPath] = [], stacks: [StackRecipe] = [],
+                methodologyChanges: [MethodologyChange] = []) {
+        self.glossary = glossary; self.errors = errors; self.learn = learn; self.stacks = stacks; self.methodologyChanges = methodologyChanges
+    }
+    public init(_ library: ContentLibrary) {
+        self.init(glossary: library.glossary, errors: library.errors, learn: library.learn, stacks: library.stacks, methodologyChanges: library.methodologyChanges)
+    }
 
     public func term(_ slug: String) -> GlossaryTerm? { glossary.first { $0.slug == slug } }
     public func error(_ slug: String) -> ErrorArticle? { errors.first { $0.slug == slug } }
@@ -83,6 +93,7 @@ public final class SiteDerived: Sendable {
     let profiles: any ProfileSource
     private struct Facts: Sendable { var all: [HardwareFacts]; var byID: [String: HardwareFacts] }
     private let cache = BoundedCache<Int, Facts>(capacity: 1)
+    private let combos = BoundedCache<Int, [String: EffectiveMemory]>(capacity: 1)
 
     init(catalog: Catalog, profiles: any ProfileSource) { self.catalog = catalog; self.profiles = profiles }
 
@@ -97,4 +108,16 @@ public final class SiteDerived: Sendable {
     public var hardwareFacts: [HardwareFacts] { computed.all }
 
     public func facts(id: String) -> HardwareFacts? { computed.byID[id] }
+
+    /// The memory a model gets on each catalog combo (8K context), by combo id.
+    public var comboMemory: [String: EffectiveMemory] {
+        combos.value(for: 0) {
+            var out: [String: EffectiveMemory] = [:]
+            for c in catalog.combos {
+                guard let system = try? CustomBuild.system(CustomBuildQuery(hardware: c.hardware), catalog: catalog) else { continue }
+                out[c.id] = CustomBuild.effectiveMemory(system: system, context: 8192, catalog: catalog, profiles: profiles)
+            }
+            return out
+        }
+    }
 }

@@ -84,8 +84,43 @@ public struct BenchmarkRun: Sendable, Hashable, Codable {
     /// A run older than this is shown as stale.
     public static let staleAfterMonths = 18
 
+    /// The day it was measured: `measuredAt`, else (for a run submitted here, not imported from a source) the day it
+    /// was submitted. An imported run whose source states no date has none: its age is unknown, never the import day.
+    public var measuredDay: Date? { measuredAt ?? (source == nil ? submittedAt : nil) }
+
     public func isStale(now: Date) -> Bool {
-        guard let measured = measuredAt ?? submittedAt else { return false }
+        guard let measured = measuredDay else { return false }
         return now.timeIntervalSince(measured) > Double(Self.staleAfterMonths) * 30.44 * 86_400
+    }
+}
+
+extension BenchmarkRun {
+    static let isoDay = try! NSRegularExpression(pattern: #"\b(20[12][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\b"#)
+    static let monthYear = try! NSRegularExpression(
+        pattern: #"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(20[12][0-9])\b"#, options: [.caseInsensitive])
+    static let isoMonth = try! NSRegularExpression(pattern: #"\b(20[12][0-9])-(0[1-9]|1[0-2])\b(?!-)"#)
+
+    /// The date a published source states for its measurement ("comment 2024-01-10", "Jan 2024 build", "2025-08"),
+    /// the first one found, at noon UTC (the first of the month when only a month is given); nil when none is stated.
+    ///
+    /// ```swift
+    /// BenchmarkRun.statedDate(in: "PR 4766 (ggerganov comment 2024-01-10)")   // 2024-01-10
+    /// ```
+    public static func statedDate(in text: String) -> Date? {
+        let range = NSRange(text.startIndex..., in: text)
+        func int(_ m: NSTextCheckingResult, _ i: Int) -> Int? { Range(m.range(at: i), in: text).flatMap { Int(text[$0]) } }
+        var parts: (Int, Int, Int)?
+        if let m = isoDay.firstMatch(in: text, range: range), let y = int(m, 1), let mo = int(m, 2), let d = int(m, 3) {
+            parts = (y, mo, d)
+        } else if let m = monthYear.firstMatch(in: text, range: range), let r = Range(m.range(at: 1), in: text), let y = int(m, 2) {
+            let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+            if let i = names.firstIndex(of: String(text[r].prefix(3)).lowercased()) { parts = (y, i + 1, 1) }
+        } else if let m = isoMonth.firstMatch(in: text, range: range), let y = int(m, 1), let mo = int(m, 2) {
+            parts = (y, mo, 1)
+        }
+        guard let (y, mo, d) = parts else { return nil }
+        var c = DateComponents(); c.year = y; c.month = mo; c.day = d; c.hour = 12
+        var cal = Calendar(identifier: .gregorian); cal.timeZone = TimeZone(identifier: "UTC")!
+        return cal.date(from: c)
     }
 }

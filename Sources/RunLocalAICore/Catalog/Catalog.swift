@@ -17,6 +17,9 @@ public struct Catalog: Sendable {
     public private(set) var runtimes: [Runtime]
     /// Image and video diffusion models (`catalog/diffusion/`), estimated by ``DiffusionEstimator``.
     public private(set) var diffusion: [DiffusionModel]
+    /// Multi-GPU combinations (`combos.yaml`) and whole machines (`systems.yaml`); empty when the files are absent.
+    public internal(set) var combos: [HardwareCombo] = []
+    public internal(set) var systems: [CatalogSystem] = []
     let modelIndex: NameResolver
     let diffusionIndex: NameResolver
     let hardwareIndex: NameResolver
@@ -136,7 +139,12 @@ public struct Catalog: Sendable {
                 for var m in file.models { m.family = file.family; m.vendor = file.vendor ?? ""; diffusion.append(m) }
             }
         }
-        return Catalog(models: models, hardware: hardware, runtimes: runtimes, diffusion: diffusion)
+        var catalog = Catalog(models: models, hardware: hardware, runtimes: runtimes, diffusion: diffusion)
+        let combos = directory.appendingPathComponent("combos.yaml"), systems = directory.appendingPathComponent("systems.yaml")
+        if fm.fileExists(atPath: combos.path) { catalog.combos = try decode(CombosFile.self, combos).combos }
+        if fm.fileExists(atPath: systems.path) { catalog.systems = try decode(SystemsFile.self, systems).systems }
+        try catalog.validateCombosAndSystems()
+        return catalog
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ url: URL) throws -> T {

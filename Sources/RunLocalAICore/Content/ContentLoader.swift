@@ -11,6 +11,11 @@ import Yams
 public struct ContentLibrary: Sendable, Hashable {
     public var glossary: [GlossaryTerm]
     public var errors: [ErrorArticle]
+    /// Learning paths (`learn/`) and stacks (`stacks/`), when those folders exist.
+    public var learn: [LearnPath] = []
+    public var stacks: [StackRecipe] = []
+    /// Dated methodology changes (`methodology-changes.yaml`).
+    public var methodologyChanges: [MethodologyChange] = []
     /// Every placeholder found while loading, with the file it came from (for audits and tests).
     public var placeholders: [RenderedPlaceholder]
     public init(glossary: [GlossaryTerm] = [], errors: [ErrorArticle] = [], placeholders: [RenderedPlaceholder] = []) {
@@ -75,8 +80,11 @@ public enum ContentLoader {
                 throw ContentError(file: "errors/\(a.slug).md", "related slug '\(r)' names no error article or glossary term; fix the slug or add content/errors/\(r).md")
             }
         }
-        return ContentLibrary(glossary: glossary.sorted { $0.slug < $1.slug }, errors: errors.sorted { $0.slug < $1.slug },
-                              placeholders: renderer.rendered)
+        var library = ContentLibrary(glossary: glossary.sorted { $0.slug < $1.slug }, errors: errors.sorted { $0.slug < $1.slug },
+                                     placeholders: renderer.rendered)
+        library.methodologyChanges = try loadChanges(from: directory)
+        (library.learn, library.stacks) = try loadPaths(from: directory, catalog: catalog, terms: Set(glossary.map(\.slug)))
+        return library
     }
 
     /// Finds `content/` beside a catalog folder (`catalog/` and `content/` are siblings in the repository).

@@ -290,6 +290,24 @@ public enum CustomBuild {
                             placement: Placement.none.rawValue, decode_tps: 0, total_bytes: 0, note: "no quantisation could be planned")
     }
 
+    /// The quantisation a use case should run `m` at on `system`: the best (largest) that fits comfortably and decodes
+    /// at least `minimumDecode`, else the best that reaches that speed with tradeoffs, else the smallest that runs at all;
+    /// nil when none can be planned.
+    public static func quantFor(_ m: CatalogModel, system: TargetSystem, context: Int, images: Int, minimumDecode: Double,
+                                profiles: any ProfileSource) -> String? {
+        var settings = RunSettings(context: context, images: m.isVisionModel ? images : 0)
+        settings.runtime = .llamaCpp
+        var fastEnough: String?, runs: String?
+        for name in quantLadder {
+            guard let mix = QuantMix(name: name),
+                  let e = try? Planner.plan(profile: profiles.profile(model: m, mix: mix), system: system, settings: settings) else { continue }
+            if e.fit.tier == .comfortable && e.decode.expected >= minimumDecode { return name }
+            if fastEnough == nil, e.fit.tier != .wontRun, e.decode.expected >= minimumDecode { fastEnough = name }
+            if e.fit.tier != .wontRun { runs = name }
+        }
+        return fastEnough ?? runs
+    }
+
     static func make(_ m: CatalogModel, _ g: ModelGroup, _ q: String, _ e: Estimate, note: String?) -> ModelVerdict {
         ModelVerdict(id: m.id, name: m.name, params_b: m.paramsB, group: g, quant: q, tier: e.fit.tier.rawValue,
                      placement: e.fit.placement.rawValue, decode_tps: e.decode.expected, total_bytes: e.usage.needed, note: note)

@@ -44,6 +44,20 @@ public enum APIRoutes {
         v1.post("diagnose") { req, ctx in try await api.diagnose(req, ctx) }
         // Speeds carry the store's evidence: computed per request (plans and evidence have their own caches).
         v1.get("compare") { req, _ in APIJSON.tagged(try await api.compare(Query(req))) }
+        v1.get("compare/models") { req, _ in APIJSON.tagged(try await api.matchup(Query(req))) }
+        v1.get("hardware-combos") { req, _ in try cached(req) { try api.combos(Query(req)) } }
+        v1.get("hardware-combos/:id") { _, ctx in APIJSON.tagged(try await api.combo(decoded(try ctx.parameters.require("id")))) }
+        v1.get("start") { req, _ in APIJSON.tagged(try await api.start(Query(req))) }
+        v1.get("systems") { req, _ in try cached(req) { try api.systems() } }
+        v1.get("systems/:id") { _, ctx in APIJSON.tagged(try await api.system(decoded(try ctx.parameters.require("id")))) }
+        v1.get("stacks") { req, _ in try cached(req) { try api.stacks() } }
+        v1.get("stacks/:slug") { _, ctx in APIJSON.tagged(try await api.stack(decoded(try ctx.parameters.require("slug")))) }
+        v1.get("learn") { req, _ in try cached(req) { try api.learn() } }
+        v1.get("learn/:slug") { req, ctx in try cached(req) { try api.learnPath(decoded(try ctx.parameters.require("slug"))) } }
+        v1.get("ecosystem") { req, _ in try cached(req) { try api.ecosystem() } }
+        v1.get("pulse") { _, _ in APIJSON.tagged(try await api.pulse()) }
+        v1.get("digest") { _, _ in APIJSON.tagged(try await api.digestMonths()) }
+        v1.get("digest/:month") { _, ctx in APIJSON.tagged(try await api.digest(try ctx.parameters.require("month"))) }
         v1.get("guides") { req, _ in APIJSON.tagged(try await api.guides(Query(req))) }
         v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
         metrics?.watch(cache: "api_snapshot") { api.snapshots.stats }
@@ -347,17 +361,18 @@ struct API: Sendable {
     func compare(_ q: Query) async throws -> Data {
         let models = q.all("model"), hardware = q.all("hardware")
         let a: WillItRunAnswer, b: WillItRunAnswer, kind: String
-        if models.count == 1 && hardware.count == 2 {
+        var all: [WillItRunAnswer] = []
+        if models.count == 1 && (2...4).contains(hardware.count) {
             kind = "hardware"
-            a = try await answer(try question(q, model: models[0], hardware: hardware[0])).wire
-            b = try await answer(try question(q, model: models[0], hardware: hardware[1])).wire
+            for h in hardware { all.append(try await answer(try question(q, model: models[0], hardware: h)).wire) }
+            a = all[0]; b = all[1]
         } else if models.count == 2 && hardware.count == 1 {
             kind = "models"
             a = try await answer(try question(q, model: models[0], hardware: hardware[0])).wire
             b = try await answer(try question(q, model: models[1], hardware: hardware[0])).wire
         } else {
             throw APIError(.badRequest, code: "invalid_parameter",
-                           "compare needs one model and two hardware (model=llama-3.1-8b&hardware=rtx-3090,rtx-4090) or two models and one hardware (model=qwen2.5-14b,llama-3.1-8b&hardware=rtx-3090)",
+                           "compare needs one model and two to four hardware (model=llama-3.1-8b&hardware=rtx-3090,rtx-4090) or two models and one hardware (model=qwen2.5-14b,llama-3.1-8b&hardware=rtx-3090)",
                            parameter: models.count == 1 ? "hardware" : "model")
         }
         func ratio(_ x: Double, _ y: Double) -> Double? { x > 0 ? (y / x * 100).rounded() / 100 : nil }
@@ -370,7 +385,8 @@ struct API: Sendable {
         } else {
             summary = b.speed.decode_tps.expected > 0 ? "only \(name(b)) runs" : "neither runs"
         }
-        return try APIJSON.encode(CompareDTO(kind: kind, a: a, b: b, decode_ratio: dr,
+        if all.isEmpty { all = [a, b] }
+        return try APIJSON.encode(CompareDTO(kind: kind, a: a, b: b, answers: all, decode_ratio: dr,
                                                prefill_ratio: ratio(a.speed.prefill_tps.expected, b.speed.prefill_tps.expected), summary: summary))
     }
 

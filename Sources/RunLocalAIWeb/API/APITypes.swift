@@ -202,6 +202,8 @@ struct CompareDTO: Codable, Sendable {
     var kind: String
     var a: WillItRunAnswer
     var b: WillItRunAnswer
+    /// Every side in order (2 to 4 hardware, or the two models); a and b are the first two.
+    var answers: [WillItRunAnswer]
     /// b's expected decode ÷ a's (nil when a's is 0).
     var decode_ratio: Double?
     var prefill_ratio: Double?

@@ -117,7 +117,7 @@ public enum OpenAPIDocument {
             "/api/v1/diagnose": ["post": op("Diagnose a log", "Matches a pasted log (first and last 1 MiB read) against the errors knowledge base; best match first, each with the matched lines and its fix.",
                                             body: jsonBody("DiagnoseRequest", text: true),
                                             responses: ["200": ("matches", "DiagnoseResponse"), "400": ("empty log or bad JSON", "Error"), "415": ("not text/plain or JSON", "Error")].merging(post429) { a, _ in a }, tag: "content")],
-            "/api/v1/compare": ["get": op("Compare", "One model on two hardware (model=M&hardware=A,B) or two models on one hardware (model=A,B&hardware=H); other parameters as will-it-run.",
+            "/api/v1/compare": ["get": op("Compare", "One model on two to four hardware (model=M&hardware=A,B,C,D) or two models on one hardware (model=A,B&hardware=H); other parameters as will-it-run.",
                                           params: [q("model", str, "one or two models", required: true), q("hardware", str, "two or one hardware", required: true)] + willItRunParams.filter { !["model", "hardware"].contains($0["name"] as? String ?? "") },
                                           responses: ok("Compare"), tag: "engine")],
             "/api/v1/guides": ["get": op("Buying guides", "Best GPU overall, under a budget, used, for Ollama, for vision, best Mac, 16 GB vs 24 GB; each pick with its figures.",
@@ -278,8 +278,10 @@ public enum OpenAPIDocument {
                 "slug": str, "title": str, "category": str, "score": int, "fix": str, "url": str,
                 "lines": arr(obj(["number": int, "text": str, "matched": str, "kind": en(["error_text", "pattern"])])),
             ]))]),
-            "Compare": obj(["kind": en(["hardware", "models"]), "a": ref("WillItRunAnswer"), "b": ref("WillItRunAnswer"), "decode_ratio": num,
-                            "prefill_ratio": num, "summary": str], required: ["kind", "a", "b", "summary"]),
+            "Compare": obj(["kind": en(["hardware", "models"]), "a": ref("WillItRunAnswer"), "b": ref("WillItRunAnswer"),
+                            "answers": ["type": "array", "items": ref("WillItRunAnswer"), "minItems": 2, "maxItems": 4], "decode_ratio": num,
+                            "prefill_ratio": num, "summary": str], required: ["kind", "a", "b", "answers", "summary"],
+                           description: "answers: every side in order (2 to 4 hardware, or the two models; added in v1.3); a and b are the first two"),
             "Guides": obj(["budget_usd": num, "picks": arr(obj(["guide": en(["best-overall", "under-budget", "used", "ollama", "vision", "best-mac", "16gb-vs-24gb"]),
                                                                 "title": str, "hardware": str, "name": str, "price_usd": num, "score": int, "why": str,
                                                                 "figures": arr(obj(["label": str, "value": str]))],
@@ -316,8 +318,8 @@ public enum OpenAPIDocument {
             "info": ["title": "RunLocalAI API", "version": "1.0.0",
                      "description": "Will this model run on my hardware, and how fast? Every figure comes from one engine (RunLocalAICore). Errors share one body: {\"error\":{\"status\",\"code\",\"message\",\"parameter\"}}. Catalog data carries an ETag (304 on If-None-Match) and Cache-Control; POSTs are rate limited per client (429 with Retry-After) and bodies capped at 256 KiB (413)."],
             "servers": [["url": "/"]],
-            "paths": paths,
-            "components": ["schemas": schemas],
+            "paths": paths.merging(sectionPaths) { a, _ in a },
+            "components": ["schemas": schemas.merging(sectionSchemas) { a, _ in a }],
         ]
     }
 }

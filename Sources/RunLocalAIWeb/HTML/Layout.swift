@@ -16,8 +16,9 @@ enum Layout {
 
     /// The menus of the original site, each leading to a page of ours.
     static let menus: [MenuGroup] = [
-        MenuGroup(title: "DIR", links: [("Models", "/models"), ("Hardware", "/hardware"), ("Tools", "/tools"),
-                                        ("Benchmarks", "/benchmarks"), ("Will it run?", "/will-it-run")]),
+        MenuGroup(title: "DIR", links: [("Models", "/models"), ("Hardware", "/hardware"), ("Hardware combos", "/hardware-combos"),
+                                        ("Systems", "/systems"), ("Tools", "/tools"), ("Stacks", "/stacks"), ("Benchmarks", "/benchmarks"),
+                                        ("Will it run?", "/will-it-run"), ("Start", "/start")]),
         MenuGroup(title: "GUIDES", links: [("All guides", "/guides"), ("Best GPU", "/guides/best-gpu"),
                                            ("Best budget GPU", "/guides/best-budget-gpu"), ("Best used GPU", "/guides/best-used-gpu"),
                                            ("Best GPU for Ollama", "/guides/best-gpu-for-ollama"),
@@ -25,9 +26,10 @@ enum Layout {
                                            ("16 vs 24 GB", "/guides/16-vs-24-gb"), ("Compare hardware", "/compare"),
                                            ("Compare models", "/compare/models"), ("Custom build", "/will-it-run/custom"),
                                            ("Cost vs cloud", "/cost")]),
-        MenuGroup(title: "REF", links: [("Methodology", "/methodology"), ("Glossary", "/glossary"), ("Errors KB", "/errors"),
+        MenuGroup(title: "REF", links: [("Learn", "/learn"), ("Methodology", "/methodology"), ("Glossary", "/glossary"), ("Errors KB", "/errors"),
+                                        ("Ecosystem map", "/ecosystem"),
                                         ("Troubleshooting", "/diagnose"), ("Public API", "/public-api")]),
-        MenuGroup(title: "EDITOR", links: [("About", "/about"), ("Changelog", "/changelog"), ("Submit benchmark", "/benchmarks/submit"),
+        MenuGroup(title: "EDITOR", links: [("About", "/about"), ("Pulse", "/pulse"), ("Monthly digest", "/digest"), ("Changelog", "/changelog"), ("Submit benchmark", "/benchmarks/submit"),
                                            ("Send feedback", "/feedback"), ("Trust", "/trust"), ("Editorial policy", "/editorial-policy"),
                                            ("How we make money", "/how-we-make-money")]),
         MenuGroup(title: "LEGAL", links: [("Privacy", "/privacy"), ("Terms", "/terms"), ("Sitemap", "/sitemap")]),
@@ -35,8 +37,8 @@ enum Layout {
 
     /// The compact bar at the top.
     static let primary: [(label: String, href: String)] = [
-        ("Will it run?", "/will-it-run"), ("Models", "/models"), ("Hardware", "/hardware"), ("Tools", "/tools"),
-        ("Benchmarks", "/benchmarks"), ("Guides", "/guides"), ("Compare", "/compare"), ("Glossary", "/glossary"),
+        ("Will it run?", "/will-it-run"), ("Start", "/start"), ("Models", "/models"), ("Hardware", "/hardware"), ("Tools", "/tools"),
+        ("Benchmarks", "/benchmarks"), ("Guides", "/guides"), ("Compare", "/compare"), ("Pulse", "/pulse"), ("Glossary", "/glossary"),
         ("Errors", "/errors"),
     ]
 

@@ -23,7 +23,7 @@ enum BenchmarkPages {
         switch sort {
         case "-decode": runs.sort { $0.decodeTPS > $1.decodeTPS }
         case "decode": runs.sort { $0.decodeTPS < $1.decodeTPS }
-        case "date": runs.sort { ($0.measuredAt ?? $0.submittedAt ?? .distantPast) < ($1.measuredAt ?? $1.submittedAt ?? .distantPast) }
+        case "date": runs.sort { ($0.measuredDay ?? .distantPast) < ($1.measuredDay ?? .distantPast) }
         default: break
         }
         let now = engine.site.now()
@@ -80,7 +80,7 @@ enum BenchmarkPages {
                                     td(.class("num hide-sm")) { r.prefillTPS.map(Format.tps) ?? "—" }
                                     td(.class("num hide-sm")) { r.context.map(Format.context) ?? "—" }
                                     td { status(r.status); if r.isStale(now: now) { " "; span(.class("tier none")) { "stale" } } }
-                                    td(.class("num")) { Format.day(r.measuredAt ?? r.submittedAt) }
+                                    td(.class("num")) { r.measuredDay.map { Format.day($0) } ?? "not stated" }
                                 }
                             }
                         }
@@ -203,7 +203,7 @@ enum BenchmarkPages {
                 dt { "KV cache" }; dd { r.kvType ?? "—" }
                 dt { "GPU layers" }; dd { r.gpuLayers.map(String.init) ?? "—" }
                 dt { "OS" }; dd { r.os ?? "—" }
-                dt { "measured" }; dd { Format.day(r.measuredAt) }
+                dt { "measured" }; dd { r.measuredDay.map { Format.day($0) } ?? "not stated by the source" }
                 dt { "submitted" }; dd { Format.day(r.submittedAt) }
                 if let s = r.source { dt { "source" }; dd { s } }
                 if let sha = r.logSHA256 { dt { "log sha256" }; dd(.class("small")) { sha } }
@@ -217,7 +217,7 @@ enum BenchmarkPages {
                 UI.table([("Run", false), ("Decode tok/s", true), ("Runtime", false), ("State", false), ("Measured", true)]) {
                     for x in repro {
                         tr { td { a(href: "/benchmarks/\(URLs.segment(x.id ?? ""))") { x.id ?? "" } }; td(.class("num")) { Format.tps(x.decodeTPS) }
-                             td { x.runtime + (x.runtimeVersion.map { " \($0)" } ?? "") }; td { status(x.status) }; td(.class("num")) { Format.day(x.measuredAt ?? x.submittedAt) } }
+                             td { x.runtime + (x.runtimeVersion.map { " \($0)" } ?? "") }; td { status(x.status) }; td(.class("num")) { x.measuredDay.map { Format.day($0) } ?? "not stated" } }
                     }
                 }
             }

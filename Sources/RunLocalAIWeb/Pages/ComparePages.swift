@@ -5,33 +5,39 @@ import RunLocalAICore
 
 /// `/compare?a=&b=&model=` (two pieces of hardware on one model) and `/compare/models?a=&b=&hardware=`.
 enum ComparePages {
+    /// The hardware fields of the compare form: two to four cards.
+    static let sideKeys = ["a", "b", "c", "d"]
+
     static func hardware(_ q: Params, engine: PageEngine) async -> HTMLResponse {
-        let aName = q["a"], bName = q["b"]
+        let names = sideKeys.map { q[$0] }
+        let given = names.compactMap { $0 }
         let model = q["model"] ?? "llama-3.1-8b"
         let ctx = Question.contextParameter(q["ctx"]) ?? 8192
         let form = HTML.element("form", [.class("q"), Attr("method", "get"), Attr("action", "/compare")], HTML {
             div(.class("fields")) {
-                label(.class("wide")) { "Hardware A"; input(.name("a"), .type("text"), Attr("list", "dl-hardware"), .value(aName ?? ""), Attr("placeholder", "rtx-3090")) }
-                label(.class("wide")) { "Hardware B"; input(.name("b"), .type("text"), Attr("list", "dl-hardware"), .value(bName ?? ""), Attr("placeholder", "rtx-4090")) }
+                for (i, k) in sideKeys.enumerated() {
+                    label(.class("wide")) { "Hardware \(k.uppercased())\(i >= 2 ? " (optional)" : "")"
+                        input(.name(k), .type("text"), Attr("list", "dl-hardware"), .value(names[i] ?? ""), Attr("placeholder", ["rtx-3090", "rtx-4090", "rtx-5090", "m4-max"][i])) }
+                }
                 label(.class("wide")) { "Model"; input(.name("model"), .type("text"), Attr("list", "dl-models"), .value(model)) }
                 label { "Context"; selectElement(.name("ctx")) { for x in PageEngine.contexts { UI.opt(String(x), Format.context(x), selected: x == ctx) } } }
                 div { button(.type("submit")) { "Compare" } }
             }
             WillItRunPage.datalists(engine)
         })
-        guard let aName, let bName else {
+        guard given.count >= 2 else {
             return Layout.page(title: "Compare hardware", path: "/compare", crumbs: [("Compare", nil)]) {
                 h1 { "Compare hardware" }
-                p(.class("lede")) { "Two cards side by side: specs, Score, workload chips, and one model's verdict and speed on each." }
+                p(.class("lede")) { "Two to four cards side by side: specs, Score, workload chips, and one model's verdict and speed on each." }
                 form
                 p(.class("small")) { "Try "; a(href: "/compare?a=rtx-3090&b=rtx-4090&model=qwen2.5-32b") { "RTX 3090 vs RTX 4090 on Qwen2.5 32B" }
-                    " or "; a(href: "/compare?a=rtx-4060-ti-16gb&b=rtx-3090&model=llama-3.1-8b") { "RTX 4060 Ti 16GB vs RTX 3090" }; "." }
+                    ", "; a(href: "/compare?a=rtx-4060-ti-16gb&b=rtx-3090&c=rtx-5090&d=rtx-4090&model=qwen2.5-14b") { "four cards on Qwen2.5 14B" }; "." }
                 p(.class("small")) { "Comparing models instead? "; a(href: "/compare/models") { "Compare models" }; "." }
             }
         }
         let quant = q["quant"] ?? Question.defaultQuant
         var sides: [(HardwareSelection, Answer, [(chip: WorkloadChip, question: Question)], HardwareScore)] = []
-        for name in [aName, bName] {
+        for name in given {
             do {
                 let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("quant", quant), ("hardware", name), ("ctx", String(ctx))])
                 guard let sel = try engine.service.selection(question) else { throw QuestionError(.hardware, "name the hardware to compare") }
@@ -40,46 +46,45 @@ enum ComparePages {
             } catch {
                 return UI.problem(status: .badRequest, title: "Compare — check the question", message: UI.message(error), path: "/compare",
                                   suggestions: UI.suggestions(error).map { s in
-                                      (s, URLs.build("/compare", [("a", name == aName ? s : aName), ("b", name == bName ? s : bName), ("model", model)]))
+                                      (s, URLs.build("/compare", zip(sideKeys, names).map { k, v in (k, v == name ? s : v) } + [("model", model)]))
                                   }) { form }
             }
         }
-        let (sa, aa, ca, sca) = sides[0], (sb, ab, cb, scb) = sides[1]
-        return Layout.page(title: "\(sa.displayName) vs \(sb.displayName)", path: "/compare", crumbs: [("Compare", "/compare"), ("\(sa.displayName) vs \(sb.displayName)", nil)]) {
-            h1 { "\(sa.displayName) vs \(sb.displayName)" }
-            p(.class("lede")) { "\(aa.wire.model.name) \(aa.wire.quant) at \(Format.context(ctx)) context on each." }
-            UI.figures(aa); UI.figures(ab)
+        let title = sides.map { $0.0.displayName }.joined(separator: " vs ")
+        let first = sides[0].1
+        return Layout.page(title: title, path: "/compare", crumbs: [("Compare", "/compare"), (title, nil)]) {
+            h1 { title }
+            p(.class("lede")) { "\(first.wire.model.name) \(first.wire.quant) at \(Format.context(ctx)) context on each." }
+            for s in sides { UI.figures(s.1) }
             div(.class("table-wrap")) {
-                HTML.element("table", [.class("side-by-side")], HTML {
-                    thead { tr { th { "" }; th { sa.displayName }; th { sb.displayName } } }
+                HTML.element("table", [.class("side-by-side n\(sides.count)")], HTML {
+                    thead { tr { th { "" }; for s in sides { th { s.0.displayName } } } }
                     tbody {
-                        tr { th { "Verdict" }; td { UI.tier(aa.tier); " "; UI.chip(aa.chipStatus) }; td { UI.tier(ab.tier); " "; UI.chip(ab.chipStatus) } }
-                        tr { th { "Decode tok/s" }; td(.class("num")) { speed(aa) }; td(.class("num")) { speed(ab) } }
-                        tr { th { "Prefill tok/s" }; td(.class("num")) { aa.runs ? Format.tps(aa.prefill.expected) : "—" }
-                             td(.class("num")) { ab.runs ? Format.tps(ab.prefill.expected) : "—" } }
-                        tr { th { "Evidence" }; td { aa.runs ? UI.evidence(aa.wire.speed.evidence) : HTML("—") }; td { ab.runs ? UI.evidence(ab.wire.speed.evidence) : HTML("—") } }
-                        tr { th { "GPU layers" }; td(.class("num")) { "\(aa.wire.fit.gpu_layers)/\(aa.wire.fit.total_layers)" }; td(.class("num")) { "\(ab.wire.fit.gpu_layers)/\(ab.wire.fit.total_layers)" } }
-                        tr { th { "Needed" }; td(.class("num")) { Format.bytes(aa.neededBytes) }; td(.class("num")) { Format.bytes(ab.neededBytes) } }
-                        tr { th { "Score" }; td(.class("num")) { String(sca.total) }; td(.class("num")) { String(scb.total) } }
-                        tr { th { "Memory" }; td(.class("num")) { sa.memoryGiB.map(Format.gibValue) ?? "—" }; td(.class("num")) { sb.memoryGiB.map(Format.gibValue) ?? "—" } }
-                        tr { th { "Bandwidth" }; td(.class("num")) { "\(Format.number(sa.device.bandwidthGBs)) GB/s" }; td(.class("num")) { "\(Format.number(sb.device.bandwidthGBs)) GB/s" } }
-                        tr { th { "TDP" }; td(.class("num")) { sa.device.tdpW.map { "\(Format.number($0)) W" } ?? "—" }; td(.class("num")) { sb.device.tdpW.map { "\(Format.number($0)) W" } ?? "—" } }
-                        tr { th { "Price now" }; td(.class("num")) { priceText(sa) }; td(.class("num")) { priceText(sb) } }
-                        for (x, y) in zip(ca, cb) {
+                        tr { th { "Verdict" }; for s in sides { td { UI.tier(s.1.tier); " "; UI.chip(s.1.chipStatus) } } }
+                        tr { th { "Decode tok/s" }; for s in sides { td(.class("num")) { speed(s.1) } } }
+                        tr { th { "Prefill tok/s" }; for s in sides { td(.class("num")) { s.1.runs ? Format.tps(s.1.prefill.expected) : "—" } } }
+                        tr { th { "Evidence" }; for s in sides { td { s.1.runs ? UI.evidence(s.1.wire.speed.evidence) : HTML("—") } } }
+                        tr { th { "GPU layers" }; for s in sides { td(.class("num")) { "\(s.1.wire.fit.gpu_layers)/\(s.1.wire.fit.total_layers)" } } }
+                        tr { th { "Needed" }; for s in sides { td(.class("num")) { Format.bytes(s.1.neededBytes) } } }
+                        tr { th { "Score" }; for s in sides { td(.class("num")) { String(s.3.total) } } }
+                        tr { th { "Memory" }; for s in sides { td(.class("num")) { s.0.memoryGiB.map { Format.gibValue($0 * Double(s.0.count)) } ?? "—" } } }
+                        tr { th { "Bandwidth" }; for s in sides { td(.class("num")) { "\(Format.number(s.0.device.bandwidthGBs)) GB/s" } } }
+                        tr { th { "TDP" }; for s in sides { td(.class("num")) { s.0.device.tdpW.map { "\(Format.number($0 * Double(s.0.count))) W" } ?? "—" } } }
+                        tr { th { "Price now" }; for s in sides { td(.class("num")) { priceText(s.0) } } }
+                        for (i, x) in sides[0].2.enumerated() {
                             tr { th { a(href: x.question.url()) { x.chip.label } }
-                                 td { UI.chip(x.chip.status); UI.chipFigures(x.chip, question: x.question) }
-                                 td { UI.chip(y.chip.status); UI.chipFigures(y.chip, question: y.question) } }
+                                 for s in sides where i < s.2.count { td { UI.chip(s.2[i].chip.status); UI.chipFigures(s.2[i].chip, question: s.2[i].question) } } }
                         }
-                        tr { th { "" }; td { a(href: "/hardware/\(URLs.segment(sa.device.id))") { "hardware page" } }; td { a(href: "/hardware/\(URLs.segment(sb.device.id))") { "hardware page" } } }
+                        tr { th { "" }; for s in sides { td { a(href: "/hardware/\(URLs.segment(s.0.device.id))") { "hardware page" } } } }
                     }
                 })
             }
             div(.class("chart")) {
-                SVGBarChart.svg(title: "Decode speed, \(aa.wire.model.name) \(aa.wire.quant)", rows: [aa, ab].filter { $0.runs }.map {
+                SVGBarChart.svg(title: "Decode speed, \(first.wire.model.name) \(first.wire.quant)", rows: sides.map(\.1).filter { $0.runs }.map {
                     .init(label: $0.wire.hardware.name, value: $0.decode.expected, low: $0.decode.low, high: $0.decode.high, tier: $0.tier.rawValue)
                 })
             }
-            for ans in [aa, ab] {
+            for ans in sides.map(\.1) {
                 for d in ans.wire.devices where d.kind != "host" || ans.wire.devices.count == 1 {
                     let bar = SVGMemoryBar.input(device: d)
                     div(.class("chart")) {
@@ -104,7 +109,29 @@ enum ComparePages {
         return Format.money(p.usd * Double(s.count)) + (p.condition == .used ? " used" : "")
     }
 
-    static func models(_ q: Params, engine: PageEngine) async -> HTMLResponse {
+    /// `/compare/models/{a}-vs-{b}`: the same page under a path of its own.
+    static func modelPair(_ pair: String, _ q: Params, engine: PageEngine) async -> HTMLResponse {
+        let parts = pair.components(separatedBy: "-vs-")
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            return UI.problem(status: .badRequest, title: "Compare models", message: "name two models as /compare/models/MODEL-A-vs-MODEL-B, e.g. /compare/models/qwen2.5-14b-vs-llama-3.1-8b",
+                              path: "/compare/models", suggestions: [("Qwen2.5 14B vs Llama 3.1 8B", "/compare/models/qwen2.5-14b-vs-llama-3.1-8b")])
+        }
+        return await models(Params(pairs: [("a", parts[0]), ("b", parts[1])] + q.pairs.filter { $0.0 != "a" && $0.0 != "b" }), engine: engine,
+                            path: "/compare/models/\(URLs.segment(pair))")
+    }
+
+    static func matchupCell(_ s: MatchupSide, _ answer: Answer?) -> HTML {
+        HTML {
+            if !s.suited { span(.class("muted")) { "—" } } else if let x = answer, x.runs, let q = s.quant {
+                UI.tier(x.tier); " "
+                a(href: x.question.url(), .class("mono small")) { "\(q), \(Format.tps(x.decode.expected)) tok/s" }
+                UI.figures(x)
+            } else { UI.tier(FitTier.wontRun) }
+            if !s.suited { p(.class("small muted")) { "not made for this use" } }
+        }
+    }
+
+    static func models(_ q: Params, engine: PageEngine, path: String? = nil) async -> HTMLResponse {
         let aName = q["a"], bName = q["b"]
         let hw = q["hardware"] ?? "rtx-4090"
         let ctx = Question.contextParameter(q["ctx"]) ?? 8192
@@ -150,9 +177,39 @@ enum ComparePages {
         /// Side `side` (0 or 1) at `quant`.
         func ans(_ side: Int, _ quant: String) -> Answer? { answers[side * quants.count + quants.firstIndex(of: quant)!] }
         let hwName = (try? c.hardware(named: hw))?.displayName ?? hw
-        return Layout.page(title: "\(ms[0].name) vs \(ms[1].name)", path: "/compare/models", crumbs: [("Compare", "/compare"), ("\(ms[0].name) vs \(ms[1].name)", nil)]) {
+        let matchup: AnswerService.Matchup
+        do { matchup = try await engine.service.matchup(ms[0], ms[1], hardware: hw) } catch {
+            return UI.problem(status: .badRequest, title: "Compare models — check the question", message: UI.message(error), path: "/compare/models") { form }
+        }
+        let overall = matchup.overall
+        func side(_ w: String?) -> String { w == "a" ? ms[0].name : w == "b" ? ms[1].name : "Either" }
+        return Layout.page(title: "\(ms[0].name) vs \(ms[1].name)", path: path ?? "/compare/models", crumbs: [("Compare", "/compare"), ("\(ms[0].name) vs \(ms[1].name)", nil)]) {
             h1 { "\(ms[0].name) vs \(ms[1].name)" }
-            p(.class("lede")) { "On \(hwName), \(Format.context(ctx)) context." }
+            p(.class("lede")) { "On \(hwName), by use case: each model at the best quantisation that fits the use case's context, judged on what the catalog says it is for, whether it runs fast enough, its size and its age." }
+            div(.class("verdict \(overall.winner == nil ? "tradeoffs" : "comfortable")")) {
+                div {
+                    span(.class("kicker")) { "Verdict on \(hwName)" }
+                    p(.class("big")) { overall.winner == nil ? "Depends on the use" : "\(side(overall.winner)) for most uses" }
+                    p(.class("small muted")) { "\(ms[0].name) wins \(overall.a), \(ms[1].name) wins \(overall.b) of \(matchup.verdicts.count) use cases; each use case counts once." }
+                }
+                div {
+                    ul(.class("notes")) {
+                        for v in matchup.verdicts { li { b { v.use_case.label }; ": "; side(v.winner) } }
+                    }
+                }
+            }
+            UI.table([("Use case", false), (ms[0].name, false), (ms[1].name, false), ("Pick", false)], stackOnPhone: true) {
+                for v in matchup.verdicts {
+                    let pair = matchup.answers[v.use_case]
+                    tr {
+                        th { v.use_case.label; " "; span(.class("muted small")) { Format.context(v.context) } }
+                        td { matchupCell(v.a, pair?.a) }
+                        td { matchupCell(v.b, pair?.b) }
+                        td { b { side(v.winner) }; ul(.class("notes")) { for r in v.reasons { li { r } } } }
+                    }
+                }
+            }
+            h2 { "Every quantisation at \(Format.context(ctx))" }
             UI.table([("", false), (ms[0].name, false), (ms[1].name, false)]) {
                 tr { th { "Parameters" }; td(.class("num")) { Format.params(ms[0].paramsB) }; td(.class("num")) { Format.params(ms[1].paramsB) } }
                 tr { th { "Kind" }; td { ms[0].isMoE ? "MoE" : "dense" }; td { ms[1].isMoE ? "MoE" : "dense" } }
@@ -171,7 +228,6 @@ enum ComparePages {
                     }
                 }
             }
-            p(.class("small muted")) { "No single winner: a bigger model at a lower quantisation against a smaller one at a higher — pick by what fits comfortably and the speed you need." }
             ul(.class("whatif")) {
                 for m in ms { li { a(href: URLs.build("/models/\(URLs.segment(m.id))", [("hardware", hw)])) { b { m.name }; " model page" } } }
             }

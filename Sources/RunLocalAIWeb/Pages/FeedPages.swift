@@ -1,4 +1,5 @@
 import Foundation
+import RunLocalAIApp
 import RunLocalAICore
 
 /// `/feed.xml` (Atom feed of catalog entries by release date), `/sitemap.xml` and the HTML `/sitemap`.
@@ -10,6 +11,10 @@ enum FeedPages {
         let c = engine.catalog, content = engine.site.content
         var out: [(String, [(String, String)])] = []
         out.append(("Guides", GuidePages.guides.map { ($0.title, "/guides/\($0.slug)") }))
+        out.append(("Learn", content.learn.map { ($0.title, "/learn/\(URLs.segment($0.slug))") }))
+        out.append(("Stacks", content.stacks.map { ($0.title, "/stacks/\(URLs.segment($0.slug))") }))
+        out.append(("Hardware combos", c.combos.map { ($0.name, "/hardware-combos/\(URLs.segment($0.id))") }))
+        out.append(("Systems", c.systems.map { ($0.name, "/systems/\(URLs.segment($0.id))") }))
         out.append(("Models", c.models.map { ($0.name, "/models/\(URLs.segment($0.id))") }))
         out.append(("Hardware", c.hardware.map { ($0.displayName, "/hardware/\(URLs.segment($0.id))") }))
         out.append(("Tools", c.runtimes.map { ($0.name, "/tools/\(URLs.segment($0.id))") }))
@@ -46,14 +51,22 @@ enum FeedPages {
         return TextResponse(contentType: "application/xml; charset=utf-8", body: s)
     }
 
-    static func atom(_ engine: PageEngine) -> TextResponse {
-        let entries = CatalogChanges.entries(engine.catalog).prefix(50)
+    static func atom(_ engine: PageEngine) async -> TextResponse {
+        var entries = Array(CatalogChanges.entries(engine.catalog).prefix(50))
+        // One entry per monthly digest (the last twelve months with anything to report), dated its first day.
+        let runs = (try? await engine.site.store.allRuns()) ?? []
+        for month in Digest.months(catalog: engine.catalog, runs: runs, changes: engine.site.content.methodologyChanges, now: engine.site.now()).prefix(12) {
+            let d = Digest.build(month: month, catalog: engine.catalog, runs: runs, changes: engine.site.content.methodologyChanges)
+            entries.append(CatalogChanges.Entry(date: "\(month)-01", title: "Digest \(month)", kind: "digest", path: "/digest/\(month)",
+                                                summary: "\(d.additions.count) releases, \(d.runs.count) runs measured, \(d.regressions.count) regressions, \(d.methodology.count) methodology changes."))
+        }
+        entries.sort { $0.date != $1.date ? $0.date > $1.date : $0.title < $1.title }
         let updated = entries.first.map { "\($0.date)T00:00:00Z" } ?? "2026-01-01T00:00:00Z"
         var s = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom">
         <title>RunLocalAI catalog changes</title>
-        <subtitle>Models and hardware added to the RunLocalAI catalog, by release date</subtitle>
+        <subtitle>Models and hardware added to the RunLocalAI catalog, by release date, and the monthly digest</subtitle>
         <id>\(siteURL)/feed.xml</id>
         <link rel="self" type="application/atom+xml" href="\(siteURL)/feed.xml"/>
         <link rel="alternate" type="text/html" href="\(siteURL)/changelog"/>

@@ -52,6 +52,25 @@ public enum PageRoutes {
         router.get("/tools/:id") { _, c in await ToolPages.detail(c.parameters.get("id") ?? "", engine: engine) }
         router.get("/compare") { r, _ in await live(r) { await ComparePages.hardware(params(r), engine: engine) } }
         router.get("/compare/models") { r, _ in await live(r) { await ComparePages.models(params(r), engine: engine) } }
+        router.get("/compare/models/:pair") { r, c in await live(r) { await ComparePages.modelPair(segment(c, "pair"), params(r), engine: engine) } }
+        router.get("/hardware-combos") { r, _ in cached(r) { ComboPages.list(params(r), engine: engine) } }
+        router.get("/hardware-combos/:id") { r, c in await live(r) { await ComboPages.detail(segment(c, "id"), engine: engine) } }
+
+        router.get("/start") { r, _ in await live(r) { await SectionPages.start(params(r), pasted: nil, engine: engine) } }
+        router.post("/start") { r, c in
+            let form = try await FormBody.read(r, context: c, limit: DetectPaste.maxBytes * 3 + 1024)
+            return await SectionPages.start(Params(pairs: form.pairs.filter { $0.0 == "use" }), pasted: form.raw("detect") ?? "", engine: engine)
+        }
+        router.get("/systems") { r, _ in cached(r) { SectionPages.systems(engine) } }
+        router.get("/systems/:id") { r, c in await live(r) { await SectionPages.system(segment(c, "id"), engine: engine) } }
+        router.get("/stacks") { r, _ in cached(r) { SectionPages.stacks(engine) } }
+        router.get("/stacks/:slug") { r, c in await live(r) { await SectionPages.stack(segment(c, "slug"), engine: engine) } }
+        router.get("/learn") { r, _ in cached(r) { SectionPages.learn(engine) } }
+        router.get("/learn/:slug") { r, c in cached(r) { SectionPages.learnPath(segment(c, "slug"), engine: engine) } }
+        router.get("/pulse") { r, _ in await live(r) { (try? await PulsePages.pulse(engine: engine)) ?? UI.problem(status: .serviceUnavailable, title: "Pulse", message: "the benchmark store did not answer; try again shortly", path: "/pulse") } }
+        router.get("/digest") { r, _ in await live(r) { (try? await PulsePages.digestIndex(engine: engine)) ?? UI.problem(status: .serviceUnavailable, title: "Digest", message: "the benchmark store did not answer; try again shortly", path: "/digest") } }
+        router.get("/digest/:month") { r, c in await live(r) { (try? await PulsePages.digest(segment(c, "month"), engine: engine)) ?? UI.problem(status: .serviceUnavailable, title: "Digest", message: "the benchmark store did not answer; try again shortly", path: "/digest") } }
+        router.get("/ecosystem") { r, _ in cached(r) { SectionPages.ecosystem(engine) } }
 
         router.get("/guides") { _, _ in GuidePages.list(engine) }
         router.get("/guides/:slug") { r, c in await live(r) { await GuidePages.detail(c.parameters.get("slug") ?? "", params(r), engine: engine) } }
@@ -94,7 +113,7 @@ public enum PageRoutes {
         router.get("/public-api") { _, _ in EditorialPages.publicAPI(engine) }
         router.get("/sitemap") { _, _ in FeedPages.sitemapPage(engine) }
         router.get("/sitemap.xml") { _, _ in FeedPages.sitemapXML(engine) }
-        router.get("/feed.xml") { _, _ in FeedPages.atom(engine) }
+        router.get("/feed.xml") { _, _ in await FeedPages.atom(engine) }
     }
 }
 

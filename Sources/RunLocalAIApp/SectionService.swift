@@ -1,0 +1,190 @@
+import Foundation
+import RunLocalAICore
+
+/// The site's sections beyond one will-it-run question — hardware combos, model vs model, several cards side by
+/// side, Start, systems, stacks — each built from answers to will-it-run questions, so every figure on those pages
+/// is the figure the will-it-run page shows for the same question.
+///
+/// ```swift
+/// let combo = try await service.combo(catalog.combo(id: "dual-rtx-3090")!)
+/// combo.models.first?.wire.fit.tier     // the answer to "model X on 2x rtx-3090"
+/// ```
+extension AnswerService {
+    // MARK: Hardware combos
+
+    /// One model on a combo, split the ways runtimes split it.
+    public struct SplitRow: Sendable {
+        public var model: String
+        public var name: String
+        /// llama.cpp's default layer split (`--split-mode layer`): the answer on the combo.
+        public var layer: Answer
+        /// vLLM's tensor parallelism, or why it does not apply.
+        public var tensor: Result<Answer, QuestionOrEngineError>
+        /// The same model on one of the cards: what the extra cards buy.
+        public var single: Answer?
+    }
+    /// An error's message, kept as a value (a split that does not apply is an answer too).
+    public struct QuestionOrEngineError: Error, Sendable, Hashable { public var message: String }
+
+    public struct ComboAnswer: Sendable {
+        public var combo: HardwareCombo
+        public var memory: EffectiveMemory
+        /// The models that run on the combo, best first (answers for uniform combos; the custom-build plan for mixed ones).
+        public var models: [Answer]
+        public var mixedPlan: [ModelVerdict]
+        public var splits: [SplitRow]
+        /// Catalog runtimes and what they say about several GPUs.
+        public var runtimes: [(id: String, name: String, multiGPU: String)]
+    }
+
+    public func combo(_ c: HardwareCombo, context: Int = 8192) async throws -> ComboAnswer {
+        let system = try CustomBuild.system(CustomBuildQuery(hardware: c.hardware), catalog: catalog)
+        let memory = CustomBuild.effectiveMemory(system: system, context: context, catalog: catalog, profiles: profiles)
+        let runtimes = catalog.runtimes.compactMap { r in r.multiGPU.map { (id: r.id, name: r.name, multiGPU: $0) } }
+        guard c.isUniform, let card = c.cards.first else {
+            let plan = CustomBuild.verdicts(system: system, useCase: "chat", context: context, catalog: catalog, profiles: profiles)
+            return ComboAnswer(combo: c, memory: memory, models: [], mixedPlan: Array(plan.prefix(16)), splits: [], runtimes: runtimes)
+        }
+        let sel = try catalog.hardware(named: c.hardware[0])
+        let models = await rows(for: sel, useCase: "chat", context: context, limit: 16)
+        // The split table: the largest models that run comfortably on the combo, with the other split and one card.
+        var splits: [SplitRow] = []
+        // Prefer models that fit at Q4_K_M or better: a 100B model at Q2_K shows the memory, not a good choice.
+        let comfortable = models.filter { $0.tier == .comfortable }
+        let good = comfortable.filter { !ModelMatchup.lowQuants.contains($0.wire.quant) && $0.wire.quant != "IQ4_XS" }
+        for a in (good + comfortable.filter { x in !good.contains { $0.wire.model.id == x.wire.model.id } }).prefix(4) {
+            var tp = a.question; tp.runtime = .vllm
+            let tensor: Result<Answer, QuestionOrEngineError>
+            do { tensor = .success(try await answer(tp)) } catch { tensor = .failure(QuestionOrEngineError(message: Self.message(error))) }
+            var one = a.question; one.hardware = .named(card.hardware)
+            splits.append(SplitRow(model: a.wire.model.id, name: a.wire.model.name, layer: a, tensor: tensor, single: try? await answer(one)))
+        }
+        return ComboAnswer(combo: c, memory: memory, models: models, mixedPlan: [], splits: splits, runtimes: runtimes)
+    }
+
+    static func message(_ error: Error) -> String {
+        if let e = error as? QuestionError { return e.message }
+        return String(describing: error)
+    }
+
+    // MARK: Several cards, one model
+
+    /// The same question on 2 to 4 pieces of hardware: the answers in order, each as the will-it-run page gives it.
+    public func compare(_ q: Question, on hardware: [String]) async throws -> [Answer] {
+        guard (2...4).contains(hardware.count) else {
+            throw QuestionError(.hardware, "compare 2 to 4 pieces of hardware (a, b, c, d); \(hardware.count) given")
+        }
+        var out: [Answer] = []
+        for h in hardware {
+            var x = q; x.hardware = try Question.hardware(h)
+            out.append(try await answer(x))
+        }
+        return out
+    }
+
+    // MARK: Model vs model
+
+    public struct Matchup: Sendable {
+        public var a: CatalogModel
+        public var b: CatalogModel
+        public var hardware: HardwareSelection
+        public var verdicts: [UseCaseVerdict]
+        /// The answer behind each side of each verdict, by use case (nil where no quantisation runs).
+        public var answers: [UseCase: (a: Answer?, b: Answer?)]
+        public var overall: (winner: String?, a: Int, b: Int)
+    }
+
+    /// Model vs model on one card: per use case, each model at the best quantisation that fits (the custom-build
+    /// rule), its answer, and ``ModelMatchup``'s verdict.
+    public func matchup(_ a: CatalogModel, _ b: CatalogModel, hardware: String) async throws -> Matchup {
+        let sel = try catalog.hardware(named: hardware)
+        let system = TargetSystem(sel)
+        var verdicts: [UseCaseVerdict] = []
+        var answers: [UseCase: (a: Answer?, b: Answer?)] = [:]
+        for u in UseCase.allCases {
+            var pair: [Answer?] = []
+            var sides: [MatchupSide] = []
+            for m in [a, b] {
+                let ctx = min(u.context, max(m.architecture.contextLength, 512))
+                let quant = CustomBuild.quantFor(m, system: system, context: ctx, images: u.images, minimumDecode: u.minimumDecode, profiles: profiles)
+                var ans: Answer?
+                if let mix = quant.flatMap(QuantMix.init(name:)) {
+                    ans = try? await answer(Question(model: m.id, quant: mix, hardware: .named(sel.query), context: ctx,
+                                                     images: m.isVisionModel ? u.images : 0))
+                }
+                pair.append(ans)
+                let runs = ans?.runs ?? false
+                sides.append(MatchupSide(model: m.id, name: m.name, params_b: m.paramsB, released: m.released, suited: u.suits(m),
+                                         quant: runs ? ans?.wire.quant : nil, tier: ans?.tier.rawValue ?? FitTier.wontRun.rawValue,
+                                         decode_tps: runs ? ans!.decode.expected : 0, prefill_tps: runs ? ans!.prefill.expected : 0,
+                                         evidence: runs ? ans!.wire.speed.evidence : Evidence.estimated.rawValue))
+            }
+            verdicts.append(ModelMatchup.judge(u, a: sides[0], b: sides[1]))
+            answers[u] = (pair[0], pair[1])
+        }
+        return Matchup(a: a, b: b, hardware: sel, verdicts: verdicts, answers: answers, overall: ModelMatchup.overall(verdicts))
+    }
+
+    // MARK: Start
+
+    public struct StartAnswer: Sendable {
+        public var selection: HardwareSelection
+        public var useCase: UseCase
+        /// Up to three models to run tonight, each the answer to its question (commands included).
+        public var picks: [Answer]
+        public var notes: [String]
+    }
+
+    /// Three models to run tonight on `hardware` for `useCase`: those that run comfortably at the use case's context
+    /// and speed, at Q4 or better, largest first, one per family.
+    public func start(hardware: String, ramGiB: Double?, useCase: UseCase) async throws -> StartAnswer {
+        let sel = try catalog.hardware(named: hardware)
+        let legacy = useCase == .longContext ? "long-context" : useCase.rawValue
+        let rows = await rows(for: sel, useCase: legacy, context: useCase.context, limit: 60)
+        var picks: [Answer] = [], families = Set<String>()
+        // Comfortable first, then a quantisation of Q4 or better (a bigger model squeezed to Q2/Q3 loses more than it
+        // gains), then the most parameters.
+        func key(_ a: Answer) -> (Int, Int, Double) {
+            (a.tier == .comfortable ? 0 : 1, ModelMatchup.lowQuants.contains(a.wire.quant) ? 1 : 0, -(catalog.model(id: a.wire.model.id)?.paramsB ?? 0))
+        }
+        let ranked = rows.filter { $0.runs && $0.decode.expected >= useCase.minimumDecode }.sorted { key($0) < key($1) }
+        for a in ranked where picks.count < 3 {
+            let family = catalog.model(id: a.wire.model.id)?.family ?? a.wire.model.id
+            guard families.insert(family).inserted else { continue }
+            var q = a.question
+            if let ramGiB, !(sel.device.isUnifiedMemory || sel.device.kind == .cpu) { q.hostRAMGiB = ramGiB }
+            picks.append(q == a.question ? a : (try await answer(q)))
+        }
+        var notes: [String] = []
+        if picks.isEmpty { notes.append("nothing in the catalog runs at \(useCase.minimumDecode) tok/s or more for \(useCase.label.lowercased()) on \(sel.displayName); try a smaller context or another use case") }
+        return StartAnswer(selection: sel, useCase: useCase, picks: picks, notes: notes)
+    }
+
+    // MARK: Systems and stacks
+
+    public struct SystemAnswer: Sendable {
+        public var system: CatalogSystem
+        public var selection: HardwareSelection
+        public var score: HardwareScore
+        public var chips: [(chip: WorkloadChip, question: Question)]
+        public var models: [Answer]
+    }
+
+    public func system(_ s: CatalogSystem, models limit: Int = 12) async throws -> SystemAnswer {
+        let sel = try catalog.hardware(named: s.hardware)
+        var rows = await rows(for: sel, useCase: "chat", context: 8192, limit: limit)
+        if !(sel.device.isUnifiedMemory || sel.device.kind == .cpu) {
+            var out: [Answer] = []
+            for a in rows { var q = a.question; q.hostRAMGiB = s.ramGiB; out.append((try? await answer(q)) ?? a) }
+            rows = out
+        }
+        return SystemAnswer(system: s, selection: sel, score: score(sel), chips: await chips(for: sel), models: rows)
+    }
+
+    /// A stack's model on its hardware with its runtime: the answer (and commands) the stack page shows.
+    public func stack(_ s: StackRecipe) async throws -> Answer {
+        let q = try Question.parse([("model", s.model), ("quant", s.quant), ("hardware", s.hardware), ("ctx", String(s.context)),
+                                    ("images", String(s.images)), ("runtime", s.runtime)])
+        return try await answer(q)
+    }
+}

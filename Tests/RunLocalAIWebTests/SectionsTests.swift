@@ -1,0 +1,249 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RunLocalAIApp
+import RunLocalAICore
+import RunLocalAIStore
+import Testing
+@testable import RunLocalAIWeb
+
+/// The original site's remaining sections — hardware combos, compare that decides, Start, systems, stacks, learn,
+/// ecosystem, pulse, digest — as pages and `/api/v1` routes, each figure the answer the will-it-run page gives.
+@Suite("Sections: combos, compare, Start, systems, stacks, learn, ecosystem, pulse, digest")
+struct SectionsTests {
+    typealias F = APIFixture
+    typealias P = PagesFixture
+
+    /// The figures attributes of a page's `data-q` answer (tier, decode, evidence, needed).
+    static func figures(_ html: String, question key: String) -> String? {
+        let marker = "data-q=\"\(HTML.escape(key))\""
+        guard let r = html.range(of: marker) else { return nil }
+        let rest = html[r.upperBound...]
+        return String(rest[..<(rest.firstIndex(of: ">") ?? rest.endIndex)])
+    }
+
+    @Test("API: every section route answers as the OpenAPI document says, and every path is described")
+    func apiRoutesValidate() async throws {
+        try await F.with { c in
+            let doc = try #require(try await F.call(c, .get, "/api/v1/openapi.json").json)
+            let paths = Set(doc["paths"]?.object?.keys.map { $0 } ?? [])
+            for p in ["/api/v1/hardware-combos", "/api/v1/hardware-combos/{id}", "/api/v1/compare/models", "/api/v1/start", "/api/v1/systems",
+                      "/api/v1/systems/{id}", "/api/v1/stacks", "/api/v1/stacks/{slug}", "/api/v1/learn", "/api/v1/learn/{slug}", "/api/v1/ecosystem",
+                      "/api/v1/pulse", "/api/v1/digest", "/api/v1/digest/{month}"] {
+                #expect(paths.contains(p), "\(p) is not described")
+            }
+            let combos = try await F.call(c, .get, "/api/v1/hardware-combos?interconnect=nvlink")
+            #expect((combos.json?["items"]?.array ?? []).allSatisfy { $0["interconnect"]?.string == "nvlink" })
+            #expect((combos.json?["count"]?.int ?? 0) >= 2)
+            let big = try await F.call(c, .get, "/api/v1/hardware-combos?vram=100")
+            #expect((big.json?["items"]?.array ?? []).allSatisfy { ($0["total_vram_gib"]?.number ?? 0) >= 100 })
+            F.expectError(try await F.call(c, .get, "/api/v1/hardware-combos?interconnect=carrier-pigeon"), 400, code: "invalid_parameter", parameter: "interconnect")
+            let dual = try await F.call(c, .get, "/api/v1/hardware-combos/dual-rtx-3090", template: "/api/v1/hardware-combos/{id}")
+            let effective = dual.json?["memory"]?["effective_bytes"]?.int ?? 0, sum = dual.json?["memory"]?["sum_bytes"]?.int ?? 0
+            #expect(effective > 0 && effective < sum, "a combo's memory is never the pooled sum")
+            #expect((dual.json?["splits"]?.array?.count ?? 0) > 0)
+            F.expectError(try await F.call(c, .get, "/api/v1/hardware-combos/dual-rtx-9999", template: "/api/v1/hardware-combos/{id}"), 404, code: "unknown_combo")
+            _ = try await F.call(c, .get, "/api/v1/hardware-combos/rtx-3090-plus-rtx-3060", template: "/api/v1/hardware-combos/{id}")
+
+            let m = try await F.call(c, .get, "/api/v1/compare/models?a=qwen2.5-14b&b=llama-3.1-8b&hardware=rtx-3060-12gb")
+            #expect(m.json?["verdicts"]?.array?.count == UseCase.allCases.count)
+            F.expectError(try await F.call(c, .get, "/api/v1/compare/models?a=qwen2.5-14b&b=llama-9"), 400, code: "unknown_model", parameter: "b")
+            F.expectError(try await F.call(c, .get, "/api/v1/compare/models?b=llama-3.1-8b"), 400, code: "missing_parameter", parameter: "a")
+
+            let four = try await F.call(c, .get, "/api/v1/compare?model=llama-3.1-8b&hardware=rtx-3060-12gb,rtx-3090,rtx-4090,rtx-5090&ctx=8192")
+            #expect(four.json?["answers"]?.array?.count == 4)
+            F.expectError(try await F.call(c, .get, "/api/v1/compare?model=llama-3.1-8b&hardware=a,b,c,d,e"), 400, code: "invalid_parameter", parameter: "hardware")
+
+            let start = try await F.call(c, .get, "/api/v1/start?hardware=rtx-3090&use=coding")
+            let picks = start.json?["picks"]?.array ?? []
+            #expect(picks.count == 3)
+            #expect(picks.allSatisfy { $0["fit"]?["tier"]?.string == "comfortable" && ($0["speed"]?["decode_tps"]?["expected"]?.number ?? 0) >= UseCase.coding.minimumDecode })
+            #expect(Set(picks.compactMap { $0["model"]?["id"]?.string }).count == 3)
+            F.expectError(try await F.call(c, .get, "/api/v1/start?hardware=rtx-3090&use=gaming"), 400, code: "invalid_parameter", parameter: "use")
+            F.expectError(try await F.call(c, .get, "/api/v1/start?hardware=quantum-accelerator-9000"), 400, code: "unknown_hardware", parameter: "hardware")
+
+            let systems = try await F.call(c, .get, "/api/v1/systems")
+            let first = try #require(systems.json?["items"]?.array?.first?["id"]?.string)
+            _ = try await F.call(c, .get, "/api/v1/systems/\(first)", template: "/api/v1/systems/{id}")
+            F.expectError(try await F.call(c, .get, "/api/v1/systems/cray-1", template: "/api/v1/systems/{id}"), 404, code: "unknown_system")
+            let stacks = try await F.call(c, .get, "/api/v1/stacks")
+            for s in stacks.json?["items"]?.array ?? [] {
+                let slug = try #require(s["slug"]?.string)
+                let d = try await F.call(c, .get, "/api/v1/stacks/\(slug)", template: "/api/v1/stacks/{slug}")
+                #expect(d.json?["answer"]?["fit"]?["tier"]?.string != "wont-run", "stack \(slug) must run on its own hardware")
+                #expect((d.json?["answer"]?["commands"]?.array?.count ?? 0) > 0)
+            }
+            let learn = try await F.call(c, .get, "/api/v1/learn")
+            for l in learn.json?["items"]?.array ?? [] {
+                _ = try await F.call(c, .get, "/api/v1/learn/\(l["slug"]?.string ?? "")", template: "/api/v1/learn/{slug}")
+            }
+            F.expectError(try await F.call(c, .get, "/api/v1/learn/astrology", template: "/api/v1/learn/{slug}"), 404, code: "unknown_path")
+            let eco = try await F.call(c, .get, "/api/v1/ecosystem")
+            #expect((eco.json?["runtimes"]?.array?.count ?? 0) >= 20)
+            _ = try await F.call(c, .get, "/api/v1/pulse")
+            _ = try await F.call(c, .get, "/api/v1/digest")
+            _ = try await F.call(c, .get, "/api/v1/digest/2025-08", template: "/api/v1/digest/{month}")
+            F.expectError(try await F.call(c, .get, "/api/v1/digest/2025-13", template: "/api/v1/digest/{month}"), 400, code: "invalid_parameter", parameter: "month")
+            F.expectError(try await F.call(c, .get, "/api/v1/digest/2099-01", template: "/api/v1/digest/{month}"), 404, code: "no_digest")
+        }
+    }
+
+    @Test("One answer: a combo's layer-split row, a Start pick, a stack and a system row read exactly as will-it-run reads the same question")
+    func sectionsAgreeWithWillItRun() async throws {
+        let site = try await P.site()
+        let combo = try await site.service.combo(try #require(site.catalog.combo(id: "dual-rtx-3090")))
+        let start = try await site.service.start(hardware: "rtx-3060-12gb", ramGiB: nil, useCase: .chat)
+        let stack = try await site.service.stack(try #require(site.content.stacks.first))
+        let questions = combo.splits.map(\.layer.question) + start.picks.map(\.question) + [stack.question] + combo.models.prefix(3).map(\.question)
+        try await P.withClient { client in
+            for q in questions {
+                let wir = try await P.get(client, q.url())
+                let own = try #require(Self.figures(wir.body, question: q.key), "\(q.url())")
+                // The section's answer for the same question carries the same figures.
+                let answer = try await site.service.answer(q)
+                #expect(own.contains("data-tier=\"\(AnswerFigures(answer).tier)\"") && own.contains("data-decode=\"\(AnswerFigures(answer).decode)\""), "\(q.url())")
+            }
+            let page = try await P.get(client, "/hardware-combos/dual-rtx-3090")
+            for s in combo.splits {
+                let shown = try #require(Self.figures(page.body, question: s.layer.question.key))
+                let wir = try await P.get(client, s.layer.question.url())
+                #expect(shown == Self.figures(wir.body, question: s.layer.question.key), "\(s.model)")
+            }
+        }
+    }
+
+    @Test("Combos: the list filters by link and VRAM; a combo page shows topology, why memory is below the sum, the splits, what breaks")
+    func comboPages() async throws {
+        try await P.withClient { client in
+            let list = try await P.get(client, "/hardware-combos?interconnect=nvlink&vram=40")
+            #expect(list.status == .ok)
+            #expect(list.body.contains("Dual RTX 3090") && !list.body.contains("Dual RTX 4090"))
+            let page = try await P.get(client, "/hardware-combos/dual-rtx-3090")
+            for text in ["Topology", "What a model gets", "the cards are not one pool", "Layer split (llama.cpp)", "Tensor parallel (vLLM)",
+                         "--split-mode row", "What breaks", "What runs on it", "Source:"] {
+                #expect(page.body.contains(text), "\(text)")
+            }
+            let mixed = try await P.get(client, "/hardware-combos/rtx-3090-plus-rtx-3060")
+            #expect(mixed.body.contains("custom build") && mixed.body.contains("Tensor parallelism (vLLM) needs identical cards"))
+            let missing = try await P.get(client, "/hardware-combos/dual-rtx-9999")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.contains("/hardware-combos/dual-rtx-3090"))
+            #expect(try await P.get(client, "/hardware-combos?vram=lots").status == .badRequest)
+        }
+    }
+
+    @Test("Compare decides: four cards side by side; model vs model gives a verdict per use case with its reason, also at /compare/models/a-vs-b")
+    func comparePages() async throws {
+        try await P.withClient { client in
+            let four = try await P.get(client, "/compare?a=rtx-3060-12gb&b=rtx-3090&c=rtx-4090&d=rtx-5090&model=qwen2.5-14b")
+            #expect(four.status == .ok)
+            #expect(four.body.contains("side-by-side n4"))
+            for name in ["RTX 3060 12GB", "RTX 3090", "RTX 4090", "RTX 5090"] { #expect(four.body.contains(name)) }
+            let pair = try await P.get(client, "/compare/models/qwen2.5-14b-vs-llama-3.1-8b?hardware=rtx-3060-12gb")
+            #expect(pair.status == .ok)
+            for u in UseCase.allCases { #expect(pair.body.contains(u.label), "\(u)") }
+            #expect(pair.body.contains("Verdict on"))
+            #expect(!pair.body.contains("No single winner"))
+            let same = try await P.get(client, "/compare/models?a=qwen2.5-14b&b=llama-3.1-8b&hardware=rtx-3060-12gb")
+            #expect(same.body.components(separatedBy: "<tbody>").dropFirst().first == pair.body.components(separatedBy: "<tbody>").dropFirst().first)
+            #expect(try await P.get(client, "/compare/models/just-one-model").status == .badRequest)
+        }
+    }
+
+    @Test("Start: hardware and use case, or a pasted `runlocalai detect`, give three models with their commands")
+    func startPage() async throws {
+        try await P.withClient { client in
+            let page = try await P.get(client, "/start?hardware=rtx-3060-12gb&use=chat&ram=32")
+            #expect(page.status == .ok)
+            #expect(page.body.components(separatedBy: "class=\"panel\"").count - 1 == 3)
+            #expect(page.body.contains("llama-server"))
+            let pasted = try await P.post(client, "/start", form: [("detect", "GPUs     NVIDIA GeForce RTX 3090\nHardware ids for benchmarks: rtx-3090 ×2\nMemory   125.7 GiB total"), ("use", "coding")])
+            #expect(pasted.status == .ok)
+            #expect(pasted.body.contains("2x NVIDIA GeForce RTX 3090"))
+            let garbage = try await P.post(client, "/start", form: [("detect", "a gaming PC"), ("use", "chat")])
+            #expect(garbage.status == .badRequest)
+            #expect(garbage.body.contains("Hardware ids for benchmarks"))
+            #expect(try await P.get(client, "/start?hardware=rtx-3060-12gb&use=astrology").status == .badRequest)
+        }
+    }
+
+    @Test("Systems, stacks, learn and the ecosystem map: lists and pages, every stack with the engine's answer and commands")
+    func catalogSections() async throws {
+        let site = try await P.site()
+        try await P.withClient { client in
+            let systems = try await P.get(client, "/systems")
+            for s in site.catalog.systems {
+                #expect(systems.body.contains("/systems/\(s.id)"))
+                let page = try await P.get(client, "/systems/\(s.id)")
+                #expect(page.status == .ok && page.body.contains("What runs on it"), "\(s.id)")
+            }
+            for s in site.content.stacks {
+                let page = try await P.get(client, "/stacks/\(s.slug)")
+                #expect(page.status == .ok && page.body.contains("Serve the model") && page.body.contains("data-q="), "\(s.slug)")
+            }
+            for l in site.content.learn {
+                let page = try await P.get(client, "/learn/\(l.slug)")
+                #expect(page.status == .ok, "\(l.slug)")
+                #expect(page.body.components(separatedBy: "<li>").count - 1 >= l.steps.count)
+            }
+            let eco = try await P.get(client, "/ecosystem")
+            #expect(eco.body.contains("Backends") && eco.body.contains("Model formats") && eco.body.contains("Operating systems"))
+            #expect(try await P.get(client, "/stacks/nope").status == .notFound)
+        }
+    }
+
+    @Test("Pulse and the digest come from the data's own dates: a run measured in a month is in that month's digest and the feed")
+    func pulseAndDigest() async throws {
+        let site = try await F.site(adminToken: nil)
+        let measured = try #require(BenchmarkRun.statedDate(in: "2026-07-14"))
+        _ = try await site.store.importRuns([BenchmarkRun(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-4070"], runtime: "llama.cpp",
+                                                           runtimeVersion: "b6000", decodeTPS: 71.5, measuredAt: measured, submitter: "test",
+                                                           source: "a test", status: .approved)])
+        let app = Application(router: buildRouter(site: site))
+        try await app.test(.router) { client in
+            let digest = try await client.execute(uri: "/digest/2026-07", method: .get) { String(buffer: $0.body) }
+            #expect(digest.contains("71.5 tok/s"))
+            let other = try await client.execute(uri: "/digest/2026-06", method: .get) { String(buffer: $0.body) }
+            #expect(!other.contains("71.5 tok/s"))
+            let pulse = try await client.execute(uri: "/pulse", method: .get) { String(buffer: $0.body) }
+            #expect(pulse.contains("2026-07-14"))
+            let feed = try await client.execute(uri: "/feed.xml", method: .get) { String(buffer: $0.body) }
+            #expect(feed.contains("/digest/2026-07"))
+            #expect(P.isWellFormedXML(feed))
+        }
+    }
+
+    @Test("A run measured more than 18 months ago is shown as stale and no longer counts as evidence")
+    func staleRunsLeaveTheEvidence() async throws {
+        let site = try await F.site(adminToken: nil)   // clock: 2026-09-21
+        let q = try Question.parse([("model", "llama-3.1-8b"), ("hardware", "rtx-4070"), ("ctx", "4096")])
+        let before = try await site.service.answer(q)
+        #expect(before.evidence == .estimated)
+        let old = BenchmarkRun(model: "llama-3.1-8b", quant: "Q4_K_M", hardware: ["rtx-4070"], runtime: "llama.cpp", context: 128, generatedTokens: 128,
+                               decodeTPS: 33.3, measuredAt: BenchmarkRun.statedDate(in: "2024-05-01"), submitter: SeedImport.submitter, source: "old", status: .approved)
+        _ = try await site.store.importRuns([old])
+        site.service.invalidateEvidence()
+        #expect(try await site.service.answer(q).evidence == .estimated)
+        var recent = old; recent.measuredAt = BenchmarkRun.statedDate(in: "2026-05-01"); recent.source = "recent"; recent.decodeTPS = 44.4
+        _ = try await site.store.importRuns([recent])
+        site.service.invalidateEvidence()
+        let after = try await site.service.answer(q)
+        #expect(after.evidence == .measured)
+        #expect(after.decode.expected == 44.4)
+    }
+
+    @Test("The sitemap and menus list the new sections")
+    func sitemapAndMenus() async throws {
+        let site = try await P.site()
+        try await P.withClient { client in
+            let xml = try await P.get(client, "/sitemap.xml")
+            let learn = site.content.learn.map { "/learn/\($0.slug)" }, stacks = site.content.stacks.map { "/stacks/\($0.slug)" }
+            let systems = site.catalog.systems.map { "/systems/\($0.id)" }
+            for path in ["/hardware-combos/dual-rtx-3090", "/start", "/pulse", "/digest", "/ecosystem", "/learn", "/stacks", "/systems"] + learn + stacks + systems {
+                #expect(xml.body.contains("\(FeedPages.siteURL)\(path)</loc>"), "\(path)")
+            }
+            let home = try await P.get(client, "/")
+            #expect(home.body.contains("href=\"/start\"") && home.body.contains("href=\"/pulse\""))
+        }
+    }
+}
