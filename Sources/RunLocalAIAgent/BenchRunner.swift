@@ -216,8 +216,12 @@ public struct BenchRunner: Sendable {
 
         var submitted: BenchmarkRun?
         var submitError: String?
+        let spread = BenchStats.spread(decodeRuns)
         if let submit {
-            if run.hardware.isEmpty {
+            if let spread, spread > BenchStats.rerunSpread {
+                submitError = String(format: "re-run requested: the measured decode runs differ by %.0f%% (more than %.0f%%), so the median is not a measurement; close what else runs on the machine and run bench again",
+                                     spread * 100, BenchStats.rerunSpread * 100)
+            } else if run.hardware.isEmpty {
                 submitError = "this machine matched no catalog hardware (see `runlocalai detect`), so the run cannot be filed"
             } else {
                 progress("[bench] submitting to \(submit)…")

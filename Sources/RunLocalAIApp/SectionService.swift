@@ -188,3 +188,70 @@ extension AnswerService {
         return try await answer(q)
     }
 }
+
+// MARK: Guides that filter
+
+extension AnswerService {
+    /// The model a buying guide runs for a use case (a 14B-class model where there is one: what a mid-range card is bought for).
+    public static func guideModel(_ u: UseCase) -> String {
+        switch u {
+        case .chat: "qwen2.5-14b"
+        case .coding: "qwen2.5-coder-14b"
+        case .vision: "qwen2.5-vl-7b"
+        case .longContext: "llama-3.1-8b"
+        case .reasoning: "deepseek-r1-distill-qwen-14b"
+        }
+    }
+
+    /// A card at or under a budget and its answer to the use case's question.
+    public struct WorkloadPick: Sendable {
+        public var device: HardwareDevice
+        public var price: Double
+        public var answer: Answer
+    }
+
+    /// Every desktop or workstation GPU priced at or under `budget` (street, or used when `used`), ranked by how it runs the
+    /// use case's model at `context`: comfortable before tight before partly offloaded, then the fastest, then the cheapest.
+    public func workloadField(budget: Double, used: Bool, use: UseCase, context: Int?, facts: [HardwareFacts]) async -> [WorkloadPick] {
+        let model = Self.guideModel(use)
+        let ctx = context ?? use.context
+        var out: [WorkloadPick] = []
+        for f in facts where f.kind == "gpu" {
+            guard let d = catalog.device(id: f.id), [.desktop, .workstation].contains(d.form ?? .desktop),
+                  let price = used ? f.price_used : f.price_street, price <= budget else { continue }
+            let q = Question(model: model, hardware: .named(d.id), context: ctx, images: use.images)
+            if let a = try? await answer(q) { out.append(WorkloadPick(device: d, price: price, answer: a)) }
+        }
+        let order: [ChipStatus: Int] = [.comfortable: 0, .tight: 1, .marginal: 2, .doesNotFit: 3]
+        return out.sorted {
+            let a = (order[$0.answer.chipStatus]!, -($0.answer.runs ? $0.answer.decode.expected : 0), $0.price)
+            let b = (order[$1.answer.chipStatus]!, -($1.answer.runs ? $1.answer.decode.expected : 0), $1.price)
+            return a != b ? a < b : $0.device.id < $1.device.id
+        }
+    }
+
+    /// The buying guides with the budget guides (`under-budget`, `used`) ranked by a use case's workload instead of the Score
+    /// when `use` is given: the pick is the card that runs the use case's model best at or under the budget.
+    public func guides(facts: [HardwareFacts], budget: Double, use: UseCase?, context: Int?) async -> [GuidePick] {
+        var picks = await guides(facts: facts, budget: budget)
+        guard let use else { return picks }
+        for (guide, used) in [("under-budget", false), ("used", true)] {
+            guard let i = picks.firstIndex(where: { $0.guide == guide }) else { continue }
+            guard let best = await workloadField(budget: budget, used: used, use: use, context: context, facts: facts).first else {
+                picks.remove(at: i); continue
+            }
+            let a = best.answer
+            let facts = facts.first { $0.id == best.device.id }
+            picks[i] = GuidePick(guide: guide, title: String(format: "Best %@GPU under $%.0f for %@", used ? "used " : "", budget, use.label.lowercased()),
+                                 hardware: best.device.id, name: best.device.displayName, price_usd: best.price, score: facts?.score.total ?? 0,
+                                 why: String(format: "of the cards at or under $%.0f%@, it runs %@ %@ at %@ context best: %@, %.1f tok/s (%@)", budget, used ? " used" : "",
+                                             a.wire.model.name, a.wire.quant, Self.contextLabel(a.question.context), a.chipStatus.label,
+                                             a.runs ? a.decode.expected : 0, a.wire.speed.evidence),
+                                 figures: [GuideFigure(label: "\(a.wire.model.name) at \(Self.contextLabel(a.question.context))",
+                                                       value: a.runs ? String(format: "%@, %.1f tok/s", a.chipStatus.label, a.decode.expected) : a.chipStatus.label),
+                                           GuideFigure(label: used ? "Used price" : "Street price", value: String(format: "$%.0f", best.price)),
+                                           GuideFigure(label: "Memory", value: String(format: "%.0f GB", facts?.memory_gib ?? 0))])
+        }
+        return picks
+    }
+}

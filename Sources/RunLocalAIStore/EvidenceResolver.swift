@@ -49,7 +49,7 @@ public struct ResolvedEvidence: Sendable, Hashable {
 /// let shown = EvidenceResolver.resolve(estimate, runs: approved, catalog: catalog)
 /// ```
 public enum EvidenceResolver {
-    public static let reviewSpread = 0.20
+    public static let reviewSpread = BenchStats.rerunSpread
     /// Two decode depths count as "the same context" within this factor, or when both are this shallow.
     public static let contextFactor = 2.0
     public static let sameDepthTokens = 1024.0

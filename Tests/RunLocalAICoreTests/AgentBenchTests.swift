@@ -140,5 +140,14 @@ struct BenchRunnerTests {
         #expect(out.run.status == .pending)
         #expect(out.run.command?.contains("-p 128 -n 32") == true)
         #expect(out.run.model.hasPrefix("gguf:"), "an architecture no catalog model has is filed by its file hash")
+        // The measured runs (50, 70, 60) differ by 33%: more than 20%, so a submission is refused with "re-run requested"
+        // before anything is sent (the address below would refuse a connection).
+        try "0".write(to: dir.appendingPathComponent("count"), atomically: true, encoding: .utf8)
+        let noisy = BenchRunner(options: .init(model: gguf.path, reps: 3, promptTokens: 128, genTokens: 32, llamaBench: script.path, submit: "http://127.0.0.1:9"),
+                                detected: detected)
+        let refused = try await noisy.run(catalog: c)
+        #expect(refused.submitted == nil)
+        #expect(refused.submit_error?.hasPrefix("re-run requested: the measured decode runs differ by 33%") == true, "\(refused.submit_error ?? "")")
+        #expect(BenchStats.spread([100, 110, 105]).map { $0 <= BenchStats.rerunSpread } == true)
     }
 }

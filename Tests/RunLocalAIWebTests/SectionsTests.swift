@@ -232,6 +232,27 @@ struct SectionsTests {
         #expect(after.decode.expected == 44.4)
     }
 
+    @Test("Guides filter by budget AND use AND context: at $600 for coding at 32K the pick runs a 14B coder comfortably, not a 12 GB card with tradeoffs")
+    func guidesThatFilter() async throws {
+        try await F.with { c in
+            let g = try await F.call(c, .get, "/api/v1/guides?budget=600&use=coding&ctx=32K")
+            let pick = try #require(g.json?["picks"]?.array?.first { $0["guide"]?.string == "under-budget" })
+            #expect(pick["why"]?.string?.contains("comfortable") == true, "\(pick)")
+            let id = try #require(pick["hardware"]?.string)
+            let site = try await F.shared.value
+            #expect((site.catalog.device(id: id)?.memoryGiB ?? 0) >= 16)
+            #expect((pick["price_usd"]?.number ?? 1e9) <= 600)
+            F.expectError(try await F.call(c, .get, "/api/v1/guides?use=astrology"), 400, code: "invalid_parameter", parameter: "use")
+            F.expectError(try await F.call(c, .get, "/api/v1/guides?use=coding&ctx=lots"), 400, code: "invalid_parameter", parameter: "ctx")
+        }
+        try await P.withClient { client in
+            let page = try await P.get(client, "/guides/best-budget-gpu?budget=600&use=coding&ctx=32768")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("The field, for coding") && page.body.contains("Best GPU under $600 for coding"))
+            #expect(try await P.get(client, "/guides/best-budget-gpu?use=astrology").status == .badRequest)
+        }
+    }
+
     @Test("The sitemap and menus list the new sections")
     func sitemapAndMenus() async throws {
         let site = try await P.site()

@@ -171,6 +171,16 @@ public enum BenchStats {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
+    /// How far repeats of one measurement disagree: (max − min) ÷ median; nil for fewer than two or a zero median.
+    public static func spread(_ xs: [Double]) -> Double? {
+        guard xs.count > 1, let m = median(xs), m > 0, let lo = xs.min(), let hi = xs.max() else { return nil }
+        return (hi - lo) / m
+    }
+
+    /// Repeats that disagree by more than this ask for a re-run: `bench` does not submit them, and the evidence of
+    /// several runs of one tuple that disagree by more is flagged for review (the original site's 20% rule).
+    public static let rerunSpread = 0.20
+
     /// `VmHWM` (peak resident set) of `/proc/<pid>/status`, bytes.
     public static func vmHWM(_ status: String) -> UInt64? {
         for line in status.split(whereSeparator: \.isNewline) where line.hasPrefix("VmHWM:") {

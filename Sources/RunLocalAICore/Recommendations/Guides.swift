@@ -4,6 +4,7 @@ import Foundation
 public struct GuideFigure: Sendable, Hashable, Codable {
     public var label: String
     public var value: String
+    public init(label: String, value: String) { self.label = label; self.value = value }
 }
 
 /// One pick of a buying guide, with the numbers that made it.
@@ -16,6 +17,10 @@ public struct GuidePick: Sendable, Hashable, Codable {
     public var score: Int
     public var why: String
     public var figures: [GuideFigure]
+    public init(guide: String, title: String, hardware: String, name: String, price_usd: Double?, score: Int, why: String, figures: [GuideFigure]) {
+        self.guide = guide; self.title = title; self.hardware = hardware; self.name = name; self.price_usd = price_usd; self.score = score
+        self.why = why; self.figures = figures
+    }
 }
 
 /// Engine figures for one piece of hardware (its default memory variant), computed once and shared by every guide.

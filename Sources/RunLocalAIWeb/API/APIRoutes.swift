@@ -394,7 +394,19 @@ struct API: Sendable {
 
     func guides(_ q: Query) async throws -> Data {
         let budget = try q.double("budget", in: 50...1_000_000) ?? Guides.defaultBudgetUSD
-        return try APIJSON.encode(GuidesDTO(budget_usd: budget, picks: await site.service.guides(facts: site.derived.hardwareFacts, budget: budget)))
+        var use: UseCase?
+        if let raw = q.string("use") {
+            guard let u = UseCase(rawValue: raw) else {
+                throw APIError.badParameter("use", "use '\(raw.prefix(40))' is not one of \(UseCase.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            use = u
+        }
+        var ctx: Int?
+        if let raw = q.string("ctx") {
+            guard let c = try? Question.context(raw), (512...1_048_576).contains(c) else { throw APIError.badParameter("ctx", "context '\(raw.prefix(40))' must be tokens such as 8192 or 32K (512 to 1048576)") }
+            ctx = c
+        }
+        return try APIJSON.encode(GuidesDTO(budget_usd: budget, picks: await site.service.guides(facts: site.derived.hardwareFacts, budget: budget, use: use, context: ctx)))
     }
 
     func cost(_ q: Query) async throws -> Data {

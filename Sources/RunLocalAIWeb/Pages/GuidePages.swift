@@ -12,9 +12,9 @@ enum GuidePages {
         Guide(slug: "best-gpu", id: "best-overall", title: "Best GPU for local AI",
               intro: "The desktop or workstation GPU with the highest RunLocalAI Score among those with a street price."),
         Guide(slug: "best-budget-gpu", id: "under-budget", title: "Best GPU under a budget",
-              intro: "The highest Score at or under the budget's street price. Change the budget in the address (?budget=600)."),
+              intro: "The highest Score at or under the budget's street price, or, given a use and a context, the card that runs that use's model best (?budget=600&use=coding&ctx=32K)."),
         Guide(slug: "best-used-gpu", id: "used", title: "Best used GPU",
-              intro: "The highest Score at or under the budget's used price: the older 24 GB cards often win here."),
+              intro: "The highest Score at or under the budget's used price (the older 24 GB cards often win here), or, given a use and a context, the card that runs that use's model best."),
         Guide(slug: "best-gpu-for-ollama", id: "ollama", title: "Best GPU for Ollama",
               intro: "The most Score per dollar among cards Ollama drives that hold a 14B model comfortably."),
         Guide(slug: "best-gpu-for-vision", id: "vision", title: "Best GPU for vision models",
@@ -55,8 +55,25 @@ enum GuidePages {
             }
             budget = v
         }
+        let filters = ["under-budget", "used"].contains(g.id)
+        var use: UseCase?
+        if filters, let raw = q["use"], !raw.isEmpty {
+            guard let u = UseCase(rawValue: raw) else {
+                return UI.problem(status: .badRequest, title: g.title, message: "use '\(raw.prefix(40))' is not one of \(UseCase.allCases.map(\.rawValue).joined(separator: ", "))",
+                                  path: "/guides/\(slug)", suggestions: UseCase.allCases.map { ($0.label, "/guides/\(slug)?budget=\(Format.number(budget))&use=\($0.rawValue)") })
+            }
+            use = u
+        }
+        var ctx: Int?
+        if filters, let raw = q["ctx"], !raw.isEmpty {
+            guard let c = Question.contextParameter(raw), (512...1_048_576).contains(c) else {
+                return UI.problem(status: .badRequest, title: g.title, message: "context '\(raw.prefix(40))' must be tokens such as 8192 or 32K", path: "/guides/\(slug)")
+            }
+            ctx = c
+        }
         let facts = engine.site.derived.hardwareFacts
-        let picks = await engine.service.guides(facts: facts, budget: budget).filter { $0.guide == g.id }
+        let picks = await engine.service.guides(facts: facts, budget: budget, use: use, context: ctx).filter { $0.guide == g.id }
+        let field = use != nil ? await engine.service.workloadField(budget: budget, used: g.id == "used", use: use!, context: ctx, facts: facts) : []
         let usesBudget = ["under-budget", "used", "ollama", "vision", "16gb-vs-24gb"].contains(g.id)
         // Context: the top of the same population by Score (catalog order, engine figures).
         let population: [HardwareFacts] = {
@@ -74,6 +91,16 @@ enum GuidePages {
             if usesBudget {
                 HTML.element("form", [.class("q filters"), Attr("method", "get"), Attr("action", "/guides/\(slug)")], HTML {
                     label { "Budget ($)"; input(.name("budget"), .type("number"), Attr("min", "1"), .value(Format.number(budget))) }
+                    if filters {
+                        label { "Use"; selectElement(.name("use")) {
+                            UI.opt("", "any (rank by Score)", selected: use == nil)
+                            for u in UseCase.allCases { UI.opt(u.rawValue, u.label, selected: use == u) }
+                        } }
+                        label { "Context"; selectElement(.name("ctx")) {
+                            UI.opt("", "the use's own", selected: ctx == nil)
+                            for x in PageEngine.contexts { UI.opt(String(x), Format.context(x), selected: x == ctx) }
+                        } }
+                    }
                     div { button(.type("submit")) { "Update" } }
                 })
             }
@@ -85,6 +112,21 @@ enum GuidePages {
                     p { "Why: "; pick.why; "." }
                     dl(.class("stats")) {
                         for f in pick.figures { div { dt { f.label }; dd { f.value } } }
+                    }
+                }
+            }
+            if let use, !field.isEmpty {
+                h2 { "The field, for \(use.label.lowercased())" }
+                p(.class("small muted")) { "\(field[0].answer.wire.model.name) \(field[0].answer.wire.quant) at \(Format.context(field[0].answer.question.context)) context on every card at or under \(Format.money(budget))\(g.id == "used" ? " used" : ""): comfortable first, then the fastest, then the cheapest. Each row is the will-it-run answer." }
+                UI.table([("Hardware", false), ("Verdict", false), ("Decode", true), ("Memory", true), ("Price", true)]) {
+                    for w in field.prefix(12) {
+                        tr {
+                            td { a(href: w.answer.question.url()) { w.device.displayName }; UI.figures(w.answer) }
+                            td { UI.chip(w.answer.chipStatus) }
+                            td(.class("num")) { w.answer.runs ? "\(Format.tps(w.answer.decode.expected)) tok/s" : "—" }
+                            td(.class("num")) { w.device.memoryGiB.map(Format.gibValue) ?? "—" }
+                            td(.class("num")) { Format.money(w.price) }
+                        }
                     }
                 }
             }

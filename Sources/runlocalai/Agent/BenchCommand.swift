@@ -113,8 +113,9 @@ struct BenchCommand: AsyncParsableCommand {
         if let l = o.measured.load_average_before, l > 0.5 * Double(max(o.threads, 1)) {
             lines.append(String(format: "warning: load average %.2f on %d threads when it started: the machine was busy, so the measured figures are low", l, o.threads))
         }
-        if let lo = o.measured.decode_runs.min(), let hi = o.measured.decode_runs.max(), lo > 0, hi / lo > 1.3 {
-            lines.append(String(format: "warning: the decode runs differ by %.1f× (%.1f to %.1f tok/s): something else was using the machine; rerun when it is idle", hi / lo, lo, hi))
+        if let s = BenchStats.spread(o.measured.decode_runs), s > BenchStats.rerunSpread, let lo = o.measured.decode_runs.min(), let hi = o.measured.decode_runs.max() {
+            lines.append(String(format: "re-run requested: the decode runs differ by %.0f%% (%.1f to %.1f tok/s), more than %.0f%%: something else was using the machine; rerun when it is idle",
+                                s * 100, lo, hi, BenchStats.rerunSpread * 100))
         }
         lines.append("runs: decode \(o.measured.decode_runs.map { f($0) }.joined(separator: ", ")); prefill \(o.measured.prefill_runs.map { f($0) }.joined(separator: ", "))")
         lines.append("command: \(r.command ?? "")")
