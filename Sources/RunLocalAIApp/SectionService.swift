@@ -1,5 +1,6 @@
 import Foundation
 import RunLocalAICore
+import RunLocalAIStore
 
 /// The site's sections beyond one will-it-run question — hardware combos, model vs model, several cards side by
 /// side, Start, systems, stacks — each built from answers to will-it-run questions, so every figure on those pages
@@ -254,4 +255,27 @@ extension AnswerService {
         }
         return picks
     }
+}
+
+// MARK: Benchmark requests
+
+extension AnswerService {
+    /// A request for a run, its names resolved through the catalog (the one grammar's bounds first): a model id, a
+    /// quantisation llama.cpp knows or any, a catalog device with its count.
+    public func requestKey(model: String, quant: String?, hardware: String) throws -> BenchmarkRequest.Key {
+        for (field, value) in [(Question.Field.model, model), (.hardware, hardware)] where value.count > Question.maxNameLength {
+            throw QuestionError(field, "names are at most \(Question.maxNameLength) characters")
+        }
+        let m = try catalog.model(named: model)
+        let sel = try catalog.hardware(named: hardware)
+        var q: String?
+        if let raw = quant?.trimmingCharacters(in: .whitespaces), !raw.isEmpty, raw.lowercased() != "any" {
+            guard raw.count <= 40, let mix = QuantMix(name: raw) else { throw QuestionError(.quant, "unknown quantisation '\(raw.prefix(40))'; use e.g. Q4_K_M, Q8_0, or any") }
+            q = mix.name
+        }
+        return BenchmarkRequest.Key(model: m.id, quant: q, hardware: sel.device.id, hardwareCount: sel.count)
+    }
+
+    /// Who asks, as the store keeps it: a digest of the client's address, never the address itself.
+    public static func voter(client: String) -> String { SHA256.hex(Data("benchmark-request|\(client)".utf8)) }
 }

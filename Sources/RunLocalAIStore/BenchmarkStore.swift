@@ -43,6 +43,11 @@ public protocol BenchmarkStore: Sendable {
     func archivedSnapshot(day: String) async throws -> Data?
     /// The days that have an archived snapshot, oldest first.
     func snapshotDays() async throws -> [String]
+    /// Asks for a run: creates the request or adds `voter`'s vote to it (one vote per voter), and returns it. A request
+    /// already closed by a published run stays closed (its run answers it).
+    func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest
+    /// Requests with `status` (nil: all), most votes first, then oldest.
+    func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest]
 }
 
 /// A filter over stored runs.

@@ -14,7 +14,8 @@ public struct ObservedStore: BenchmarkStore {
     public enum Operation: String, Sendable, CaseIterable {
         case migrate, submit, run, runs, count, setStatus = "set_status", importRuns = "import_runs",
              addReproduction = "add_reproduction", reproductions, addFeedback = "add_feedback", feedback, history,
-             archiveSnapshot = "archive_snapshot", archivedSnapshot = "archived_snapshot", snapshotDays = "snapshot_days"
+             archiveSnapshot = "archive_snapshot", archivedSnapshot = "archived_snapshot", snapshotDays = "snapshot_days",
+             requestRun = "request_run", benchmarkRequests = "benchmark_requests"
     }
 
     public let base: any BenchmarkStore
@@ -56,4 +57,10 @@ public struct ObservedStore: BenchmarkStore {
     public func archivedSnapshot(day: String) async throws -> Data? { try await timed(.archivedSnapshot) { try await base.archivedSnapshot(day: day) } }
     public func snapshotDays() async throws -> [String] { try await timed(.snapshotDays) { try await base.snapshotDays() } }
     public func history(of runID: String) async throws -> [StatusChange] { try await timed(.history) { try await base.history(of: runID) } }
+    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest {
+        try await timed(.requestRun) { try await base.requestRun(key, voter: voter) }
+    }
+    public func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest] {
+        try await timed(.benchmarkRequests) { try await base.benchmarkRequests(status: status, limit: limit) }
+    }
 }

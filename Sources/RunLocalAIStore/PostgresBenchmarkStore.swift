@@ -163,6 +163,31 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
         (2, "open-data snapshots archived by day", [
             "CREATE TABLE snapshots (day TEXT PRIMARY KEY, body BYTEA NOT NULL, created_at BIGINT NOT NULL)",
         ]),
+        (3, "benchmark requests and their votes", [
+            """
+            CREATE TABLE benchmark_requests (
+                seq BIGSERIAL PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                model TEXT NOT NULL,
+                quant TEXT NOT NULL,
+                hardware TEXT NOT NULL,
+                hardware_count BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                closed_at BIGINT,
+                closed_by TEXT,
+                UNIQUE (model, quant, hardware, hardware_count)
+            )
+            """,
+            """
+            CREATE TABLE benchmark_request_votes (
+                request_id TEXT NOT NULL REFERENCES benchmark_requests(id) ON DELETE CASCADE,
+                voter TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (request_id, voter)
+            )
+            """,
+        ]),
     ]
 
     public func migrate() async throws {
@@ -265,6 +290,15 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
             try await Self.recordChange(conn, StatusChange(runID: id, from: run.status, to: status, by: moderator, at: StoreTime.now(), note: note),
                                         logger: logger)
             run.status = status
+            if BenchmarkRequest.closingStatuses.contains(status), run.hardware.count == 1 {
+                // A published run answers the open requests for its model (at its quantisation or any) on its hardware.
+                let now = StoreTime.milliseconds(StoreTime.now()), count = Int64(run.hardwareCount)
+                try await conn.query("""
+                    UPDATE benchmark_requests SET status = 'closed', closed_at = \(now), closed_by = \(id)
+                    WHERE status = 'open' AND model = \(run.model) AND (quant = '' OR quant = \(run.quant)) AND hardware = \(run.hardware[0])
+                      AND hardware_count = \(count)
+                    """, logger: logger)
+            }
             return run
         }
     }
@@ -373,6 +407,56 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
         var days: [String] = []
         for try await day in try await client.query("SELECT day FROM snapshots ORDER BY day", logger: logger).decode(String.self) { days.append(day) }
         return days
+    }
+
+    // MARK: Benchmark requests
+
+    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest {
+        try BenchmarkRequest.check(key, voter: voter)
+        let now = StoreTime.milliseconds(StoreTime.now()), quant = key.quant ?? "", count = Int64(key.hardwareCount), newID = StoreID.make()
+        let id: String = try await transaction { conn in
+            try await conn.query("""
+                INSERT INTO benchmark_requests (id, model, quant, hardware, hardware_count, status, created_at)
+                VALUES (\(newID), \(key.model), \(quant), \(key.hardware), \(count), 'open', \(now))
+                ON CONFLICT (model, quant, hardware, hardware_count) DO NOTHING
+                """, logger: logger)
+            var found: String?
+            for try await id in try await conn.query("""
+                SELECT id FROM benchmark_requests WHERE model = \(key.model) AND quant = \(quant) AND hardware = \(key.hardware) AND hardware_count = \(count)
+                """, logger: logger).decode(String.self) { found = id }
+            guard let found else { throw BenchmarkStoreError.notFound(kind: "request", id: key.model) }
+            try await conn.query("""
+                INSERT INTO benchmark_request_votes (request_id, voter, created_at) VALUES (\(found), \(voter), \(now)) ON CONFLICT DO NOTHING
+                """, logger: logger)
+            return found
+        }
+        return try await fetchRequests(Self.query(Self.requestSQL + " WHERE r.id = $1 ORDER BY votes DESC LIMIT 1", [.text(id)]))[0]
+    }
+
+    public func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest] {
+        let n = min(max(limit, 0), 1000)
+        if let status {
+            return try await fetchRequests(Self.query(Self.requestSQL + " WHERE r.status = $1 ORDER BY votes DESC, r.created_at, r.seq LIMIT \(n)", [.text(status.rawValue)]))
+        }
+        return try await fetchRequests(Self.query(Self.requestSQL + " ORDER BY votes DESC, r.created_at, r.seq LIMIT \(n)", []))
+    }
+
+    static let requestSQL = """
+        SELECT r.id, r.model, r.quant, r.hardware, r.hardware_count, r.status, r.created_at, r.closed_at, r.closed_by,
+               (SELECT COUNT(*) FROM benchmark_request_votes v WHERE v.request_id = r.id) AS votes
+        FROM benchmark_requests r
+        """
+
+    func fetchRequests(_ query: PostgresQuery) async throws -> [BenchmarkRequest] {
+        var out: [BenchmarkRequest] = []
+        let rows = try await client.query(query, logger: logger)
+        for try await (id, model, quant, hardware, count, status, created, closedAt, closedBy, votes)
+            in rows.decode((String, String, String, String, Int64, String, Int64, Int64?, String?, Int64).self) {
+            out.append(BenchmarkRequest(id: id, key: .init(model: model, quant: quant.isEmpty ? nil : quant, hardware: hardware, hardwareCount: Int(count)),
+                                        votes: Int(votes), status: BenchmarkRequest.Status(rawValue: status) ?? .open, createdAt: StoreTime.date(created),
+                                        closedAt: closedAt.map(StoreTime.date), closedBy: closedBy))
+        }
+        return out
     }
 
     // MARK: Rows

@@ -108,6 +108,29 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
         m.registerMigration("v2 open-data snapshots archived by day") { db in
             try db.execute(sql: "CREATE TABLE snapshots (day TEXT PRIMARY KEY, body BLOB NOT NULL, created_at INTEGER NOT NULL)")
         }
+        m.registerMigration("v3 benchmark requests and their votes") { db in
+            try db.execute(sql: """
+                CREATE TABLE benchmark_requests (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    model TEXT NOT NULL,
+                    quant TEXT NOT NULL,
+                    hardware TEXT NOT NULL,
+                    hardware_count INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    closed_at INTEGER,
+                    closed_by TEXT,
+                    UNIQUE (model, quant, hardware, hardware_count)
+                );
+                CREATE TABLE benchmark_request_votes (
+                    request_id TEXT NOT NULL REFERENCES benchmark_requests(id) ON DELETE CASCADE,
+                    voter TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (request_id, voter)
+                );
+                """)
+        }
         return m
     }
 
@@ -194,6 +217,13 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
             try db.execute(sql: "UPDATE runs SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
             try Self.recordChange(db, StatusChange(runID: id, from: run.status, to: status, by: moderator, at: StoreTime.now(), note: note))
             run.status = status
+            if BenchmarkRequest.closingStatuses.contains(status), run.hardware.count == 1 {
+                // A published run answers the open requests for its model (at its quantisation or any) on its hardware.
+                try db.execute(sql: """
+                    UPDATE benchmark_requests SET status = 'closed', closed_at = ?, closed_by = ?
+                    WHERE status = 'open' AND model = ? AND (quant = '' OR quant = ?) AND hardware = ? AND hardware_count = ?
+                    """, arguments: [StoreTime.milliseconds(StoreTime.now()), id, run.model, run.quant, run.hardware[0], run.hardwareCount])
+            }
             return run
         }
     }
@@ -297,6 +327,48 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
 
     public func snapshotDays() async throws -> [String] {
         try await pool.read { db in try String.fetchAll(db, sql: "SELECT day FROM snapshots ORDER BY day") }
+    }
+
+    // MARK: Benchmark requests
+
+    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest {
+        try BenchmarkRequest.check(key, voter: voter)
+        let now = StoreTime.milliseconds(StoreTime.now())
+        return try await pool.write { db in
+            let args: StatementArguments = [key.model, key.quant ?? "", key.hardware, key.hardwareCount]
+            try db.execute(sql: """
+                INSERT INTO benchmark_requests (id, model, quant, hardware, hardware_count, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)
+                ON CONFLICT (model, quant, hardware, hardware_count) DO NOTHING
+                """, arguments: [StoreID.make()] + args + [now])
+            let where_ = "model = ? AND quant = ? AND hardware = ? AND hardware_count = ?"
+            guard let id = try String.fetchOne(db, sql: "SELECT id FROM benchmark_requests WHERE \(where_)", arguments: args) else {
+                throw BenchmarkStoreError.notFound(kind: "request", id: key.model)
+            }
+            try db.execute(sql: "INSERT INTO benchmark_request_votes (request_id, voter, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [id, voter, now])
+            return try Self.fetchRequests(db, where: "r.id = ?", [id], limit: 1)[0]
+        }
+    }
+
+    public func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest] {
+        try await pool.read { db in
+            try Self.fetchRequests(db, where: status == nil ? "1 = 1" : "r.status = ?", status.map { [$0.rawValue] } ?? [], limit: min(max(limit, 0), 1000))
+        }
+    }
+
+    static func fetchRequests(_ db: Database, where clause: String, _ args: StatementArguments, limit: Int) throws -> [BenchmarkRequest] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.id, r.model, r.quant, r.hardware, r.hardware_count, r.status, r.created_at, r.closed_at, r.closed_by,
+                   (SELECT COUNT(*) FROM benchmark_request_votes v WHERE v.request_id = r.id) AS votes
+            FROM benchmark_requests r WHERE \(clause) ORDER BY votes DESC, r.created_at, r.seq LIMIT \(limit)
+            """, arguments: args).map { row in
+            let quant: String = row["quant"]
+            return BenchmarkRequest(id: row["id"], key: .init(model: row["model"], quant: quant.isEmpty ? nil : quant, hardware: row["hardware"],
+                                                              hardwareCount: row["hardware_count"]),
+                                    votes: row["votes"], status: BenchmarkRequest.Status(rawValue: row["status"]) ?? .open,
+                                    createdAt: StoreTime.date(row["created_at"]), closedAt: (row["closed_at"] as Int64?).map(StoreTime.date),
+                                    closedBy: row["closed_by"])
+        }
     }
 
     // MARK: Rows

@@ -376,6 +376,39 @@ struct StoreConformance {
         }
     }
 
+    @Test("A benchmark request is counted once per voter, listed by demand, and closed by a matching run once it is published", arguments: StoreFactory.all)
+    func benchmarkRequests(_ factory: StoreFactory) async throws {
+        try await factory.with { store async throws in
+            let wanted = BenchmarkRequest.Key(model: "qwen3-32b", quant: "Q4_K_M", hardware: "rtx-3090", hardwareCount: 1)
+            let any = BenchmarkRequest.Key(model: "llama-3.1-8b", quant: nil, hardware: "rtx-3090", hardwareCount: 1)
+            let first = try await store.requestRun(wanted, voter: "voter-a")
+            #expect(first.votes == 1 && first.status == .open && first.key == wanted)
+            #expect(try await store.requestRun(wanted, voter: "voter-a").votes == 1)        // the same voter counts once
+            #expect(try await store.requestRun(wanted, voter: "voter-b").votes == 2)
+            _ = try await store.requestRun(any, voter: "voter-c")
+            let open = try await store.openRequests()
+            #expect(open.map(\.key) == [wanted, any])                                       // most wanted first
+            #expect(open[0].id == first.id)
+            // A pending run does not close anything; publishing it closes the requests it answers (any quant too).
+            let run = try await store.submit(Sample.run(model: "llama-3.1-8b", quant: "Q8_0", hardware: ["rtx-3090"]))
+            #expect(try await store.openRequests().count == 2)
+            _ = try await store.setStatus(id: run.id!, to: .approved, by: "mod", note: nil)
+            let left = try await store.openRequests()
+            #expect(left.map(\.key) == [wanted])
+            let closed = try await store.benchmarkRequests(status: .closed, limit: 10)
+            #expect(closed.count == 1 && closed[0].closedBy == run.id && closed[0].closedAt != nil)
+            // Asking again for a run that exists keeps the request closed.
+            #expect(try await store.requestRun(any, voter: "voter-d").status == .closed)
+            #expect(try await store.benchmarkRequests(status: nil, limit: 10).count == 2)
+            await #expect(throws: BenchmarkStoreError.self) {
+                try await store.requestRun(.init(model: String(repeating: "m", count: 300), quant: nil, hardware: "rtx-3090", hardwareCount: 1), voter: "v")
+            }
+            await #expect(throws: BenchmarkStoreError.self) {
+                try await store.requestRun(.init(model: "m", quant: nil, hardware: "rtx-3090", hardwareCount: 0), voter: "v")
+            }
+        }
+    }
+
     @Test("Migrating again is a no-op that keeps the data", arguments: StoreFactory.all)
     func migrateIsIdempotent(_ factory: StoreFactory) async throws {
         try await factory.with { store async throws in

@@ -253,6 +253,42 @@ struct SectionsTests {
         }
     }
 
+    @Test("Benchmark requests: asked for on the page or the API, counted once per client, listed by demand, closed by the run that answers them")
+    func benchmarkRequests() async throws {
+        let site = try await F.site(adminToken: "mod-token")
+        try await F.with(site) { c in
+            let body = #"{"model": "qwen 3 32b", "quant": "Q4_K_M", "hardware": "RTX 5090"}"#
+            let json: HTTPFields = [.contentType: "application/json"]
+            let first = try await F.call(c, .post, "/api/v1/benchmark-requests", headers: json, body: body)
+            #expect(first.status == .created)
+            #expect(first.json?["model"]?.string == "qwen3-32b" && first.json?["votes"]?.int == 1)
+            let again = try await F.call(c, .post, "/api/v1/benchmark-requests", headers: json, body: body)
+            #expect(again.status == .ok && again.json?["votes"]?.int == 1, "the same client counts once")
+            F.expectError(try await F.call(c, .post, "/api/v1/benchmark-requests", headers: json, body: #"{"model": "qwen 9 999b", "hardware": "RTX 5090"}"#),
+                          400, code: "unknown_model", parameter: "model")
+            F.expectError(try await F.call(c, .get, "/api/v1/benchmark-requests?status=maybe"), 400, code: "invalid_parameter", parameter: "status")
+            let list = try await F.call(c, .get, "/api/v1/benchmark-requests")
+            #expect(list.json?["items"]?.array?.first?["hardware"]?.string == "rtx-5090")
+            // A published run of the tuple closes it.
+            let run = try await site.store.submit(BenchmarkRun(model: "qwen3-32b", quant: "Q4_K_M", hardware: ["rtx-5090"], runtime: "llama.cpp", decodeTPS: 61.2))
+            let approve = try await F.call(c, .post, "/api/v1/benchmarks/\(run.id!)/status", template: "/api/v1/benchmarks/{id}/status",
+                                           headers: [.contentType: "application/json", .authorization: "Bearer mod-token"], body: #"{"status": "approved"}"#)
+            #expect(approve.status == .ok)
+            let closed = try await F.call(c, .get, "/api/v1/benchmark-requests?status=closed")
+            #expect(closed.json?["items"]?.array?.first?["closed_by"]?.string == run.id)
+        }
+        let app = Application(router: buildRouter(site: site))
+        try await app.test(.router) { client in
+            let asked = try await P.post(client, "/benchmarks/request", form: [("model", "llama 3.1 8b"), ("quant", ""), ("hardware", "M4 Max 40-core 128GB")])
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("Counted:") && asked.body.contains("(any quant)"))
+            let bad = try await P.post(client, "/benchmarks/request", form: [("model", "llama 3.1 8b"), ("hardware", "quantum 9000")])
+            #expect(bad.status == .badRequest)
+            let page = try await client.execute(uri: "/benchmarks/request", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("Most wanted") && page.contains("Recently answered") && page.contains("Qwen3 32B"))
+        }
+    }
+
     @Test("The sitemap and menus list the new sections")
     func sitemapAndMenus() async throws {
         let site = try await P.site()

@@ -71,6 +71,8 @@ public enum APIRoutes {
             r.headers[.contentDisposition] = "attachment; filename=\"runlocalai-benchmarks.csv\""
             return r
         }
+        v1.get("benchmark-requests") { req, _ in APIJSON.tagged(try await api.benchmarkRequests(Query(req))) }
+        v1.post("benchmark-requests") { req, ctx in try await api.requestBenchmark(req, ctx) }
         v1.get("benchmarks") { req, _ in try await api.benchmarks(req) }
         v1.post("benchmarks") { req, ctx in try await api.submit(req, ctx) }
         v1.post("benchmarks/:id/status") { req, ctx in try await api.setStatus(req, ctx) }

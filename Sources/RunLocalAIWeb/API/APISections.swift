@@ -207,3 +207,37 @@ extension API {
                                             regressions: d.regressions.map(RegressionDTO.init), methodology: d.methodology))
     }
 }
+
+struct BenchmarkRequestDTO: Codable, Sendable {
+    var id: String; var model: String; var quant: String?; var hardware: String; var hardware_count: Int; var votes: Int; var status: String
+    var created_at: Date; var closed_at: Date?; var closed_by: String?; var estimate_url: String
+    init(_ r: BenchmarkRequest) {
+        id = r.id; model = r.key.model; quant = r.key.quant; hardware = r.key.hardware; hardware_count = r.key.hardwareCount; votes = r.votes
+        status = r.status.rawValue; created_at = r.createdAt; closed_at = r.closedAt; closed_by = r.closedBy
+        estimate_url = URLs.build("/api/v1/will-it-run", [("model", r.key.model), ("quant", r.key.quant ?? Question.defaultQuant),
+                                                         ("hardware", r.key.hardwareCount > 1 ? "\(r.key.hardwareCount)x \(r.key.hardware)" : r.key.hardware)])
+    }
+}
+struct BenchmarkRequestBodyDTO: Codable, Sendable { var model: String; var quant: String?; var hardware: String }
+
+extension API {
+    func benchmarkRequests(_ q: Query) async throws -> Data {
+        let raw = q.string("status") ?? "open"
+        guard raw == "all" || BenchmarkRequest.Status(rawValue: raw) != nil else {
+            throw APIError.badParameter("status", "status '\(raw.prefix(20))' is not one of open, closed, all")
+        }
+        let limit = try q.int("limit", in: 1...500) ?? 100
+        let items = try await site.store.benchmarkRequests(status: BenchmarkRequest.Status(rawValue: raw), limit: limit).map(BenchmarkRequestDTO.init)
+        return try APIJSON.encode(ListDTO(count: items.count, items: items))
+    }
+
+    func requestBenchmark(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
+        let b = try decode(BenchmarkRequestBodyDTO.self, try await body(req, ctx))
+        let key: BenchmarkRequest.Key
+        do { key = try site.service.requestKey(model: b.model, quant: b.quant, hardware: b.hardware) } catch { throw APIError.from(error) }
+        let client = APIRules.clientKey(req, peer: ctx.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
+        let before = try await site.store.benchmarkRequests(status: nil, limit: 1000).first { $0.key == key }
+        let saved = try await site.store.requestRun(key, voter: AnswerService.voter(client: client))
+        return try APIJSON.response(BenchmarkRequestDTO(saved), status: before == nil ? .created : .ok)
+    }
+}

@@ -29,7 +29,7 @@ enum Layout {
         MenuGroup(title: "REF", links: [("Learn", "/learn"), ("Methodology", "/methodology"), ("Glossary", "/glossary"), ("Errors KB", "/errors"),
                                         ("Ecosystem map", "/ecosystem"),
                                         ("Troubleshooting", "/diagnose"), ("Public API", "/public-api")]),
-        MenuGroup(title: "EDITOR", links: [("About", "/about"), ("Pulse", "/pulse"), ("Monthly digest", "/digest"), ("Changelog", "/changelog"), ("Submit benchmark", "/benchmarks/submit"),
+        MenuGroup(title: "EDITOR", links: [("About", "/about"), ("Pulse", "/pulse"), ("Monthly digest", "/digest"), ("Changelog", "/changelog"), ("Submit benchmark", "/benchmarks/submit"), ("Request a benchmark", "/benchmarks/request"),
                                            ("Send feedback", "/feedback"), ("Trust", "/trust"), ("Editorial policy", "/editorial-policy"),
                                            ("How we make money", "/how-we-make-money")]),
         MenuGroup(title: "LEGAL", links: [("Privacy", "/privacy"), ("Terms", "/terms"), ("Sitemap", "/sitemap")]),

@@ -92,6 +92,12 @@ public enum PageRoutes {
             return try await BenchmarkPages.list(params(r), engine: engine)
         }
         router.get("/benchmarks/submit") { _, _ in BenchmarkPages.submitForm(engine: engine) }
+        router.get("/benchmarks/request") { _, _ in try await RequestPages.page(engine) }
+        router.post("/benchmarks/request") { r, c in
+            let form = try await FormBody.read(r, context: c, limit: 16 * 1024)
+            let client = APIRules.clientKey(r, peer: c.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
+            return try await RequestPages.ask(form, client: client, engine: engine)
+        }
         router.get("/benchmarks/regressions") { _, _ in try await BenchmarkPages.regressions(engine: engine) }
         router.post("/benchmarks/submit") { r, c in
             let form = try await FormBody.read(r, context: c, limit: 256 * 1024)
