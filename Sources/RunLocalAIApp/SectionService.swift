@@ -279,3 +279,103 @@ extension AnswerService {
     /// Who asks, as the store keeps it: a digest of the client's address, never the address itself.
     public static func voter(client: String) -> String { SHA256.hex(Data("benchmark-request|\(client)".utf8)) }
 }
+
+// MARK: Pillar guides
+
+extension AnswerService {
+    /// An AI PC for a budget: the build class whose parts leave the most Score in the GPU the rest of the budget buys,
+    /// every price from the catalog (parts from `parts.yaml`, the GPU's street price), and what the build runs.
+    public struct PCBuild: Sendable {
+        public var budget: Double
+        public var tier: PCPart.Tier
+        public var parts: [PCPart]
+        public var gpu: HardwareDevice
+        public var gpuPrice: Double
+        public var score: Int
+        public var ramGiB: Double
+        public var psuWatts: Double
+        public var total: Double { parts.reduce(gpuPrice) { $0 + $1.priceUSD } }
+        /// Chat models at 8K context on this GPU with this RAM: each the will-it-run answer.
+        public var models: [Answer]
+    }
+
+    public func pcBuild(budget: Double, facts: [HardwareFacts]) async -> PCBuild? {
+        var best: (PCPart.Tier, [PCPart], HardwareFacts, Double)?
+        for tier in PCPart.Tier.allCases.reversed() {
+            guard let platform = catalog.platform(tier) else { continue }
+            let left = budget - platform.reduce(0) { $0 + $1.priceUSD }
+            // A build class only when the GPU keeps at least 40% of the budget: the card is what runs the models.
+            guard left > 0, tier == .value || left >= 0.4 * budget else { continue }
+            let gpus = facts.filter { f in f.kind == "gpu" && (f.price_street ?? .infinity) <= left
+                && catalog.device(id: f.id).map { $0.form == .desktop || $0.form == nil } == true }
+            guard let g = gpus.max(by: { $0.score.total != $1.score.total ? $0.score.total < $1.score.total : $0.id > $1.id }) else { continue }
+            if best == nil || g.score.total > best!.2.score.total { best = (tier, platform, g, g.price_street!) }
+        }
+        guard let (tier, platform, g, price) = best, let device = catalog.device(id: g.id) else { return nil }
+        let ram = platform.first { $0.kind == .ram }?.ramGiB ?? 32, psu = platform.first { $0.kind == .psu }?.watts ?? 0
+        var models: [Answer] = []
+        for a in await rows(for: HardwareSelection(device: device), useCase: "chat", context: 8192, limit: 12) {
+            var q = a.question; q.hostRAMGiB = ram
+            models.append((try? await answer(q)) ?? a)
+        }
+        return PCBuild(budget: budget, tier: tier, parts: platform, gpu: device, gpuPrice: price, score: g.score.total, ramGiB: ram, psuWatts: psu, models: models)
+    }
+
+    /// CUDA against ROCm from the catalog and the evidence: which runtimes and devices each backend has, the speed
+    /// factors the calibration fitted for each, the published runs per backend, and AMD cards against the NVIDIA card
+    /// of the same memory nearest in price, on the same questions.
+    public struct BackendComparison: Sendable {
+        public struct Pair: Sendable { public var nvidia: HardwareDevice; public var amd: HardwareDevice; public var answers: [(nvidia: Answer, amd: Answer)] }
+        public var runtimes: (cuda: [String], rocm: [String], both: [String])
+        public var devices: (cuda: Int, rocm: Int)
+        public var bandwidthEfficiency: (cuda: Double, rocm: Double)
+        public var computeEfficiency: (cuda: Double, rocm: Double)
+        public var layerMicros: (cuda: Double, rocm: Double)
+        public var publishedRuns: (cuda: Int, rocm: Int)
+        public var pairs: [Pair]
+    }
+
+    public static let backendComparisonModels = [("llama-3.1-8b", 4096), ("qwen2.5-14b", 8192)]
+
+    public func cudaVsROCm(facts: [HardwareFacts]) async -> BackendComparison {
+        let rt = catalog.runtimes
+        let cuda = rt.filter { $0.backends.contains(.cuda) }.map(\.name), rocm = rt.filter { $0.backends.contains(.rocm) }.map(\.name)
+        let both = Set(cuda).intersection(rocm)
+        let f = SpeedModel.factors
+        var published = (cuda: 0, rocm: 0)
+        if let store, let runs = try? await store.allRuns() {
+            for r in runs {
+                let b = (r.backend ?? "").lowercased()
+                if b.contains("cuda") { published.cuda += 1 } else if b.contains("rocm") || b.contains("hip") { published.rocm += 1 }
+            }
+        }
+        // AMD desktop cards with ROCm and a street price, best Score first; each against the NVIDIA desktop card with the
+        // same memory whose street price is nearest.
+        func desktop(_ x: HardwareFacts) -> HardwareDevice? {
+            guard x.kind == "gpu", x.price_street != nil, let d = catalog.device(id: x.id), d.form == .desktop || d.form == nil else { return nil }
+            return d
+        }
+        let amd = facts.filter { x in desktop(x).map { $0.backends.contains(.rocm) && $0.vendor.uppercased() == "AMD" } == true }
+            .sorted { $0.score.total > $1.score.total }
+        let nvidia = facts.filter { x in desktop(x).map { $0.backends.contains(.cuda) } == true }
+        var pairs: [BackendComparison.Pair] = [], used = Set<String>()
+        for a in amd where pairs.count < 4 {
+            guard let match = nvidia.filter({ abs($0.memory_gib - a.memory_gib) < 0.5 && !used.contains($0.id) })
+                    .min(by: { abs($0.price_street! - a.price_street!) < abs($1.price_street! - a.price_street!) }),
+                  let nd = catalog.device(id: match.id), let ad = catalog.device(id: a.id) else { continue }
+            used.insert(match.id)
+            var answers: [(nvidia: Answer, amd: Answer)] = []
+            for (model, ctx) in Self.backendComparisonModels {
+                guard let x = try? await answer(Question(model: model, hardware: .named(nd.id), context: ctx)),
+                      let y = try? await answer(Question(model: model, hardware: .named(ad.id), context: ctx)) else { continue }
+                answers.append((x, y))
+            }
+            pairs.append(.init(nvidia: nd, amd: ad, answers: answers))
+        }
+        return BackendComparison(runtimes: (cuda.sorted(), rocm.sorted(), both.sorted()),
+                                 devices: (catalog.hardware.filter { $0.backends.contains(.cuda) }.count, catalog.hardware.filter { $0.backends.contains(.rocm) }.count),
+                                 bandwidthEfficiency: (f.bandwidth[.cuda] ?? 0, f.bandwidth[.rocm] ?? 0),
+                                 computeEfficiency: (f.compute[.cuda] ?? 0, f.compute[.rocm] ?? 0),
+                                 layerMicros: (f.layerMicros[.cuda] ?? 0, f.layerMicros[.rocm] ?? 0), publishedRuns: published, pairs: pairs)
+    }
+}

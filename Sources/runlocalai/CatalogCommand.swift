@@ -17,7 +17,7 @@ struct CatalogCommand: AsyncParsableCommand {
             let folder = Catalog.locate(explicit: catalogOptions.path)
             let s = CatalogStats(c, content: try folder.flatMap { try CatalogStats.contentCounts(besideCatalog: $0, catalog: c) })
             if json { try printJSON(s) } else {
-                print("models \(s.models) (vision \(s.vision_models)), diffusion models \(s.diffusion_models), hardware \(s.hardware), runtimes \(s.runtimes), glossary terms \(s.glossary_terms), error articles \(s.error_articles)")
+                print("models \(s.models) (vision \(s.vision_models)), diffusion models \(s.diffusion_models), hardware \(s.hardware), runtimes \(s.runtimes), glossary terms \(s.glossary_terms) in \(s.glossary_categories) categories, error articles \(s.error_articles), hardware combos \(s.hardware_combos), systems \(s.systems), parts \(s.parts), learning paths \(s.learning_paths), stacks \(s.stacks)")
             }
         }
     }
@@ -91,25 +91,36 @@ struct CatalogStats: Encodable {
     var hardware: Int
     var runtimes: Int
     var glossary_terms: Int
+    var glossary_categories: Int
     var error_articles: Int
+    var hardware_combos: Int
+    var systems: Int
+    var parts: Int
+    var learning_paths: Int
+    var stacks: Int
 
-    init(_ c: Catalog, content: (glossary: Int, errors: Int)? = nil) {
+    init(_ c: Catalog, content: ContentLibrary? = nil) {
         models = c.models.count
         vision_models = c.models.filter(\.isVisionModel).count
         diffusion_models = c.diffusion.count
         hardware = c.hardware.count
         runtimes = c.runtimes.count
-        glossary_terms = content?.glossary ?? 0
-        error_articles = content?.errors ?? 0
+        glossary_terms = content?.glossary.count ?? 0
+        glossary_categories = Set(content?.glossary.map(\.category) ?? []).count
+        error_articles = content?.errors.count ?? 0
+        hardware_combos = c.combos.count
+        systems = c.systems.count
+        parts = c.parts.count
+        learning_paths = content?.learn.count ?? 0
+        stacks = content?.stacks.count ?? 0
     }
 
     /// Glossary terms and error articles in `content/` beside the catalog folder, loaded (and so validated) by
     /// the content loader; nil when there is no content folder.
-    static func contentCounts(besideCatalog catalog: URL, catalog c: Catalog) throws -> (glossary: Int, errors: Int)? {
+    static func contentCounts(besideCatalog catalog: URL, catalog c: Catalog) throws -> ContentLibrary? {
         guard let dir = ContentLoader.locate(besideCatalog: catalog) else { return nil }
         do {
-            let library = try ContentLoader.load(from: dir, catalog: c)
-            return (library.glossary.count, library.errors.count)
+            return try ContentLoader.load(from: dir, catalog: c)
         } catch let e as ContentError {
             throw CLIError("content: \(e.description)")
         }

@@ -36,6 +36,18 @@ struct CLITests {
         #expect(commands.contains { ($0["command"] as? String)?.contains("--image") == true })
     }
 
+    @Test("catalog stats --json counts the catalog and the content: at least 300 glossary terms in 19 categories, 60 error articles, the sections' files",
+          .enabled(if: binary != nil, "build the runlocalai executable first (swift build)"))
+    func catalogStats() throws {
+        let r = try Self.run(["catalog", "stats", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Int])
+        #expect((o["glossary_terms"] ?? 0) >= 300)
+        #expect(o["glossary_categories"] == 19)
+        #expect((o["error_articles"] ?? 0) >= 60)
+        for key in ["hardware_combos", "systems", "parts", "learning_paths", "stacks"] { #expect((o[key] ?? 0) > 0, "\(key)") }
+    }
+
     @Test("Bad input exits non-zero with one clear line", .enabled(if: binary != nil, "build the runlocalai executable first (swift build)"),
           arguments: [
             (["--model", "lllama 9.9 99b", "--hardware", "rtx 4090"], "did you mean"),

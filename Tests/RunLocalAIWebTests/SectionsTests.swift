@@ -289,6 +289,41 @@ struct SectionsTests {
         }
     }
 
+    @Test("Pillar guides: an AI PC build priced from the catalog within its budget, CUDA vs ROCm card against card, the best laptop")
+    func pillarGuides() async throws {
+        try await F.with { c in
+            let b = try await F.call(c, .get, "/api/v1/guides/ai-pc-build?budget=2000")
+            let total = try #require(b.json?["total_usd"]?.number)
+            #expect(total <= 2000 && total > 1000)
+            let parts = b.json?["parts"]?.array ?? []
+            #expect(Set(parts.compactMap { $0["kind"]?.string }) == Set(PCPart.Kind.allCases.map(\.rawValue)))
+            #expect(parts.allSatisfy { !($0["source"]?.string ?? "").isEmpty })
+            let sum = parts.compactMap { $0["price_usd"]?.number }.reduce(b.json?["gpu_price_usd"]?.number ?? 0, +)
+            #expect(abs(sum - total) < 0.01, "the total is the parts plus the GPU")
+            let bigger = try await F.call(c, .get, "/api/v1/guides/ai-pc-build?budget=5000")
+            #expect((bigger.json?["score"]?.int ?? 0) > (b.json?["score"]?.int ?? 0))
+            F.expectError(try await F.call(c, .get, "/api/v1/guides/ai-pc-build?budget=5"), 400, code: "invalid_parameter", parameter: "budget")
+            let cr = try await F.call(c, .get, "/api/v1/guides/cuda-vs-rocm")
+            let site = try await F.shared.value
+            for pair in cr.json?["pairs"]?.array ?? [] {
+                let n = try #require(site.catalog.device(id: pair["nvidia"]?.string ?? "")), a = try #require(site.catalog.device(id: pair["amd"]?.string ?? ""))
+                #expect(n.memoryGiB == a.memoryGiB && n.backends.contains(.cuda) && a.backends.contains(.rocm))
+            }
+            #expect((cr.json?["pairs"]?.array?.count ?? 0) >= 2)
+            let g = try await F.call(c, .get, "/api/v1/guides")
+            let laptop = try #require(g.json?["picks"]?.array?.first { $0["guide"]?.string == "best-laptop" })
+            #expect(site.catalog.device(id: laptop["hardware"]?.string ?? "")?.form == .laptop)
+        }
+        try await P.withClient { client in
+            for path in ["/guides/ai-pc-build", "/guides/ai-pc-build?budget=3500", "/guides/cuda-vs-rocm", "/guides/best-laptop"] {
+                let page = try await P.get(client, path)
+                #expect(page.status == .ok, "\(path)")
+            }
+            #expect(try await P.get(client, "/guides/ai-pc-build").body.contains("Where each price comes from"))
+            #expect(try await P.get(client, "/guides/ai-pc-build?budget=ten").status == .badRequest)
+        }
+    }
+
     @Test("The sitemap and menus list the new sections")
     func sitemapAndMenus() async throws {
         let site = try await P.site()

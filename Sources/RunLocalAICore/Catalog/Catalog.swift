@@ -20,6 +20,8 @@ public struct Catalog: Sendable {
     /// Multi-GPU combinations (`combos.yaml`) and whole machines (`systems.yaml`); empty when the files are absent.
     public internal(set) var combos: [HardwareCombo] = []
     public internal(set) var systems: [CatalogSystem] = []
+    /// Non-GPU parts of a desktop build by class (`parts.yaml`); empty when absent.
+    public internal(set) var parts: [PCPart] = []
     let modelIndex: NameResolver
     let diffusionIndex: NameResolver
     let hardwareIndex: NameResolver
@@ -143,7 +145,10 @@ public struct Catalog: Sendable {
         let combos = directory.appendingPathComponent("combos.yaml"), systems = directory.appendingPathComponent("systems.yaml")
         if fm.fileExists(atPath: combos.path) { catalog.combos = try decode(CombosFile.self, combos).combos }
         if fm.fileExists(atPath: systems.path) { catalog.systems = try decode(SystemsFile.self, systems).systems }
+        let parts = directory.appendingPathComponent("parts.yaml")
+        if fm.fileExists(atPath: parts.path) { catalog.parts = try decode(PartsFile.self, parts).parts }
         try catalog.validateCombosAndSystems()
+        try catalog.validateParts()
         return catalog
     }
 

@@ -175,3 +175,69 @@ extension Catalog {
         }
     }
 }
+
+/// A non-GPU part of a desktop build (`catalog/parts.yaml`), priced with its source: what the AI PC build guide totals.
+public struct PCPart: Sendable, Hashable, Identifiable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable { case cpu, motherboard, ram, psu, `case`, storage, cooler }
+    public enum Tier: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+        case value, mid, high
+        public static func < (a: Tier, b: Tier) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+    }
+    public var id: String
+    public var kind: Kind
+    public var name: String
+    public var priceUSD: Double
+    public var asOf: String
+    public var ramGiB: Double?
+    public var watts: Double?
+    public var tier: Tier
+    public var source: String
+}
+
+extension PCPart: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, kind, name, tier, source, watts
+        case priceUSD = "price_usd", asOf = "as_of", ramGiB = "ram_gib"
+    }
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id); kind = try c.decode(Kind.self, forKey: .kind); name = try c.decode(String.self, forKey: .name)
+        priceUSD = try c.decode(Double.self, forKey: .priceUSD); asOf = try c.decode(String.self, forKey: .asOf)
+        ramGiB = try c.decodeIfPresent(Double.self, forKey: .ramGiB); watts = try c.decodeIfPresent(Double.self, forKey: .watts)
+        tier = try c.decode(Tier.self, forKey: .tier); source = try c.decode(String.self, forKey: .source)
+    }
+}
+
+struct PartsFile: Decodable {
+    var parts: [PCPart]
+    enum CodingKeys: String, CodingKey, CaseIterable { case parts }
+    init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        parts = try decoder.container(keyedBy: CodingKeys.self).decode([PCPart].self, forKey: .parts)
+    }
+}
+
+extension Catalog {
+    /// The parts of one build class, one per kind (nil when the file lacks a kind for it).
+    public func platform(_ tier: PCPart.Tier) -> [PCPart]? {
+        let ps = parts.filter { $0.tier == tier }
+        let kinds = Set(ps.map(\.kind))
+        return kinds.count == PCPart.Kind.allCases.count ? PCPart.Kind.allCases.compactMap { k in ps.first { $0.kind == k } } : nil
+    }
+
+    func validateParts() throws {
+        var seen = Set<String>()
+        for p in parts {
+            guard seen.insert(p.id).inserted else { throw CatalogError.invalid("parts.yaml: id '\(p.id)' appears twice") }
+            guard p.priceUSD > 0, p.priceUSD < 100_000 else { throw CatalogError.invalid("parts.yaml: \(p.id) price_usd \(p.priceUSD) is out of range") }
+            if p.kind == .ram, p.ramGiB == nil { throw CatalogError.invalid("parts.yaml: \(p.id) is RAM without ram_gib") }
+            if p.kind == .psu, p.watts == nil { throw CatalogError.invalid("parts.yaml: \(p.id) is a power supply without watts") }
+        }
+        for t in PCPart.Tier.allCases where !parts.isEmpty {
+            for k in PCPart.Kind.allCases where parts.filter({ $0.tier == t && $0.kind == k }).count != 1 {
+                throw CatalogError.invalid("parts.yaml: tier \(t.rawValue) needs exactly one \(k.rawValue)")
+            }
+        }
+    }
+}

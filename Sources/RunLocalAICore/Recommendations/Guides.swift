@@ -69,7 +69,7 @@ public enum Guides {
         catalog.hardware.map { HardwareFacts.compute($0, catalog: catalog, profiles: profiles) }
     }
 
-    public static let ids = ["best-overall", "under-budget", "used", "ollama", "vision", "best-mac", "16gb-vs-24gb"]
+    public static let ids = ["best-overall", "under-budget", "used", "ollama", "vision", "best-mac", "16gb-vs-24gb", "best-laptop"]
 
     public static func all(facts: [HardwareFacts], budget: Double = defaultBudgetUSD, catalog: Catalog) -> [GuidePick] {
         var out: [GuidePick] = []
@@ -123,6 +123,11 @@ public enum Guides {
         let macs = facts.filter { $0.kind == "apple" }
         let mac = best(macs) { Double($0.score.total) }
         pick("best-mac", "Best Mac", mac, price: mac?.price_street) { String(format: "highest Score (%d) of Apple silicon, at %.0f GB", $0.score.total, $0.memory_gib) }
+
+        // Laptops are sold as whole machines (no card price): ranked by Score among laptop GPUs and Apple laptop chips.
+        let laptops = facts.filter { catalog.device(id: $0.id)?.form == .laptop }
+        let laptop = best(laptops) { Double($0.score.total) }
+        pick("best-laptop", "Best laptop", laptop, price: nil) { String(format: "highest Score (%d) of the laptop GPUs and Apple laptop chips, at %.0f GB", $0.score.total, $0.memory_gib) }
 
         let g16 = best(priced.filter { abs($0.memory_gib - 16) < 0.5 && $0.price_street! <= budget }) { Double($0.score.total) }
         let g24 = best(priced.filter { abs($0.memory_gib - 24) < 0.5 && $0.price_street! <= max(budget, 1000) }) { Double($0.score.total) }

@@ -58,6 +58,8 @@ public enum APIRoutes {
         v1.get("pulse") { _, _ in APIJSON.tagged(try await api.pulse()) }
         v1.get("digest") { _, _ in APIJSON.tagged(try await api.digestMonths()) }
         v1.get("digest/:month") { _, ctx in APIJSON.tagged(try await api.digest(try ctx.parameters.require("month"))) }
+        v1.get("guides/ai-pc-build") { req, _ in APIJSON.tagged(try await api.pcBuild(Query(req))) }
+        v1.get("guides/cuda-vs-rocm") { _, _ in APIJSON.tagged(try await api.cudaVsROCm()) }
         v1.get("guides") { req, _ in APIJSON.tagged(try await api.guides(Query(req))) }
         v1.get("cost") { req, _ in APIJSON.tagged(try await api.cost(Query(req))) }
         metrics?.watch(cache: "api_snapshot") { api.snapshots.stats }

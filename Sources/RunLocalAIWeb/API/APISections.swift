@@ -241,3 +241,37 @@ extension API {
         return try APIJSON.response(BenchmarkRequestDTO(saved), status: before == nil ? .created : .ok)
     }
 }
+
+struct PartDTO: Codable, Sendable { var id: String; var kind: String; var name: String; var price_usd: Double; var as_of: String; var source: String }
+struct PCBuildDTO: Codable, Sendable {
+    var budget_usd: Double; var tier: String; var gpu: String; var gpu_price_usd: Double; var score: Int; var ram_gib: Double; var psu_w: Double
+    var total_usd: Double; var parts: [PartDTO]; var models: [WillItRunAnswer]
+}
+struct BackendPairDTO: Codable, Sendable { var nvidia: String; var amd: String; var answers: [[WillItRunAnswer]] }
+struct CudaVsRocmDTO: Codable, Sendable {
+    struct Side: Codable, Sendable { var runtimes: [String]; var devices: Int; var bandwidth_efficiency: Double; var compute_efficiency: Double; var layer_micros: Double; var published_runs: Int }
+    var cuda: Side; var rocm: Side; var pairs: [BackendPairDTO]
+}
+
+extension API {
+    func pcBuild(_ q: Query) async throws -> Data {
+        let budget = try q.double("budget", in: 300...100_000) ?? PillarPages.defaultBuildBudget
+        guard let b = await site.service.pcBuild(budget: budget, facts: site.derived.hardwareFacts) else {
+            throw APIError(.notFound, code: "no_build", "no build class leaves room for a GPU the catalog prices at $\(Int(budget)); try a larger budget", parameter: "budget")
+        }
+        return try APIJSON.encode(PCBuildDTO(budget_usd: budget, tier: b.tier.rawValue, gpu: b.gpu.id, gpu_price_usd: b.gpuPrice, score: b.score, ram_gib: b.ramGiB,
+                                             psu_w: b.psuWatts, total_usd: b.total,
+                                             parts: b.parts.map { PartDTO(id: $0.id, kind: $0.kind.rawValue, name: $0.name, price_usd: $0.priceUSD, as_of: $0.asOf, source: $0.source) },
+                                             models: b.models.map(\.wire)))
+    }
+
+    func cudaVsROCm() async throws -> Data {
+        let c = await site.service.cudaVsROCm(facts: site.derived.hardwareFacts)
+        return try APIJSON.encode(CudaVsRocmDTO(
+            cuda: .init(runtimes: c.runtimes.cuda, devices: c.devices.cuda, bandwidth_efficiency: c.bandwidthEfficiency.cuda, compute_efficiency: c.computeEfficiency.cuda,
+                        layer_micros: c.layerMicros.cuda, published_runs: c.publishedRuns.cuda),
+            rocm: .init(runtimes: c.runtimes.rocm, devices: c.devices.rocm, bandwidth_efficiency: c.bandwidthEfficiency.rocm, compute_efficiency: c.computeEfficiency.rocm,
+                        layer_micros: c.layerMicros.rocm, published_runs: c.publishedRuns.rocm),
+            pairs: c.pairs.map { p in BackendPairDTO(nvidia: p.nvidia.id, amd: p.amd.id, answers: p.answers.map { [$0.nvidia.wire, $0.amd.wire] }) }))
+    }
+}

@@ -39,6 +39,11 @@ extension OpenAPIDocument {
                                        "400": ("unknown model, hardware or quant (named, with suggestions)", "Error"), "415": ("not JSON", "Error"),
                                        "413": ("body over 256 KiB", "Error"), "429": ("rate limited; see Retry-After", "Error")], tag: "benchmarks"),
             ],
+            "/api/v1/guides/ai-pc-build": ["get": op("An AI PC build", "A parts list for a budget priced from the catalog (parts.yaml and the GPU's street price): the build class that leaves the most Score in the GPU, the total, and what it runs.",
+                                                     params: [q("budget", num, "USD, 300 to 100000, default 2000")],
+                                                     responses: ok("PCBuild", ["404": ("no build fits the budget", "Error")]), tag: "engine")],
+            "/api/v1/guides/cuda-vs-rocm": ["get": op("CUDA vs ROCm", "Runtimes and devices per backend, the calibration's fitted factors, published runs, and AMD cards against the NVIDIA card of the same memory nearest in price (answers: [nvidia, amd] per question).",
+                                                      responses: ok("CudaVsRocm"), tag: "engine")],
             "/api/v1/digest": ["get": op("Digest months", "The months with a digest (catalog releases, runs measured, regressions or methodology changes), newest first.",
                                          responses: ok("DigestMonths"), tag: "benchmarks")],
             "/api/v1/digest/{month}": ["get": op("A monthly digest", "A month's catalog releases, published runs measured that month (fastest first), the regressions they show and the methodology changes, from the data's own dates.",
@@ -67,6 +72,7 @@ extension OpenAPIDocument {
                               "faster_version": str, "faster_decode_tps": num, "slower_version": str, "slower_decode_tps": num, "drop": num, "run_ids": arr(str)],
                              required: ["model", "quant", "hardware", "hardware_count", "runtime", "faster_version", "faster_decode_tps", "slower_version",
                                         "slower_decode_tps", "drop", "run_ids"])
+        let backendSide = obj(["runtimes": arr(str), "devices": int, "bandwidth_efficiency": num, "compute_efficiency": num, "layer_micros": num, "published_runs": int])
         return [
             "Matchup": obj(["a": str, "b": str, "hardware": str, "winner": en(["a", "b"]), "a_wins": int, "b_wins": int,
                             "verdicts": arr(obj(["use_case": en(UseCase.allCases.map(\.rawValue)), "context": int, "winner": en(["a", "b"]),
@@ -101,6 +107,11 @@ extension OpenAPIDocument {
                                     description: "quant absent = any quantisation; closed_by = the published run that answered it"),
             "BenchmarkRequestList": obj(["count": int, "items": arr(ref("BenchmarkRequest"))]),
             "BenchmarkRequestBody": obj(["model": str, "quant": str, "hardware": str], required: ["model", "hardware"]),
+            "PCBuild": obj(["budget_usd": num, "tier": en(PCPart.Tier.allCases.map(\.rawValue)), "gpu": str, "gpu_price_usd": num, "score": int, "ram_gib": num, "psu_w": num,
+                            "total_usd": num, "parts": arr(obj(["id": str, "kind": en(PCPart.Kind.allCases.map(\.rawValue)), "name": str, "price_usd": num, "as_of": str, "source": str])),
+                            "models": arr(wir)]),
+            "CudaVsRocm": obj(["cuda": backendSide, "rocm": backendSide,
+                               "pairs": arr(obj(["nvidia": str, "amd": str, "answers": arr(["type": "array", "items": wir, "minItems": 2, "maxItems": 2])]))]),
             "DigestMonths": obj(["months": arr(str), "urls": arr(str)]),
             "Digest": obj(["month": str, "additions": arr(addition), "runs": arr(ref("BenchmarkRun")), "regressions": arr(regression),
                            "methodology": arr(obj(["date": str, "title": str, "summary": str, "commit": str]))]),

@@ -23,6 +23,12 @@ enum GuidePages {
               intro: "The Apple silicon chip with the highest Score at its largest memory."),
         Guide(slug: "16-vs-24-gb", id: "16gb-vs-24gb", title: "16 GB vs 24 GB",
               intro: "The best 16 GB card against the best 24 GB card, and the workloads the extra 8 GB makes comfortable."),
+        Guide(slug: "best-laptop", id: "best-laptop", title: "Best laptop for local AI",
+              intro: "The laptop GPU or Apple laptop chip with the highest Score. Laptops are sold whole, so there is no card price to rank by; the field below shows what each runs."),
+        Guide(slug: "ai-pc-build", id: "ai-pc-build", title: "An AI PC build for $2,000",
+              intro: "A parts list priced from the catalog: the build class whose parts leave the most Score in the GPU the rest of the budget buys, and what the build runs. Change the budget in the address (?budget=3000)."),
+        Guide(slug: "cuda-vs-rocm", id: "cuda-vs-rocm", title: "CUDA vs ROCm",
+              intro: "NVIDIA's CUDA against AMD's ROCm from the catalog and the evidence: which runtimes and cards each has, what the calibration fitted for each, and AMD cards against the NVIDIA card of the same memory nearest in price."),
     ]
 
     static func list(_ engine: PageEngine) -> HTMLResponse {
@@ -47,6 +53,8 @@ enum GuidePages {
         guard let g = guides.first(where: { $0.slug == slug }) else {
             return UI.notFound("guide '\(slug)'", path: "/guides/\(slug)", suggestions: guides.map { ($0.title, "/guides/\($0.slug)") })
         }
+        if g.id == "ai-pc-build" { return await PillarPages.build(g, q, engine: engine) }
+        if g.id == "cuda-vs-rocm" { return await PillarPages.cudaVsROCm(g, engine: engine) }
         var budget = Guides.defaultBudgetUSD
         if let b = q["budget"] {
             guard let v = Double(b), v > 0, v < 1_000_000 else {
@@ -79,6 +87,7 @@ enum GuidePages {
         let population: [HardwareFacts] = {
             switch g.id {
             case "best-mac": return facts.filter { $0.kind == "apple" }
+            case "best-laptop": return facts.filter { engine.catalog.device(id: $0.id)?.form == .laptop }
             case "used": return facts.filter { $0.kind == "gpu" && ($0.price_used ?? .infinity) <= budget }
             case "best-overall": return facts.filter { $0.kind == "gpu" && $0.price_street != nil }
             default: return facts.filter { $0.kind == "gpu" && ($0.price_street ?? .infinity) <= budget }
