@@ -87,3 +87,83 @@ public struct Pulse: Sendable {
                      regressions: Array(Regressions.find(in: runs).prefix(limit)), stale: runs.filter { $0.isStale(now: now) }.count, published: runs.count)
     }
 }
+
+/// The digest by mail: the confirmation of a signup (double opt-in) and the month's digest, each a plain-text mail
+/// with the links a reader needs (confirm; unsubscribe, also as `List-Unsubscribe`).
+///
+/// ```swift
+/// let mailer = DigestMailer(transport: smtp, from: "RunLocalAI <digest@example.org>", publicURL: "https://example.org")
+/// try await mailer.sendConfirmation(to: subscriber)
+/// let report = try await mailer.sendDigest(month: "2026-11", store: store, catalog: catalog, changes: changes)
+/// ```
+public struct DigestMailer: Sendable {
+    public let transport: any MailTransport
+    public let from: String
+    /// Where links point ("https://runlocalai.example"), without a trailing slash.
+    public let publicURL: String
+
+    public init(transport: any MailTransport, from: String, publicURL: String) {
+        self.transport = transport; self.from = from
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+    }
+
+    public func confirmLink(_ s: DigestSubscriber) -> String { "\(publicURL)/digest/confirm?token=\(s.token)" }
+    public func unsubscribeLink(_ s: DigestSubscriber) -> String { "\(publicURL)/digest/unsubscribe?token=\(s.token)" }
+
+    public func confirmation(to s: DigestSubscriber) throws -> MailMessage {
+        try MailMessage(from: from, to: s.email, subject: "Confirm the RunLocalAI monthly digest", body: """
+            Someone (we hope you) asked for the RunLocalAI monthly digest at this address.
+
+            To start receiving it, open this link:
+            \(confirmLink(s))
+
+            If it was not you, ignore this mail: nothing will be sent unless the link is opened.
+            """)
+    }
+
+    public func sendConfirmation(to s: DigestSubscriber) async throws { try await transport.send(try confirmation(to: s)) }
+
+    /// The month's digest as text, every figure from ``Digest`` (the page's own).
+    public func digestMessage(_ d: Digest, catalog: Catalog, to s: DigestSubscriber) throws -> MailMessage {
+        var lines = ["RunLocalAI digest, \(d.month)", "", "Full page: \(publicURL)/digest/\(d.month)", ""]
+        lines.append("Released (\(d.additions.count))")
+        lines += d.additions.prefix(30).map { "  - \($0.name) (\($0.kind.rawValue)): \(publicURL)/\($0.kind == .model ? "models" : "hardware")/\($0.id)" }
+        if d.additions.isEmpty { lines.append("  none") }
+        lines += ["", "Runs measured (\(d.runs.count), fastest first)"]
+        lines += d.runs.prefix(15).map { r in
+            let hw = (r.hardwareCount > 1 ? "\(r.hardwareCount)x " : "") + r.hardware.map { catalog.device(id: $0)?.displayName ?? $0 }.joined(separator: " + ")
+            return String(format: "  - %@ %@ on %@: %.1f tok/s", catalog.model(id: r.model)?.name ?? r.model, r.quant, hw, r.decodeTPS)
+        }
+        if d.runs.isEmpty { lines.append("  none") }
+        lines += ["", "Regressions (\(d.regressions.count))"]
+        lines += d.regressions.prefix(10).map { String(format: "  - %@ %@: %@ %.1f -> %@ %.1f tok/s (-%.0f%%)", catalog.model(id: $0.model)?.name ?? $0.model, $0.quant,
+                                                       $0.fasterVersion, $0.fasterDecodeTPS, $0.slowerVersion, $0.slowerDecodeTPS, $0.drop * 100) }
+        if d.regressions.isEmpty { lines.append("  none") }
+        lines += ["", "Methodology (\(d.methodology.count))"]
+        lines += d.methodology.map { "  - \($0.date) \($0.title) (commit \($0.commit)): \($0.summary)" }
+        if d.methodology.isEmpty { lines.append("  no change") }
+        lines += ["", "--", "You receive this because you confirmed the RunLocalAI monthly digest. Unsubscribe: \(unsubscribeLink(s))"]
+        return try MailMessage(from: from, to: s.email, subject: "RunLocalAI digest \(d.month)", body: lines.joined(separator: "\n"),
+                               headers: [("List-Unsubscribe", "<\(unsubscribeLink(s))>")])
+    }
+
+    public struct SendReport: Sendable, Hashable { public var sent: Int; public var alreadySent: Int; public var failed: [String] }
+
+    /// Sends `month`'s digest to every confirmed subscriber it has not gone to yet (recorded per month, so running
+    /// it again sends nothing twice); a failed send is reported and not recorded, so the next run retries it.
+    public func sendDigest(month: String, store: any BenchmarkStore, catalog: Catalog, changes: [MethodologyChange]) async throws -> SendReport {
+        let d = Digest.build(month: month, catalog: catalog, runs: try await store.allRuns(), changes: changes)
+        var report = SendReport(sent: 0, alreadySent: 0, failed: [])
+        for s in try await store.subscribers(status: .confirmed) {
+            do {
+                guard try await store.recordDigestSent(month: month, email: s.email) else { report.alreadySent += 1; continue }
+                do { try await transport.send(try digestMessage(d, catalog: catalog, to: s)) } catch {
+                    try? await store.forgetDigestSent(month: month, email: s.email)
+                    throw error
+                }
+                report.sent += 1
+            } catch { report.failed.append("\(s.email): \(error)") }
+        }
+        return report
+    }
+}

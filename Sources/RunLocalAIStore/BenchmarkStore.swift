@@ -48,6 +48,18 @@ public protocol BenchmarkStore: Sendable {
     func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest
     /// Requests with `status` (nil: all), most votes first, then oldest.
     func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest]
+    /// Signs an address up for the digest (pending until confirmed), or returns its subscription as it is: a pending one
+    /// keeps its token (the confirmation can be sent again), an unsubscribed one becomes pending again with `token`.
+    func subscribe(email: String, token: String) async throws -> DigestSubscriber
+    /// Confirms the pending subscription with this token; nil when no subscription has it.
+    func confirmSubscription(token: String) async throws -> DigestSubscriber?
+    /// Ends the subscription with this token; nil when no subscription has it.
+    func unsubscribe(token: String) async throws -> DigestSubscriber?
+    func subscribers(status: DigestSubscriber.Status) async throws -> [DigestSubscriber]
+    /// Records that `month`'s digest went to `email`; false when it already had (a second `digest send` sends nothing twice).
+    func recordDigestSent(month: String, email: String) async throws -> Bool
+    /// Undoes ``recordDigestSent(month:email:)`` when the mail could not be sent (the next run retries it).
+    func forgetDigestSent(month: String, email: String) async throws
 }
 
 /// A filter over stored runs.

@@ -15,7 +15,8 @@ public struct ObservedStore: BenchmarkStore {
         case migrate, submit, run, runs, count, setStatus = "set_status", importRuns = "import_runs",
              addReproduction = "add_reproduction", reproductions, addFeedback = "add_feedback", feedback, history,
              archiveSnapshot = "archive_snapshot", archivedSnapshot = "archived_snapshot", snapshotDays = "snapshot_days",
-             requestRun = "request_run", benchmarkRequests = "benchmark_requests"
+             requestRun = "request_run", benchmarkRequests = "benchmark_requests", subscribe, confirmSubscription = "confirm_subscription",
+             unsubscribe, subscribers, recordDigestSent = "record_digest_sent", forgetDigestSent = "forget_digest_sent"
     }
 
     public let base: any BenchmarkStore
@@ -63,4 +64,10 @@ public struct ObservedStore: BenchmarkStore {
     public func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest] {
         try await timed(.benchmarkRequests) { try await base.benchmarkRequests(status: status, limit: limit) }
     }
+    public func subscribe(email: String, token: String) async throws -> DigestSubscriber { try await timed(.subscribe) { try await base.subscribe(email: email, token: token) } }
+    public func confirmSubscription(token: String) async throws -> DigestSubscriber? { try await timed(.confirmSubscription) { try await base.confirmSubscription(token: token) } }
+    public func unsubscribe(token: String) async throws -> DigestSubscriber? { try await timed(.unsubscribe) { try await base.unsubscribe(token: token) } }
+    public func subscribers(status: DigestSubscriber.Status) async throws -> [DigestSubscriber] { try await timed(.subscribers) { try await base.subscribers(status: status) } }
+    public func recordDigestSent(month: String, email: String) async throws -> Bool { try await timed(.recordDigestSent) { try await base.recordDigestSent(month: month, email: email) } }
+    public func forgetDigestSent(month: String, email: String) async throws { try await timed(.forgetDigestSent) { try await base.forgetDigestSent(month: month, email: email) } }
 }

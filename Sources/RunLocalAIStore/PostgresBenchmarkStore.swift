@@ -188,6 +188,18 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
             )
             """,
         ]),
+        (4, "digest subscribers and sends", [
+            """
+            CREATE TABLE digest_subscribers (
+                email TEXT PRIMARY KEY,
+                token TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                confirmed_at BIGINT
+            )
+            """,
+            "CREATE TABLE digest_sends (month TEXT NOT NULL, email TEXT NOT NULL, sent_at BIGINT NOT NULL, PRIMARY KEY (month, email))",
+        ]),
     ]
 
     public func migrate() async throws {
@@ -455,6 +467,67 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
             out.append(BenchmarkRequest(id: id, key: .init(model: model, quant: quant.isEmpty ? nil : quant, hardware: hardware, hardwareCount: Int(count)),
                                         votes: Int(votes), status: BenchmarkRequest.Status(rawValue: status) ?? .open, createdAt: StoreTime.date(created),
                                         closedAt: closedAt.map(StoreTime.date), closedBy: closedBy))
+        }
+        return out
+    }
+
+    // MARK: Digest subscribers
+
+    public func subscribe(email: String, token: String) async throws -> DigestSubscriber {
+        let e = try DigestSubscriber.normalised(email)
+        guard DigestSubscriber.checkToken(token) else { throw BenchmarkStoreError.invalidValue(field: "token", reason: "a token is 32 hex digits") }
+        let now = StoreTime.milliseconds(StoreTime.now())
+        try await transaction { conn in
+            try await conn.query("""
+                INSERT INTO digest_subscribers (email, token, status, created_at) VALUES (\(e), \(token), 'pending', \(now)) ON CONFLICT (email) DO NOTHING
+                """, logger: logger)
+            try await conn.query("""
+                UPDATE digest_subscribers SET status = 'pending', token = \(token), created_at = \(now), confirmed_at = NULL
+                WHERE email = \(e) AND status = 'unsubscribed'
+                """, logger: logger)
+        }
+        return try await subscriber(Self.query(Self.subscriberSQL + " WHERE email = $1", [.text(e)]))!
+    }
+
+    public func confirmSubscription(token: String) async throws -> DigestSubscriber? {
+        guard DigestSubscriber.checkToken(token) else { return nil }
+        let now = StoreTime.milliseconds(StoreTime.now())
+        try await client.query("UPDATE digest_subscribers SET status = 'confirmed', confirmed_at = \(now) WHERE token = \(token) AND status = 'pending'", logger: logger)
+        return try await subscriber(Self.query(Self.subscriberSQL + " WHERE token = $1", [.text(token)]))
+    }
+
+    public func unsubscribe(token: String) async throws -> DigestSubscriber? {
+        guard DigestSubscriber.checkToken(token) else { return nil }
+        try await client.query("UPDATE digest_subscribers SET status = 'unsubscribed' WHERE token = \(token)", logger: logger)
+        return try await subscriber(Self.query(Self.subscriberSQL + " WHERE token = $1", [.text(token)]))
+    }
+
+    public func subscribers(status: DigestSubscriber.Status) async throws -> [DigestSubscriber] {
+        try await subscribers(Self.query(Self.subscriberSQL + " WHERE status = $1 ORDER BY created_at, email", [.text(status.rawValue)]))
+    }
+
+    public func recordDigestSent(month: String, email: String) async throws -> Bool {
+        let now = StoreTime.milliseconds(StoreTime.now()), e = email.lowercased()
+        let rows = try await client.query("""
+            INSERT INTO digest_sends (month, email, sent_at) VALUES (\(month), \(e), \(now)) ON CONFLICT DO NOTHING RETURNING month
+            """, logger: logger).collect()
+        return rows.count == 1
+    }
+
+    public func forgetDigestSent(month: String, email: String) async throws {
+        let e = email.lowercased()
+        try await client.query("DELETE FROM digest_sends WHERE month = \(month) AND email = \(e)", logger: logger)
+    }
+
+    static let subscriberSQL = "SELECT email, token, status, created_at, confirmed_at FROM digest_subscribers"
+
+    func subscriber(_ q: PostgresQuery) async throws -> DigestSubscriber? { try await subscribers(q).first }
+
+    func subscribers(_ q: PostgresQuery) async throws -> [DigestSubscriber] {
+        var out: [DigestSubscriber] = []
+        for try await (email, token, status, created, confirmed) in try await client.query(q, logger: logger).decode((String, String, String, Int64, Int64?).self) {
+            out.append(DigestSubscriber(email: email, token: token, status: DigestSubscriber.Status(rawValue: status) ?? .pending,
+                                        createdAt: StoreTime.date(created), confirmedAt: confirmed.map(StoreTime.date)))
         }
         return out
     }

@@ -131,6 +131,23 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
                 );
                 """)
         }
+        m.registerMigration("v4 digest subscribers and sends") { db in
+            try db.execute(sql: """
+                CREATE TABLE digest_subscribers (
+                    email TEXT PRIMARY KEY,
+                    token TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    confirmed_at INTEGER
+                );
+                CREATE TABLE digest_sends (
+                    month TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    sent_at INTEGER NOT NULL,
+                    PRIMARY KEY (month, email)
+                );
+                """)
+        }
         return m
     }
 
@@ -369,6 +386,66 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
                                     createdAt: StoreTime.date(row["created_at"]), closedAt: (row["closed_at"] as Int64?).map(StoreTime.date),
                                     closedBy: row["closed_by"])
         }
+    }
+
+    // MARK: Digest subscribers
+
+    public func subscribe(email: String, token: String) async throws -> DigestSubscriber {
+        let e = try DigestSubscriber.normalised(email)
+        guard DigestSubscriber.checkToken(token) else { throw BenchmarkStoreError.invalidValue(field: "token", reason: "a token is 32 hex digits") }
+        let now = StoreTime.milliseconds(StoreTime.now())
+        return try await pool.write { db in
+            try db.execute(sql: "INSERT INTO digest_subscribers (email, token, status, created_at) VALUES (?, ?, 'pending', ?) ON CONFLICT (email) DO NOTHING",
+                           arguments: [e, token, now])
+            try db.execute(sql: "UPDATE digest_subscribers SET status = 'pending', token = ?, created_at = ?, confirmed_at = NULL WHERE email = ? AND status = 'unsubscribed'",
+                           arguments: [token, now, e])
+            return try Self.subscriber(db, "email = ?", [e])!
+        }
+    }
+
+    public func confirmSubscription(token: String) async throws -> DigestSubscriber? {
+        guard DigestSubscriber.checkToken(token) else { return nil }
+        return try await pool.write { db in
+            try db.execute(sql: "UPDATE digest_subscribers SET status = 'confirmed', confirmed_at = ? WHERE token = ? AND status = 'pending'",
+                           arguments: [StoreTime.milliseconds(StoreTime.now()), token])
+            return try Self.subscriber(db, "token = ?", [token])
+        }
+    }
+
+    public func unsubscribe(token: String) async throws -> DigestSubscriber? {
+        guard DigestSubscriber.checkToken(token) else { return nil }
+        return try await pool.write { db in
+            try db.execute(sql: "UPDATE digest_subscribers SET status = 'unsubscribed' WHERE token = ?", arguments: [token])
+            return try Self.subscriber(db, "token = ?", [token])
+        }
+    }
+
+    public func subscribers(status: DigestSubscriber.Status) async throws -> [DigestSubscriber] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT email, token, status, created_at, confirmed_at FROM digest_subscribers WHERE status = ? ORDER BY created_at, email",
+                             arguments: [status.rawValue]).map(Self.subscriber)
+        }
+    }
+
+    public func recordDigestSent(month: String, email: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO digest_sends (month, email, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [month, email.lowercased(), StoreTime.milliseconds(StoreTime.now())])
+            return db.changesCount == 1
+        }
+    }
+
+    public func forgetDigestSent(month: String, email: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM digest_sends WHERE month = ? AND email = ?", arguments: [month, email.lowercased()]) }
+    }
+
+    static func subscriber(_ db: Database, _ clause: String, _ args: StatementArguments) throws -> DigestSubscriber? {
+        try Row.fetchOne(db, sql: "SELECT email, token, status, created_at, confirmed_at FROM digest_subscribers WHERE \(clause)", arguments: args).map(subscriber)
+    }
+
+    static func subscriber(_ row: Row) -> DigestSubscriber {
+        DigestSubscriber(email: row["email"], token: row["token"], status: DigestSubscriber.Status(rawValue: row["status"]) ?? .pending,
+                         createdAt: StoreTime.date(row["created_at"]), confirmedAt: (row["confirmed_at"] as Int64?).map(StoreTime.date))
     }
 
     // MARK: Rows

@@ -27,6 +27,8 @@ public struct Site: Sendable {
     public let service: AnswerService
     /// Figures computed once per site (score and chips of every device).
     public let derived: SiteDerived
+    /// Sends the digest's confirmation mails (`serve --smtp`); nil: this server sends no mail and the signup says so.
+    public var mailer: DigestMailer?
 
     public init(catalog: Catalog, content: SiteContent, store: any BenchmarkStore, now: @escaping @Sendable () -> Date = Date.init,
                 adminToken: String? = nil, profiles: ProfileCache = ProfileCache(capacity: 2048), limits: APILimits = APILimits(),

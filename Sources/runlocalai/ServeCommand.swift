@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var contentOptions: ContentOptions
     @OptionGroup(title: "Models named by URL or Hugging Face repository") var remoteOptions: RemoteModelOptions
+    @OptionGroup(title: "The digest by mail") var mailOptions: MailOptions
     @Flag(help: "The site runs behind a reverse proxy that appends each client's address to X-Forwarded-For: rate-limit by that address (its last entry) instead of the proxy's.")
     var behindProxy = false
     @Option(help: "State-changing requests (POST, PUT, PATCH, DELETE: HTML forms and the API) each client may send at once; the bucket refills at --post-refill per second.")
@@ -82,6 +83,11 @@ struct ServeCommand: AsyncParsableCommand {
         var site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store, adminToken: token,
                         limits: APILimits(postBurst: postBurst, postRefillPerSecond: postRefill, trustForwardedFor: behindProxy))
         site.calibration = AppSetup.calibrationReport(seedDirectory: seedDirectory, catalog: parts.catalog)
+        site.mailer = try mailOptions.mailer(defaultURL: "http://\(host):\(port)")
+        if let m = site.mailer, let smtp = mailOptions.smtp {
+            logger.info("digest mail: \(smtp) as \(m.from), links to \(m.publicURL)")
+            do { try await mailOptions.mailerTransport(smtp).check() } catch { logger.warning("digest mail: the relay does not answer yet (\(error)); signups will fail until it does") }
+        }
         _ = site.derived.hardwareFacts   // compute scores and chips before the first request
         logger.info("catalog: \(parts.catalog.models.count) models, \(parts.catalog.hardware.count) hardware; content: \(site.content.glossary.count) terms, \(site.content.errors.count) errors; moderation \(token == nil ? "off" : "on")")
         let connections = ConnectionLimits(headerTimeoutSeconds: headerTimeout, idleTimeoutSeconds: idleTimeout,

@@ -409,6 +409,32 @@ struct StoreConformance {
         }
     }
 
+    @Test("Digest subscribers: pending until confirmed, unsubscribed by token, a month's digest recorded once per address", arguments: StoreFactory.all)
+    func digestSubscribers(_ factory: StoreFactory) async throws {
+        try await factory.with { store async throws in
+            let t1 = DigestSubscriber.newToken(), t2 = DigestSubscriber.newToken()
+            let s = try await store.subscribe(email: "  Reader@Example.ORG ", token: t1)
+            #expect(s.email == "reader@example.org" && s.status == .pending && s.token == t1)
+            #expect(try await store.subscribe(email: "reader@example.org", token: t2).token == t1)   // pending keeps its token
+            #expect(try await store.subscribers(status: .confirmed).isEmpty)
+            #expect(try await store.confirmSubscription(token: t1)?.status == .confirmed)
+            #expect(try await store.confirmSubscription(token: DigestSubscriber.newToken()) == nil)
+            #expect(try await store.confirmSubscription(token: "' OR 1=1 --") == nil)
+            #expect(try await store.subscribers(status: .confirmed).map(\.email) == ["reader@example.org"])
+            #expect(try await store.recordDigestSent(month: "2026-11", email: "reader@example.org"))
+            #expect(try await store.recordDigestSent(month: "2026-11", email: "READER@example.org") == false)
+            try await store.forgetDigestSent(month: "2026-11", email: "reader@example.org")
+            #expect(try await store.recordDigestSent(month: "2026-11", email: "reader@example.org"))
+            #expect(try await store.unsubscribe(token: t1)?.status == .unsubscribed)
+            #expect(try await store.subscribers(status: .confirmed).isEmpty)
+            let again = try await store.subscribe(email: "reader@example.org", token: t2)   // signing up again starts over
+            #expect(again.status == .pending && again.token == t2)
+            for bad in ["reader", "a@b", "a b@example.org", "reader@example.org\r\nBcc: x@y.z", String(repeating: "a", count: 300) + "@example.org"] {
+                await #expect(throws: BenchmarkStoreError.self, "\(bad)") { try await store.subscribe(email: bad, token: DigestSubscriber.newToken()) }
+            }
+        }
+    }
+
     @Test("Migrating again is a no-op that keeps the data", arguments: StoreFactory.all)
     func migrateIsIdempotent(_ factory: StoreFactory) async throws {
         try await factory.with { store async throws in

@@ -57,6 +57,7 @@ public enum APIRoutes {
         v1.get("ecosystem") { req, _ in try cached(req) { try api.ecosystem() } }
         v1.get("pulse") { _, _ in APIJSON.tagged(try await api.pulse()) }
         v1.get("digest") { _, _ in APIJSON.tagged(try await api.digestMonths()) }
+        v1.post("digest/subscribe") { req, ctx in try await api.subscribe(req, ctx) }
         v1.get("digest/:month") { _, ctx in APIJSON.tagged(try await api.digest(try ctx.parameters.require("month"))) }
         v1.get("guides/ai-pc-build") { req, _ in APIJSON.tagged(try await api.pcBuild(Query(req))) }
         v1.get("guides/cuda-vs-rocm") { _, _ in APIJSON.tagged(try await api.cudaVsROCm()) }

@@ -275,3 +275,25 @@ extension API {
             pairs: c.pairs.map { p in BackendPairDTO(nvidia: p.nvidia.id, amd: p.amd.id, answers: p.answers.map { [$0.nvidia.wire, $0.amd.wire] }) }))
     }
 }
+
+struct SubscribeBodyDTO: Codable, Sendable { var email: String }
+struct SubscribeDTO: Codable, Sendable { var status: String; var message: String }
+
+extension API {
+    /// `POST /api/v1/digest/subscribe`: as the page's form (double opt-in; the same answer for every address).
+    func subscribe(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
+        let b = try decode(SubscribeBodyDTO.self, try await body(req, ctx))
+        guard let mailer = site.mailer else {
+            throw APIError(.serviceUnavailable, code: "no_mail", "this server sends no mail (run it with --smtp); the digest is at /digest and in /feed.xml")
+        }
+        let email: String
+        do { email = try DigestSubscriber.normalised(b.email) } catch { throw APIError.badParameter("email", "\(error)") }
+        let s = try await site.store.subscribe(email: email, token: DigestSubscriber.newToken())
+        if s.status == .pending {
+            do { try await mailer.sendConfirmation(to: s) } catch {
+                throw APIError(.serviceUnavailable, code: "mail_failed", "the confirmation mail could not be sent just now; try again later")
+            }
+        }
+        return try APIJSON.response(SubscribeDTO(status: "accepted", message: "if the address is not subscribed yet, a confirmation link is on its way"), status: .accepted)
+    }
+}

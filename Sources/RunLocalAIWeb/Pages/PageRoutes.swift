@@ -69,6 +69,10 @@ public enum PageRoutes {
         router.get("/learn/:slug") { r, c in cached(r) { SectionPages.learnPath(segment(c, "slug"), engine: engine) } }
         router.get("/pulse") { r, _ in await live(r) { (try? await PulsePages.pulse(engine: engine)) ?? UI.problem(status: .serviceUnavailable, title: "Pulse", message: "the benchmark store did not answer; try again shortly", path: "/pulse") } }
         router.get("/digest") { r, _ in await live(r) { (try? await PulsePages.digestIndex(engine: engine)) ?? UI.problem(status: .serviceUnavailable, title: "Digest", message: "the benchmark store did not answer; try again shortly", path: "/digest") } }
+        router.post("/digest/subscribe") { r, c in try await PulsePages.subscribe(try await FormBody.read(r, context: c, limit: 4096), engine: engine) }
+        router.get("/digest/confirm") { r, _ in try await PulsePages.confirm(params(r), engine: engine) }
+        router.get("/digest/unsubscribe") { r, _ in PulsePages.unsubscribeForm(params(r)) }
+        router.post("/digest/unsubscribe") { r, c in try await PulsePages.unsubscribe(try await FormBody.read(r, context: c, limit: 4096), engine: engine) }
         router.get("/digest/:month") { r, c in await live(r) { (try? await PulsePages.digest(segment(c, "month"), engine: engine)) ?? UI.problem(status: .serviceUnavailable, title: "Digest", message: "the benchmark store did not answer; try again shortly", path: "/digest") } }
         router.get("/ecosystem") { r, _ in cached(r) { SectionPages.ecosystem(engine) } }
 

@@ -64,8 +64,73 @@ enum PulsePages {
                            crumbs: [("Digest", nil)]) {
             h1 { "Monthly digest" }
             p(.class("lede")) { "Each month from the data's own dates: models and hardware released, published runs measured, the regressions they show, and how the method changed. Also in the "; a(href: "/feed.xml") { "Atom feed" }; "." }
+            signup(engine)
             ul(.class("cols")) { for m in months { li { a(href: "/digest/\(m)") { m } } } }
         }
+    }
+
+    static func signup(_ engine: PageEngine) -> HTML {
+        HTML.element("form", [.class("q filters"), Attr("method", "post"), Attr("action", "/digest/subscribe")], HTML {
+            label { "The digest by mail, once a month"; input(.name("email"), .type("email"), Attr("required", "required"), Attr("maxlength", "254"),
+                                                              Attr("placeholder", "you@example.org"), Attr("autocomplete", "email")) }
+            div { button(.type("submit")) { "Subscribe" } }
+        })
+    }
+
+    static func message(_ title: String, _ text: String, status: HTTPResponse.Status = .ok, @HTMLBuilder extra: () -> HTML = { HTML() }) -> HTMLResponse {
+        Layout.page(title: title, path: "/digest", crumbs: [("Digest", "/digest"), (title, nil)], status: status) {
+            h1 { title }
+            div(.class(status == .ok ? "notice ok" : "notice bad")) { p { text } }
+            extra()
+        }
+    }
+
+    /// `POST /digest/subscribe`: a pending subscription and the confirmation mail (double opt-in). The answer is the
+    /// same whether the address was new, pending or confirmed already (a form must not tell who subscribes).
+    static func subscribe(_ form: Params, engine: PageEngine) async throws -> HTMLResponse {
+        guard let mailer = engine.site.mailer else {
+            return message("The digest by mail", "This server sends no mail (its operator runs it without --smtp); read the digest here or in the Atom feed.",
+                           status: .serviceUnavailable)
+        }
+        let email: String
+        do { email = try DigestSubscriber.normalised(form["email"] ?? "") } catch {
+            return message("The digest by mail", "\(error) — check the address and send it again.", status: .badRequest) { signup(engine) }
+        }
+        let s = try await engine.site.store.subscribe(email: email, token: DigestSubscriber.newToken())
+        if s.status == .pending {
+            do { try await mailer.sendConfirmation(to: s) } catch {
+                return message("The digest by mail", "The confirmation mail could not be sent just now; try again later.", status: .serviceUnavailable)
+            }
+        }
+        return message("Check your inbox", "If that address is not subscribed yet, a mail with a confirmation link is on its way. Nothing is sent until the link is opened.")
+    }
+
+    static func confirm(_ q: Params, engine: PageEngine) async throws -> HTMLResponse {
+        guard let s = try await engine.site.store.confirmSubscription(token: q["token"] ?? "") else {
+            return message("Confirm the digest", "This confirmation link is not valid (it may be mistyped or from an address that unsubscribed since).", status: .notFound)
+        }
+        return s.status == .confirmed ? message("Subscribed", "You will receive the monthly digest. Every mail carries an unsubscribe link.")
+            : message("Not subscribed", "This address unsubscribed; sign up again from the digest page.", status: .notFound)
+    }
+
+    /// `GET /digest/unsubscribe?token=`: a button, so a link previewer cannot unsubscribe anyone; `POST` does it.
+    static func unsubscribeForm(_ q: Params) -> HTMLResponse {
+        let token = q["token"] ?? ""
+        return Layout.page(title: "Unsubscribe", path: "/digest", crumbs: [("Digest", "/digest"), ("Unsubscribe", nil)]) {
+            h1 { "Unsubscribe from the digest" }
+            HTML.element("form", [.class("q"), Attr("method", "post"), Attr("action", "/digest/unsubscribe")], HTML {
+                input(.type("hidden"), .name("token"), .value(String(token.prefix(64))))
+                p { "Stop the monthly digest for the address this link was sent to." }
+                button(.type("submit")) { "Unsubscribe" }
+            })
+        }
+    }
+
+    static func unsubscribe(_ form: Params, engine: PageEngine) async throws -> HTMLResponse {
+        guard try await engine.site.store.unsubscribe(token: form["token"] ?? "") != nil else {
+            return message("Unsubscribe", "This unsubscribe link is not valid (it may be mistyped).", status: .notFound)
+        }
+        return message("Unsubscribed", "No more digest mails will be sent to this address.")
     }
 
     static func digest(_ month: String, engine: PageEngine) async throws -> HTMLResponse {
