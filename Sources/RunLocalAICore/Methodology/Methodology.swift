@@ -166,6 +166,15 @@ public enum Methodology {
         Until benchmark runs are stored, figures are `estimated`; where runs set a figure, the engine's own prediction is
         kept beside it (`speed.estimate` in the API, a line under the figures on the will-it-run page).
 
+        A run keeps the date it was measured: a run measured here (`runlocalai bench`) the day it ran, an imported one the
+        date its source states ("comment 2024-01-10", "snapshots in May 2024"); an imported run whose source states no date
+        has no age and is shown as "not stated", never with the day it was imported. A run measured more than
+        \(BenchmarkRun.staleAfterMonths) months ago is stale: shown, marked, and no longer counted as evidence (runtimes get
+        faster; an old run understates today's build). Repeats of one measurement that differ by more than
+        \(Int(BenchStats.rerunSpread * 100))% ((max − min) ÷ median) ask for a re-run: `bench` does not submit them, and several
+        stored runs of one tuple that disagree by more are flagged for review. The capture protocol is one discarded
+        warm-up run, then the median of the next three.
+
         """
         if let catalog, let example = seedExample(catalog) { out += example }
         if let r = calibration {
