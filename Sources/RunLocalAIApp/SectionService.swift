@@ -75,9 +75,12 @@ extension AnswerService {
         guard (2...4).contains(hardware.count) else {
             throw QuestionError(.hardware, "compare 2 to 4 pieces of hardware (a, b, c, d); \(hardware.count) given")
         }
-        var out: [Answer] = []
+        var out: [Answer] = [], seen = Set<String>()
         for h in hardware {
             var x = q; x.hardware = try Question.hardware(h)
+            if let sel = try? catalog.hardware(named: h), !seen.insert(sel.id).inserted {
+                throw QuestionError(.hardware, "'\(h.prefix(80))' is named twice; compare different hardware")
+            }
             out.append(try await answer(x))
         }
         return out
@@ -98,6 +101,7 @@ extension AnswerService {
     /// Model vs model on one card: per use case, each model at the best quantisation that fits (the custom-build
     /// rule), its answer, and ``ModelMatchup``'s verdict.
     public func matchup(_ a: CatalogModel, _ b: CatalogModel, hardware: String) async throws -> Matchup {
+        guard a.id != b.id else { throw QuestionError(.model, "compare two different models (both are \(a.id))") }
         let sel = try catalog.hardware(named: hardware)
         let system = TargetSystem(sel)
         var verdicts: [UseCaseVerdict] = []
@@ -115,7 +119,7 @@ extension AnswerService {
                 }
                 pair.append(ans)
                 let runs = ans?.runs ?? false
-                sides.append(MatchupSide(model: m.id, name: m.name, params_b: m.paramsB, released: m.released, suited: u.suits(m),
+                sides.append(MatchupSide(model: m.id, name: m.name, params_b: m.paramsB, released: m.released, suited: u.suits(m), specialised: u.isFirstUse(of: m),
                                          quant: runs ? ans?.wire.quant : nil, tier: ans?.tier.rawValue ?? FitTier.wontRun.rawValue,
                                          decode_tps: runs ? ans!.decode.expected : 0, prefill_tps: runs ? ans!.prefill.expected : 0,
                                          evidence: runs ? ans!.wire.speed.evidence : Evidence.estimated.rawValue))
@@ -148,7 +152,12 @@ extension AnswerService {
         func key(_ a: Answer) -> (Int, Int, Double) {
             (a.tier == .comfortable ? 0 : 1, ModelMatchup.lowQuants.contains(a.wire.quant) ? 1 : 0, -(catalog.model(id: a.wire.model.id)?.paramsB ?? 0))
         }
-        let ranked = rows.filter { $0.runs && $0.decode.expected >= useCase.minimumDecode }.sorted { key($0) < key($1) }
+        // Only models the catalog lists for the use, with a context at least the use's (a 4K model is no coding agent).
+        func fits(_ a: Answer) -> Bool {
+            guard let m = catalog.model(id: a.wire.model.id) else { return false }
+            return useCase.suits(m) && m.architecture.contextLength >= useCase.context
+        }
+        let ranked = rows.filter { $0.runs && $0.decode.expected >= useCase.minimumDecode && fits($0) }.sorted { key($0) < key($1) }
         for a in ranked where picks.count < 3 {
             let family = catalog.model(id: a.wire.model.id)?.family ?? a.wire.model.id
             guard families.insert(family).inserted else { continue }
@@ -295,7 +304,7 @@ extension AnswerService {
         public var ramGiB: Double
         public var psuWatts: Double
         public var total: Double { parts.reduce(gpuPrice) { $0 + $1.priceUSD } }
-        /// Chat models at 8K context on this GPU with this RAM: each the will-it-run answer.
+        /// Models at 8K context on this GPU with this RAM, at Q4 or better where they fit: each the will-it-run answer.
         public var models: [Answer]
     }
 
@@ -308,13 +317,26 @@ extension AnswerService {
             guard left > 0, tier == .value || left >= 0.4 * budget else { continue }
             let gpus = facts.filter { f in f.kind == "gpu" && (f.price_street ?? .infinity) <= left
                 && catalog.device(id: f.id).map { $0.form == .desktop || $0.form == nil } == true }
-            guard let g = gpus.max(by: { $0.score.total != $1.score.total ? $0.score.total < $1.score.total : $0.id > $1.id }) else { continue }
-            if best == nil || g.score.total > best!.2.score.total { best = (tier, platform, g, g.price_street!) }
+            // What a card runs first (its comfortable workload chips: a 24 GB card holds a 32B model a faster 16 GB one
+            // cannot), then its Score.
+            func rank(_ f: HardwareFacts) -> (Int, Int) { (f.chips.filter { $0.status == .comfortable }.count, f.score.total) }
+            guard let g = gpus.max(by: { rank($0) != rank($1) ? rank($0) < rank($1) : $0.id > $1.id }) else { continue }
+            if best == nil || rank(g) > rank(best!.2) { best = (tier, platform, g, g.price_street!) }
         }
-        guard let (tier, platform, g, price) = best, let device = catalog.device(id: g.id) else { return nil }
+        guard var (tier, platform, g, price) = best, let device = catalog.device(id: g.id) else { return nil }
+        _ = tier
+        // The power supply carries the card plus about 300 W for the rest of the machine: a bigger one from another class if not.
+        if let tdp = device.tdpW, let psu = platform.firstIndex(where: { $0.kind == .psu }), (platform[psu].watts ?? 0) < tdp + 300,
+           let bigger = catalog.parts.filter({ $0.kind == .psu && ($0.watts ?? 0) >= tdp + 300 }).min(by: { $0.priceUSD < $1.priceUSD }) {
+            platform[psu] = bigger
+        }
+        price = g.price_street!
         let ram = platform.first { $0.kind == .ram }?.ramGiB ?? 32, psu = platform.first { $0.kind == .psu }?.watts ?? 0
         var models: [Answer] = []
-        for a in await rows(for: HardwareSelection(device: device), useCase: "chat", context: 8192, limit: 12) {
+        let rows = await rows(for: HardwareSelection(device: device), useCase: "chat", context: 8192, limit: 40)
+        // Q4 or better first: a 32B model squeezed to Q2_K is not what a buyer runs.
+        let good = rows.filter { $0.runs && !ModelMatchup.lowQuants.contains($0.wire.quant) }
+        for a in (good.isEmpty ? rows : good).prefix(12) {
             var q = a.question; q.hostRAMGiB = ram
             models.append((try? await answer(q)) ?? a)
         }
@@ -358,12 +380,11 @@ extension AnswerService {
         let amd = facts.filter { x in desktop(x).map { $0.backends.contains(.rocm) && $0.vendor.uppercased() == "AMD" } == true }
             .sorted { $0.score.total > $1.score.total }
         let nvidia = facts.filter { x in desktop(x).map { $0.backends.contains(.cuda) } == true }
-        var pairs: [BackendComparison.Pair] = [], used = Set<String>()
-        for a in amd where pairs.count < 4 {
-            guard let match = nvidia.filter({ abs($0.memory_gib - a.memory_gib) < 0.5 && !used.contains($0.id) })
+        var pairs: [BackendComparison.Pair] = []
+        for a in amd where pairs.count < 6 {
+            guard let match = nvidia.filter({ abs($0.memory_gib - a.memory_gib) < 0.5 })
                     .min(by: { abs($0.price_street! - a.price_street!) < abs($1.price_street! - a.price_street!) }),
                   let nd = catalog.device(id: match.id), let ad = catalog.device(id: a.id) else { continue }
-            used.insert(match.id)
             var answers: [(nvidia: Answer, amd: Answer)] = []
             for (model, ctx) in Self.backendComparisonModels {
                 guard let x = try? await answer(Question(model: model, hardware: .named(nd.id), context: ctx)),

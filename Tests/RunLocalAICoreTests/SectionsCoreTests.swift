@@ -38,6 +38,9 @@ struct SectionsCoreTests {
         let squeezed = ModelMatchup.judge(.chat, a: side("14B", params: 14.8, quant: "Q2_K"), b: side("8B", params: 8, quant: "Q6_K"))
         #expect(squeezed.winner == "b")
         #expect(squeezed.reasons.last?.contains("fits only at Q2_K") == true)
+        var coder = side("Coder 14B", params: 14.8); coder.specialised = true
+        let special = ModelMatchup.judge(.coding, a: side("General 14B", params: 14.8), b: coder)
+        #expect(special.winner == "b" && special.reasons.last?.contains("is made for coding") == true)
         let newer = ModelMatchup.judge(.chat, a: side("Old", params: 8, released: "2024-01"), b: side("New", params: 9, released: "2025-01"))
         #expect(newer.winner == "b")
         #expect(newer.reasons.last == "New is 12 months newer at a similar size")
@@ -45,6 +48,9 @@ struct SectionsCoreTests {
         #expect(ModelMatchup.judge(.chat, a: side("A", params: 8, decode: 42), b: side("B", params: 8, decode: 40)).winner == nil)
         let overall = ModelMatchup.overall([squeezed, newer, ModelMatchup.judge(.chat, a: side("A", params: 8), b: side("B", params: 8))])
         #expect(overall.winner == "b" && overall.a == 0 && overall.b == 2)
+        // One win and four ties is no "for most uses": it depends on the use.
+        let tie = ModelMatchup.judge(.chat, a: side("A", params: 8), b: side("B", params: 8))
+        #expect(ModelMatchup.overall([squeezed, tie, tie, tie]).winner == nil)
     }
 
     @Test("A pasted `runlocalai detect` is read from the lines detect writes: ids with a count, the memory variant, the RAM")

@@ -54,8 +54,16 @@ struct SectionsTests {
             #expect(four.json?["answers"]?.array?.count == 4)
             F.expectError(try await F.call(c, .get, "/api/v1/compare?model=llama-3.1-8b&hardware=a,b,c,d,e"), 400, code: "invalid_parameter", parameter: "hardware")
 
+            F.expectError(try await F.call(c, .get, "/api/v1/compare/models?a=qwen2.5-14b&b=Qwen2.5+14B"), 400, code: "invalid_parameter", parameter: "model")
+            F.expectError(try await F.call(c, .get, "/api/v1/compare?model=llama-3.1-8b&hardware=rtx-4090,RTX+4090"), 400, code: "invalid_parameter", parameter: "hardware")
+
             let start = try await F.call(c, .get, "/api/v1/start?hardware=rtx-3090&use=coding")
             let picks = start.json?["picks"]?.array ?? []
+            let site = try await F.shared.value
+            for p in picks {
+                let m = try #require(site.catalog.model(id: p["model"]?["id"]?.string ?? ""))
+                #expect(UseCase.coding.suits(m) && m.architecture.contextLength >= UseCase.coding.context, "a coding pick is a coding model with a 32K context: \(m.id)")
+            }
             #expect(picks.count == 3)
             #expect(picks.allSatisfy { $0["fit"]?["tier"]?.string == "comfortable" && ($0["speed"]?["decode_tps"]?["expected"]?.number ?? 0) >= UseCase.coding.minimumDecode })
             #expect(Set(picks.compactMap { $0["model"]?["id"]?.string }).count == 3)
@@ -300,11 +308,16 @@ struct SectionsTests {
             #expect(parts.allSatisfy { !($0["source"]?.string ?? "").isEmpty })
             let sum = parts.compactMap { $0["price_usd"]?.number }.reduce(b.json?["gpu_price_usd"]?.number ?? 0, +)
             #expect(abs(sum - total) < 0.01, "the total is the parts plus the GPU")
+            let site = try await F.shared.value
+            for budget in [2000, 6000] {
+                let r = try await F.call(c, .get, "/api/v1/guides/ai-pc-build?budget=\(budget)")
+                let tdp = site.catalog.device(id: r.json?["gpu"]?.string ?? "")?.tdpW ?? 0
+                #expect((r.json?["psu_w"]?.number ?? 0) >= tdp + 300, "the power supply carries the card and the rest at $\(budget)")
+            }
             let bigger = try await F.call(c, .get, "/api/v1/guides/ai-pc-build?budget=5000")
             #expect((bigger.json?["score"]?.int ?? 0) > (b.json?["score"]?.int ?? 0))
             F.expectError(try await F.call(c, .get, "/api/v1/guides/ai-pc-build?budget=5"), 400, code: "invalid_parameter", parameter: "budget")
             let cr = try await F.call(c, .get, "/api/v1/guides/cuda-vs-rocm")
-            let site = try await F.shared.value
             for pair in cr.json?["pairs"]?.array ?? [] {
                 let n = try #require(site.catalog.device(id: pair["nvidia"]?.string ?? "")), a = try #require(site.catalog.device(id: pair["amd"]?.string ?? ""))
                 #expect(n.memoryGiB == a.memoryGiB && n.backends.contains(.cuda) && a.backends.contains(.rocm))

@@ -291,21 +291,23 @@ public enum CustomBuild {
     }
 
     /// The quantisation a use case should run `m` at on `system`: the best (largest) that fits comfortably and decodes
-    /// at least `minimumDecode`, else the best that reaches that speed with tradeoffs, else the smallest that runs at all;
-    /// nil when none can be planned.
+    /// at least `minimumDecode`, else the fastest that runs at all; nil when none can be planned.
     public static func quantFor(_ m: CatalogModel, system: TargetSystem, context: Int, images: Int, minimumDecode: Double,
                                 profiles: any ProfileSource) -> String? {
         var settings = RunSettings(context: context, images: m.isVisionModel ? images : 0)
         settings.runtime = .llamaCpp
-        var fastEnough: String?, runs: String?
+        var fastest: (String, Double)?, runs: String?
         for name in quantLadder {
             guard let mix = QuantMix(name: name),
                   let e = try? Planner.plan(profile: profiles.profile(model: m, mix: mix), system: system, settings: settings) else { continue }
             if e.fit.tier == .comfortable && e.decode.expected >= minimumDecode { return name }
-            if fastEnough == nil, e.fit.tier != .wontRun, e.decode.expected >= minimumDecode { fastEnough = name }
-            if e.fit.tier != .wontRun { runs = name }
+            if e.fit.tier != .wontRun {
+                runs = name
+                if e.decode.expected > (fastest?.1 ?? 0) { fastest = (name, e.decode.expected) }
+            }
         }
-        return fastEnough ?? runs
+        // Nothing comfortable: the fastest that runs (a spill to system RAM costs more than a smaller quantisation).
+        return fastest?.0 ?? runs
     }
 
     static func make(_ m: CatalogModel, _ g: ModelGroup, _ q: String, _ e: Estimate, note: String?) -> ModelVerdict {

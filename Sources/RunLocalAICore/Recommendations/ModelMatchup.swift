@@ -37,6 +37,13 @@ public enum UseCase: String, Sendable, Hashable, CaseIterable, Codable {
         case .coding, .reasoning: 15
         }
     }
+    /// Whether this use is the first the catalog lists for the model (a coder's first use is coding): made for it, not only able.
+    public func isFirstUse(of m: CatalogModel) -> Bool {
+        switch self {
+        case .vision: return m.isVisionModel && m.use.first == "vision"
+        default: return m.use.first == rawValue
+        }
+    }
     /// Whether the catalog says the model is made for this use.
     public func suits(_ m: CatalogModel) -> Bool {
         if m.use.contains("embedding") || m.use.contains("rerank") { return false }
@@ -59,15 +66,17 @@ public struct MatchupSide: Sendable, Hashable, Codable {
     public var released: String?
     /// Whether the catalog lists the model for this use case.
     public var suited: Bool
+    /// Whether this use case is the first the catalog lists for it (a specialist, e.g. a coder for coding).
+    public var specialised: Bool
     /// The quantisation the figures are for (the best that fits comfortably, else the best that runs); nil when none runs.
     public var quant: String?
     public var tier: String
     public var decode_tps: Double
     public var prefill_tps: Double
     public var evidence: String
-    public init(model: String, name: String, params_b: Double, released: String?, suited: Bool, quant: String?, tier: String,
+    public init(model: String, name: String, params_b: Double, released: String?, suited: Bool, specialised: Bool = false, quant: String?, tier: String,
                 decode_tps: Double, prefill_tps: Double, evidence: String) {
-        self.model = model; self.name = name; self.params_b = params_b; self.released = released; self.suited = suited; self.quant = quant
+        self.model = model; self.name = name; self.params_b = params_b; self.released = released; self.suited = suited; self.specialised = specialised; self.quant = quant
         self.tier = tier; self.decode_tps = decode_tps; self.prefill_tps = prefill_tps; self.evidence = evidence
     }
     /// Runs and is fast enough for the use case.
@@ -90,8 +99,8 @@ public struct UseCaseVerdict: Sendable, Hashable, Codable {
 /// 1. a model the catalog does not list for the use case loses to one it does;
 /// 2. one that is practical on the card (runs, at or above the use case's minimum decode) beats one that is not;
 /// 3. both practical: a model with at least 1.5× the parameters wins unless it only fits below Q4 (quantisation
-///    loss), a model released 6 months or more later wins between similar sizes, else the one that decodes at
-///    least 15% faster; otherwise either will do.
+///    loss); between similar sizes a specialist (the use is the first the catalog lists for it) beats a general model,
+///    then a model released 6 months or more later, else the one that decodes at least 15% faster; otherwise either.
 ///
 /// ```swift
 /// let v = ModelMatchup.judge(.coding, a: sideA, b: sideB)
@@ -119,7 +128,7 @@ public enum ModelMatchup {
         }
         if pa != pb { return done(pa ? "a" : "b", [state(pa ? b : a)]) }
         if !pa { return done(nil, [state(a), state(b)]) }
-        var reasons = ["both are practical at \(ctx) context on this card"]
+        var reasons = [String(format: "both decode at least %.0f tok/s at %@ context on this card", u.minimumDecode, ctx)]
         let (big, small, bigSide) = a.params_b >= b.params_b ? (a, b, "a") : (b, a, "b")
         let ratio = big.params_b / max(small.params_b, 0.001)
         if ratio >= 1.5 {
@@ -127,8 +136,17 @@ public enum ModelMatchup {
                 reasons.append(String(format: "%@ has %.1f× the parameters but fits only at %@; %@ runs at %@", big.name, ratio, q, small.name, sq))
                 return done(bigSide == "a" ? "b" : "a", reasons)
             }
-            reasons.append(String(format: "%@ has %.1f× the parameters of %@ and still runs at %@", big.name, ratio, small.name, big.quant ?? "-"))
+            if let q = big.quant, lowQuants.contains(q) {
+                reasons.append(String(format: "%@ has %.1f× the parameters of %@; both fit only below Q4 here (%@ and %@), where the larger keeps more", big.name, ratio, small.name, q, small.quant ?? "-"))
+            } else {
+                reasons.append(String(format: "%@ has %.1f× the parameters of %@ and still runs at %@", big.name, ratio, small.name, big.quant ?? "-"))
+            }
             return done(bigSide, reasons)
+        }
+        if a.specialised != b.specialised {
+            let (sp, other) = a.specialised ? (a, b) : (b, a)
+            reasons.append("at a similar size, \(sp.name) is made for \(u.label.lowercased()) (its first listed use); \(other.name) is a general model")
+            return done(a.specialised ? "a" : "b", reasons)
         }
         if let ra = a.released.flatMap(months), let rb = b.released.flatMap(months), abs(ra - rb) >= 6 {
             let newer = ra > rb ? a : b
@@ -145,10 +163,14 @@ public enum ModelMatchup {
         return done(nil, reasons)
     }
 
-    /// The overall verdict: the side that wins more use cases (each counts once), or nil on a tie.
+    /// The overall verdict: the side that wins more than half of the use cases either model is listed for (each counts
+    /// once; a tie counts against both), else nil ("depends on the use").
     public static func overall(_ verdicts: [UseCaseVerdict]) -> (winner: String?, a: Int, b: Int) {
         let a = verdicts.filter { $0.winner == "a" }.count, b = verdicts.filter { $0.winner == "b" }.count
-        return (a == b ? nil : a > b ? "a" : "b", a, b)
+        let counted = verdicts.filter { $0.a.suited || $0.b.suited }.count
+        if 2 * a > counted { return ("a", a, b) }
+        if 2 * b > counted { return ("b", a, b) }
+        return (nil, a, b)
     }
 
     /// "2024-09" → months since year 0.

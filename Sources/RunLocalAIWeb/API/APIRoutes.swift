@@ -369,7 +369,13 @@ struct API: Sendable {
         var all: [WillItRunAnswer] = []
         if models.count == 1 && (2...4).contains(hardware.count) {
             kind = "hardware"
-            for h in hardware { all.append(try await answer(try question(q, model: models[0], hardware: h)).wire) }
+            for h in hardware {
+                let a = try await answer(try question(q, model: models[0], hardware: h))
+                if let sel = a.selection, all.contains(where: { $0.hardware.id == sel.id }) {
+                    throw APIError.badParameter("hardware", "'\(h.prefix(80))' is named twice; compare different hardware")
+                }
+                all.append(a.wire)
+            }
             a = all[0]; b = all[1]
         } else if models.count == 2 && hardware.count == 1 {
             kind = "models"

@@ -63,10 +63,10 @@ extension OpenAPIDocument {
         let comboSummary = obj(["id": str, "name": str, "cards": arr(obj(["hardware": str, "count": int])), "interconnect": en(HardwareCombo.Interconnect.allCases.map(\.rawValue)),
                                 "link_gbs": num, "pcie_lanes": arr(int), "power_w": num, "total_vram_gib": num, "effective_bytes": int],
                                required: ["id", "name", "cards", "interconnect", "pcie_lanes", "total_vram_gib"])
-        let side = obj(["model": str, "name": str, "params_b": num, "released": str, "suited": bool, "quant": str,
+        let side = obj(["model": str, "name": str, "params_b": num, "released": str, "suited": bool, "specialised": bool, "quant": str,
                         "tier": en(["comfortable", "tradeoffs", "wont-run"]), "decode_tps": num, "prefill_tps": num,
                         "evidence": en(["measured", "measured-near", "community", "extrapolated", "estimated"])],
-                       required: ["model", "name", "params_b", "suited", "tier", "decode_tps", "prefill_tps", "evidence"])
+                       required: ["model", "name", "params_b", "suited", "specialised", "tier", "decode_tps", "prefill_tps", "evidence"])
         let system = obj(["id": str, "name": str, "kind": en(CatalogSystem.Kind.allCases.map(\.rawValue)), "hardware": str, "ram_gib": num,
                           "price_usd": num, "as_of": str, "source": str], required: ["id", "name", "kind", "hardware", "ram_gib", "source"])
         let stack = obj(["slug": str, "title": str, "use_case": en(StackRecipe.UseCase.allCases.map(\.rawValue)), "summary": str, "runtime": str, "model": str,

@@ -41,6 +41,7 @@ enum ComparePages {
             do {
                 let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("quant", quant), ("hardware", name), ("ctx", String(ctx))])
                 guard let sel = try engine.service.selection(question) else { throw QuestionError(.hardware, "name the hardware to compare") }
+                guard !sides.contains(where: { $0.0.id == sel.id }) else { throw QuestionError(.hardware, "'\(name.prefix(80))' is named twice; compare different hardware") }
                 let ans = try await engine.answer(question)
                 sides.append((sel, ans, await engine.service.chips(for: sel), engine.service.score(sel)))
             } catch {

@@ -12,14 +12,15 @@ enum PillarPages {
         var budget = defaultBuildBudget
         if let raw = q["budget"] {
             guard let v = Double(raw), v >= 300, v <= 100_000 else {
-                return UI.problem(status: .badRequest, title: g.title, message: "budget '\(raw.prefix(20))' must be a number of dollars from 300 to 100000",
+                return UI.problem(status: .badRequest, title: "An AI PC build", message: "budget '\(raw.prefix(20))' must be a number of dollars from 300 to 100000",
                                   path: "/guides/ai-pc-build", suggestions: [("$2,000", "/guides/ai-pc-build"), ("$3,000", "/guides/ai-pc-build?budget=3000")])
             }
             budget = v
         }
         let title = "An AI PC build for \(Format.money(budget))"
         let build = await engine.service.pcBuild(budget: budget, facts: engine.site.derived.hardwareFacts)
-        return Layout.page(title: title, description: g.intro, path: "/guides/ai-pc-build", crumbs: [("Guides", "/guides"), (title, nil)]) {
+        return Layout.page(title: title, description: g.intro, path: "/guides/ai-pc-build", crumbs: [("Guides", "/guides"), (title, nil)],
+                           status: build == nil ? .notFound : .ok) {
             h1 { title }
             p(.class("lede")) { g.intro }
             HTML.element("form", [.class("q filters"), Attr("method", "get"), Attr("action", "/guides/ai-pc-build")], HTML {
@@ -58,7 +59,7 @@ enum PillarPages {
                     }
                 }
                 h2 { "What it runs" }
-                p(.class("small muted")) { "Chat models at 8K context, best quantisation that fits, with \(Format.gibValue(build.ramGiB)) of RAM; each row is the will-it-run answer." }
+                p(.class("small muted")) { "Models at 8K context at the best quantisation that fits (Q4 or better first), with \(Format.gibValue(build.ramGiB)) of RAM; each row is the will-it-run answer." }
                 UI.table([("Model", false), ("Quant", false), ("Verdict", false), ("Decode", true)], stackOnPhone: true) {
                     for x in build.models {
                         tr { td { a(href: x.question.url()) { x.wire.model.name }; UI.figures(x) }; td(.class("mono")) { x.wire.quant }; td { UI.tier(x.tier) }
@@ -66,10 +67,14 @@ enum PillarPages {
                     }
                 }
             } else {
-                div(.class("notice bad")) { p { "No build class leaves room for a GPU the catalog prices at this budget; try more." } }
+                div(.class("notice bad")) { p { "No build class leaves room for a GPU the catalog prices at \(Format.money(budget)): the cheapest platform costs \(Format.money(cheapestPlatform(engine))) before the card. Try more." } }
             }
             p(.class("small muted")) { "Part prices are street prices with their month and source (catalog/parts.yaml); memory and SSD prices move fastest. The GPU is the desktop card with the highest Score at or under what the parts leave." }
         }
+    }
+
+    static func cheapestPlatform(_ engine: PageEngine) -> Double {
+        PCPart.Tier.allCases.compactMap { engine.catalog.platform($0)?.reduce(0) { $0 + $1.priceUSD } }.min() ?? 0
     }
 
     static func cudaVsROCm(_ g: GuidePages.Guide, engine: PageEngine) async -> HTMLResponse {
@@ -88,7 +93,10 @@ enum PillarPages {
             }
             p(.class("small muted")) { "The fitted factors come from the calibration ("; a(href: "/methodology") { "methodology" }; "); a factor fewer than ten runs inform keeps its prior, so ROCm's figures lean on fewer measurements than CUDA's." }
             let cudaOnly = c.runtimes.cuda.filter { !c.runtimes.both.contains($0) }
-            if !cudaOnly.isEmpty { p { b { "CUDA only: " }; cudaOnly.joined(separator: ", ") } }
+            if !cudaOnly.isEmpty {
+                let vulkan = Set(engine.catalog.runtimes.filter { $0.backends.contains(.vulkan) }.map(\.name))
+                p { b { "CUDA but not ROCm: " }; cudaOnly.map { vulkan.contains($0) ? "\($0) (runs on AMD through Vulkan)" : $0 }.joined(separator: ", ") }
+            }
             let rocmOnly = c.runtimes.rocm.filter { !c.runtimes.both.contains($0) }
             if !rocmOnly.isEmpty { p { b { "ROCm only: " }; rocmOnly.joined(separator: ", ") } }
             p { b { "Both: " }; c.runtimes.both.joined(separator: ", ") }

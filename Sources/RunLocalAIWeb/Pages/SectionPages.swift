@@ -87,7 +87,7 @@ enum SectionPages {
                     p(.class("kicker")) { ["Tonight's pick", "Also good", "Also good"][min(i, 2)] }
                     h3(Attr("style", "margin-top:2px")) { a(href: pick.question.url()) { pick.wire.model.name }; " "; span(.class("mono small")) { pick.wire.quant } }
                     p { UI.tier(pick.tier); " "; span(.class("mono")) { "\(Format.tps(pick.decode.expected)) tok/s" }; " "; UI.evidence(pick.wire.speed.evidence)
-                        span(.class("muted small")) { " · \(Format.bytes(pick.neededBytes)) needed · \(pick.wire.fit.gpu_layers)/\(pick.wire.fit.total_layers) layers on the GPU" }; UI.figures(pick) }
+                        span(.class("muted small")) { " · \(Format.bytes(pick.neededBytes)) needed · " + (pick.placement == .cpu ? "runs on the CPU" : "\(pick.wire.fit.gpu_layers)/\(pick.wire.fit.total_layers) layers on the GPU") }; UI.figures(pick) }
                     details { summary { "Commands" }; UI.commands(pick.wire.commands) }
                 }
             }
@@ -112,7 +112,7 @@ enum SectionPages {
                         td { s.kind.rawValue }
                         td { if let sel { a(href: "/hardware/\(URLs.segment(sel.device.id))") { sel.displayName } } else { s.hardware } }
                         td(.class("num")) { Format.gibValue(s.ramGiB) }
-                        td(.class("num")) { sel.flatMap { engine.site.derived.facts(id: $0.device.id) }.map { String($0.score.total) } ?? "—" }
+                        td(.class("num")) { sel.map { String(engine.service.score($0).total) } ?? "—" }
                         td(.class("num")) { s.priceUSD.map(Format.money) ?? "—" }
                     }
                 }
