@@ -192,7 +192,8 @@ enum Layout {
     .stats{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px 16px;margin:0}
     .stats dt{font:600 10.5px/1.2 var(--mono);text-transform:uppercase;letter-spacing:.07em;color:var(--ink3)}
     .stats dd{margin:2px 0 0;font:600 18px/1.25 var(--mono)}.stats dd small{font-weight:400;color:var(--ink3);font-size:12px}
-    ul.notes{margin:8px 0 0;padding-left:18px;color:var(--ink2);font-size:14px}
+    ul.notes{margin:8px 0 0;padding-left:18px;color:var(--ink2);font-size:14px;overflow-wrap:anywhere}
+    p.small,.small li{overflow-wrap:anywhere}
     form.q{background:var(--panel);border:1px solid var(--rule);border-radius:4px;padding:14px 16px;margin:0 0 18px}
     .fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px 12px;align-items:end}
     .fields .wide{grid-column:span 2}

@@ -35,7 +35,9 @@ enum ComboPages {
             HTML.element("form", [.class("q filters"), Attr("method", "get"), Attr("action", "/hardware-combos")], HTML {
                 label { "Interconnect"; selectElement(.name("interconnect")) {
                     UI.opt("", "any", selected: link == nil)
-                    for i in HardwareCombo.Interconnect.allCases { UI.opt(i.rawValue, i.displayName, selected: link == i) }
+                    for i in HardwareCombo.Interconnect.allCases where c.combos.contains(where: { $0.interconnect == i }) || link == i {
+                        UI.opt(i.rawValue, i.displayName, selected: link == i)
+                    }
                 } }
                 label { "Total VRAM at least (GB)"; input(.name("vram"), .type("number"), Attr("min", "0"), Attr("step", "any"), .value(q["vram"] ?? "")) }
                 div { button(.type("submit")) { "Filter" } }
@@ -110,7 +112,9 @@ enum ComboPages {
                             td { cell(s.layer) }
                             td {
                                 switch s.tensor {
-                                case .success(let t): UI.tier(t.tier); span(.class("small muted")) { " \(Format.bytes(t.neededBytes)) in all; the speed of tensor parallelism is not modelled" }
+                                case .success(let t):
+                                    UI.tier(t.tier); span(.class("small muted")) { " \(Format.bytes(t.neededBytes)) in all; the speed of tensor parallelism is not modelled" }
+                                    if t.tier != .comfortable, let why = t.wire.fit.notes.first { p(.class("small muted")) { why } }
                                 case .failure(let e): span(.class("small muted")) { e.message }
                                 }
                             }
