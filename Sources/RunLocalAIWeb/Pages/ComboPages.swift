@@ -138,17 +138,7 @@ enum ComboPages {
             h2 { "What runs on it" }
             if !ans.models.isEmpty {
                 p(.class("small muted")) { "Chat models at 8K context, best quantisation that fits; each row is the will-it-run answer for that question." }
-                UI.table([("Model", false), ("Quant", false), ("Verdict", false), ("Decode", true), ("Needed", true)], stackOnPhone: true) {
-                    for x in ans.models {
-                        tr {
-                            td { a(href: x.question.url()) { x.wire.model.name }; UI.figures(x) }
-                            td(.class("mono")) { x.wire.quant }
-                            td { UI.tier(x.tier) }
-                            td(.class("num")) { x.runs ? "\(Format.tps(x.decode.expected)) tok/s" : "—" }
-                            td(.class("num")) { Format.bytes(x.neededBytes) }
-                        }
-                    }
-                }
+                UI.answers(ans.models)
             } else {
                 p(.class("small muted")) { "Planned as a custom build (mixed cards), chat at 8K context." }
                 UI.table([("Model", false), ("Quant", false), ("Verdict", false), ("Decode", true), ("Needed", true)], stackOnPhone: true) {

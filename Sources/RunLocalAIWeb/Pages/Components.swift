@@ -75,6 +75,22 @@ enum UI {
         }
     }
 
+    /// A table of answers, one model per row (model linked to its will-it-run question, quantisation, verdict, decode,
+    /// memory needed): the "what runs on it" of combos, systems and builds.
+    static func answers(_ list: [Answer]) -> HTML {
+        table([("Model", false), ("Quant", false), ("Verdict", false), ("Decode", true), ("Needed", true)], stackOnPhone: true) {
+            for x in list {
+                tr {
+                    td { a(href: x.question.url()) { x.wire.model.name }; figures(x) }
+                    td(.class("mono")) { x.wire.quant }
+                    td { tier(x.tier) }
+                    td(.class("num")) { x.runs ? "\(Format.tps(x.decode.expected)) tok/s" : "—" }
+                    td(.class("num")) { Format.bytes(x.neededBytes) }
+                }
+            }
+        }
+    }
+
     static func commands(_ cmds: [RuntimeCommand]) -> HTML {
         HTML {
             for c in cmds {

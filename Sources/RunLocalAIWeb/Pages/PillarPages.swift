@@ -60,12 +60,7 @@ enum PillarPages {
                 }
                 h2 { "What it runs" }
                 p(.class("small muted")) { "Models at 8K context at the best quantisation that fits (Q4 or better first), with \(Format.gibValue(build.ramGiB)) of RAM; each row is the will-it-run answer." }
-                UI.table([("Model", false), ("Quant", false), ("Verdict", false), ("Decode", true)], stackOnPhone: true) {
-                    for x in build.models {
-                        tr { td { a(href: x.question.url()) { x.wire.model.name }; UI.figures(x) }; td(.class("mono")) { x.wire.quant }; td { UI.tier(x.tier) }
-                             td(.class("num")) { x.runs ? "\(Format.tps(x.decode.expected)) tok/s" : "—" } }
-                    }
-                }
+                UI.answers(build.models)
             } else {
                 div(.class("notice bad")) { p { "No build class leaves room for a GPU the catalog prices at \(Format.money(budget)): the cheapest platform costs \(Format.money(cheapestPlatform(engine))) before the card. Try more." } }
             }

@@ -151,17 +151,7 @@ enum SectionPages {
             }
             h2 { "What runs on it" }
             p(.class("small muted")) { "Chat models at 8K context, best quantisation that fits, with this system's RAM; each row is the will-it-run answer." }
-            UI.table([("Model", false), ("Quant", false), ("Verdict", false), ("Decode", true), ("Needed", true)], stackOnPhone: true) {
-                for x in ans.models {
-                    tr {
-                        td { a(href: x.question.url()) { x.wire.model.name }; UI.figures(x) }
-                        td(.class("mono")) { x.wire.quant }
-                        td { UI.tier(x.tier) }
-                        td(.class("num")) { x.runs ? "\(Format.tps(x.decode.expected)) tok/s" : "—" }
-                        td(.class("num")) { Format.bytes(x.neededBytes) }
-                    }
-                }
-            }
+            UI.answers(ans.models)
             p(.class("small muted")) { "Source: "; s.source }
         }
     }
