@@ -284,7 +284,7 @@ extension API {
     func subscribe(_ req: Request, _ ctx: SiteRequestContext) async throws -> Response {
         let b = try decode(SubscribeBodyDTO.self, try await body(req, ctx))
         guard let mailer = site.mailer else {
-            throw APIError(.serviceUnavailable, code: "no_mail", "this server sends no mail (run it with --smtp); the digest is at /digest and in /feed.xml")
+            throw APIError(.notFound, code: "no_mail", "this server has no mail signup (its operator runs it without --smtp); the digest is at /digest and in /feed.xml")
         }
         let email: String
         do { email = try DigestSubscriber.normalised(b.email) } catch { throw APIError.badParameter("email", "\(error)") }

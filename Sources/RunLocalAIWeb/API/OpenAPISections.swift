@@ -50,7 +50,8 @@ extension OpenAPIDocument {
                                                     body: jsonBody("SubscribeBody"),
                                                     responses: ["202": ("accepted", "Subscribe"), "400": ("not a mail address", "Error"), "415": ("not JSON", "Error"),
                                                                 "413": ("body over 256 KiB", "Error"), "429": ("rate limited; see Retry-After", "Error"),
-                                                                "503": ("this server sends no mail, or the mail could not be sent", "Error")], tag: "benchmarks")],
+                                                                "404": ("this server has no mail signup (run without --smtp)", "Error"),
+                                                                "503": ("the confirmation mail could not be sent just now", "Error")], tag: "benchmarks")],
             "/api/v1/digest/{month}": ["get": op("A monthly digest", "A month's catalog releases, published runs measured that month (fastest first), the regressions they show and the methodology changes, from the data's own dates.",
                                                  params: [p("month", "YYYY-MM")], responses: ok("Digest", ["404": ("a month not yet come", "Error")]), tag: "benchmarks")],
         ]

@@ -89,8 +89,8 @@ enum PulsePages {
     /// same whether the address was new, pending or confirmed already (a form must not tell who subscribes).
     static func subscribe(_ form: Params, engine: PageEngine) async throws -> HTMLResponse {
         guard let mailer = engine.site.mailer else {
-            return message("The digest by mail", "This server sends no mail (its operator runs it without --smtp); read the digest here or in the Atom feed.",
-                           status: .serviceUnavailable)
+            return message("The digest by mail", "This server has no mail signup (its operator runs it without --smtp); read the digest here or in the Atom feed.",
+                           status: .notFound)
         }
         let email: String
         do { email = try DigestSubscriber.normalised(form["email"] ?? "") } catch {
