@@ -26,7 +26,7 @@ enum GuidePages {
         Guide(slug: "best-laptop", id: "best-laptop", title: "Best laptop for local AI",
               intro: "The laptop GPU or Apple laptop chip with the highest Score. Laptops are sold whole, so there is no card price to rank by; the field below shows what each runs."),
         Guide(slug: "ai-pc-build", id: "ai-pc-build", title: "An AI PC build for $2,000",
-              intro: "A parts list priced from the catalog: the build class whose parts leave the most Score in the GPU the rest of the budget buys, and what the build runs. Change the budget in the address (?budget=3000)."),
+              intro: "A parts list priced from the catalog: the build class whose parts leave room for the card that runs the most workloads comfortably (then the highest Score), with a power supply sized to it, and what the build runs. Change the budget in the address (?budget=3000)."),
         Guide(slug: "cuda-vs-rocm", id: "cuda-vs-rocm", title: "CUDA vs ROCm",
               intro: "NVIDIA's CUDA against AMD's ROCm from the catalog and the evidence: which runtimes and cards each has, what the calibration fitted for each, and AMD cards against the NVIDIA card of the same memory nearest in price."),
     ]
