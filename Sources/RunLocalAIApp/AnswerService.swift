@@ -227,13 +227,16 @@ public final class AnswerService: Sendable {
 
     /// "What runs on it": each model of the use case at its best quantisation for this selection (the engine picks
     /// the quantisation), every figure from the answer to that question.
-    public func rows(for selection: HardwareSelection, useCase: String, context: Int = 8192, limit: Int = 40) async -> [Answer] {
+    /// `hostRAMGiB` is the system RAM beside a discrete GPU (a whole machine's, a build's); it is ignored where the GPU's
+    /// memory is the system's (unified memory, a CPU).
+    public func rows(for selection: HardwareSelection, useCase: String, context: Int = 8192, limit: Int = 40, hostRAMGiB: Double? = nil) async -> [Answer] {
         let verdicts = CustomBuild.verdicts(system: TargetSystem(selection), useCase: useCase, context: context, catalog: catalog, profiles: profiles)
+        let ram = selection.device.isUnifiedMemory || selection.device.kind == .cpu ? nil : hostRAMGiB
         var out: [Answer] = []
         for v in verdicts.prefix(limit) {
             guard let mix = QuantMix(name: v.quant), let m = catalog.model(id: v.id) else { continue }
             let q = Question(model: v.id, quant: mix, hardware: .named(selection.query), context: min(context, max(m.architecture.contextLength, 512)),
-                             images: useCase == "vision" && m.isVisionModel ? 1 : 0)
+                             images: useCase == "vision" && m.isVisionModel ? 1 : 0, hostRAMGiB: ram)
             if let a = try? await answer(q) { out.append(a) }
         }
         return out

@@ -34,6 +34,8 @@ public struct Digest: Sendable {
         guard p.count >= 2, p[0].count == 4, let y = Int(p[0]), (1990...2100).contains(y), let m = Int(p[1]), (1...12).contains(m) else { return nil }
         return String(format: "%04d-%02d", y, m)
     }
+    /// Whether `s` is a month written exactly "YYYY-MM" (how the digest's URLs, API and CLI name one).
+    public static func isMonth(_ s: String) -> Bool { s.count == 7 && month(of: s) == s }
     static let utc: Calendar = { var c = Calendar(identifier: .gregorian); c.timeZone = TimeZone(identifier: "UTC")!; return c }()
     public static func month(of d: Date) -> String {
         let c = utc.dateComponents([.year, .month], from: d)
@@ -48,10 +50,12 @@ public struct Digest: Sendable {
     }
 
     /// The digest of `month`; `runs` are the store's published runs (only those with a measured date count).
-    public static func build(month: String, catalog: Catalog, runs: [BenchmarkRun], changes: [MethodologyChange]) -> Digest {
+    /// `regressions` are `Regressions.find(in: runs)` when the caller already has them (the feed builds twelve months).
+    public static func build(month: String, catalog: Catalog, runs: [BenchmarkRun], changes: [MethodologyChange],
+                             regressions all: [Regressions.Regression]? = nil) -> Digest {
         let inMonth = runs.filter { $0.measuredAt.map(Self.month(of:)) == month }.sorted { $0.decodeTPS > $1.decodeTPS }
         let ids = Set(inMonth.compactMap(\.id))
-        let regressions = Regressions.find(in: runs).filter { r in r.runIDs.contains(where: ids.contains) }
+        let regressions = (all ?? Regressions.find(in: runs)).filter { r in r.runIDs.contains(where: ids.contains) }
         return Digest(month: month, additions: additions(catalog).filter { $0.month == month }, runs: inMonth, regressions: regressions,
                       methodology: changes.filter { Self.month(of: $0.date) == month })
     }

@@ -182,12 +182,7 @@ extension AnswerService {
 
     public func system(_ s: CatalogSystem, models limit: Int = 12) async throws -> SystemAnswer {
         let sel = try catalog.hardware(named: s.hardware)
-        var rows = await rows(for: sel, useCase: "chat", context: 8192, limit: limit)
-        if !(sel.device.isUnifiedMemory || sel.device.kind == .cpu) {
-            var out: [Answer] = []
-            for a in rows { var q = a.question; q.hostRAMGiB = s.ramGiB; out.append((try? await answer(q)) ?? a) }
-            rows = out
-        }
+        let rows = await rows(for: sel, useCase: "chat", context: 8192, limit: limit, hostRAMGiB: s.ramGiB)
         return SystemAnswer(system: s, selection: sel, score: score(sel), chips: await chips(for: sel), models: rows)
     }
 
@@ -301,15 +296,18 @@ extension AnswerService {
         public var gpu: HardwareDevice
         public var gpuPrice: Double
         public var score: Int
-        public var ramGiB: Double
-        public var psuWatts: Double
+        public var ramGiB: Double { parts.first { $0.kind == .ram }?.ramGiB ?? 32 }
+        public var psuWatts: Double { parts.first { $0.kind == .psu }?.watts ?? 0 }
         public var total: Double { parts.reduce(gpuPrice) { $0 + $1.priceUSD } }
         /// Models at 8K context on this GPU with this RAM, at Q4 or better where they fit: each the will-it-run answer.
         public var models: [Answer]
     }
 
     public func pcBuild(budget: Double, facts: [HardwareFacts]) async -> PCBuild? {
-        var best: (PCPart.Tier, [PCPart], HardwareFacts, Double)?
+        // What a card runs first (its comfortable workload chips: a 24 GB card holds a 32B model a faster 16 GB one
+        // cannot), then its Score.
+        func rank(_ f: HardwareFacts) -> (Int, Int) { (f.chips.filter { $0.status == .comfortable }.count, f.score.total) }
+        var best: (tier: PCPart.Tier, platform: [PCPart], gpu: HardwareFacts)?
         for tier in PCPart.Tier.allCases.reversed() {
             guard let platform = catalog.platform(tier) else { continue }
             let left = budget - platform.reduce(0) { $0 + $1.priceUSD }
@@ -317,30 +315,22 @@ extension AnswerService {
             guard left > 0, tier == .value || left >= 0.4 * budget else { continue }
             let gpus = facts.filter { f in f.kind == "gpu" && (f.price_street ?? .infinity) <= left
                 && catalog.device(id: f.id).map { $0.form == .desktop || $0.form == nil } == true }
-            // What a card runs first (its comfortable workload chips: a 24 GB card holds a 32B model a faster 16 GB one
-            // cannot), then its Score.
-            func rank(_ f: HardwareFacts) -> (Int, Int) { (f.chips.filter { $0.status == .comfortable }.count, f.score.total) }
             guard let g = gpus.max(by: { rank($0) != rank($1) ? rank($0) < rank($1) : $0.id > $1.id }) else { continue }
-            if best == nil || rank(g) > rank(best!.2) { best = (tier, platform, g, g.price_street!) }
+            if best == nil || rank(g) > rank(best!.gpu) { best = (tier, platform, g) }
         }
-        guard var (tier, platform, g, price) = best, let device = catalog.device(id: g.id) else { return nil }
-        _ = tier
+        guard let (tier, chosen, g) = best, let device = catalog.device(id: g.id), let price = g.price_street else { return nil }
+        var platform = chosen
         // The power supply carries the card plus about 300 W for the rest of the machine: a bigger one from another class if not.
         if let tdp = device.tdpW, let psu = platform.firstIndex(where: { $0.kind == .psu }), (platform[psu].watts ?? 0) < tdp + 300,
            let bigger = catalog.parts.filter({ $0.kind == .psu && ($0.watts ?? 0) >= tdp + 300 }).min(by: { $0.priceUSD < $1.priceUSD }) {
             platform[psu] = bigger
         }
-        price = g.price_street!
-        let ram = platform.first { $0.kind == .ram }?.ramGiB ?? 32, psu = platform.first { $0.kind == .psu }?.watts ?? 0
-        var models: [Answer] = []
-        let rows = await rows(for: HardwareSelection(device: device), useCase: "chat", context: 8192, limit: 40)
+        var build = PCBuild(budget: budget, tier: tier, parts: platform, gpu: device, gpuPrice: price, score: g.score.total, models: [])
+        let rows = await rows(for: HardwareSelection(device: device), useCase: "chat", context: 8192, limit: 40, hostRAMGiB: build.ramGiB)
         // Q4 or better first: a 32B model squeezed to Q2_K is not what a buyer runs.
         let good = rows.filter { $0.runs && !ModelMatchup.lowQuants.contains($0.wire.quant) }
-        for a in (good.isEmpty ? rows : good).prefix(12) {
-            var q = a.question; q.hostRAMGiB = ram
-            models.append((try? await answer(q)) ?? a)
-        }
-        return PCBuild(budget: budget, tier: tier, parts: platform, gpu: device, gpuPrice: price, score: g.score.total, ramGiB: ram, psuWatts: psu, models: models)
+        build.models = Array((good.isEmpty ? rows : good).prefix(12))
+        return build
     }
 
     /// CUDA against ROCm from the catalog and the evidence: which runtimes and devices each backend has, the speed

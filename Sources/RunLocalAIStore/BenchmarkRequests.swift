@@ -7,7 +7,7 @@ import RunLocalAICore
 ///
 /// ```swift
 /// let r = try await store.requestRun(.init(model: "qwen3-32b", quant: "Q4_K_M", hardware: "rtx-5090", hardwareCount: 1), voter: digest)
-/// r.votes   // 1, or one more than before when another voter asked for the same run
+/// r.request.votes   // 1, or one more than before when another voter asked for the same run; r.created: it is new
 /// ```
 public struct BenchmarkRequest: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case open, closed }

@@ -43,9 +43,9 @@ public protocol BenchmarkStore: Sendable {
     func archivedSnapshot(day: String) async throws -> Data?
     /// The days that have an archived snapshot, oldest first.
     func snapshotDays() async throws -> [String]
-    /// Asks for a run: creates the request or adds `voter`'s vote to it (one vote per voter), and returns it. A request
-    /// already closed by a published run stays closed (its run answers it).
-    func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest
+    /// Asks for a run: creates the request or adds `voter`'s vote to it (one vote per voter), and returns it with whether
+    /// this call created it. A request already closed by a published run stays closed (its run answers it).
+    func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> (request: BenchmarkRequest, created: Bool)
     /// Requests with `status` (nil: all), most votes first, then oldest.
     func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest]
     /// Signs an address up for the digest (pending until confirmed), or returns its subscription as it is: a pending one

@@ -58,7 +58,7 @@ public struct ObservedStore: BenchmarkStore {
     public func archivedSnapshot(day: String) async throws -> Data? { try await timed(.archivedSnapshot) { try await base.archivedSnapshot(day: day) } }
     public func snapshotDays() async throws -> [String] { try await timed(.snapshotDays) { try await base.snapshotDays() } }
     public func history(of runID: String) async throws -> [StatusChange] { try await timed(.history) { try await base.history(of: runID) } }
-    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest {
+    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> (request: BenchmarkRequest, created: Bool) {
         try await timed(.requestRun) { try await base.requestRun(key, voter: voter) }
     }
     public func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest] {

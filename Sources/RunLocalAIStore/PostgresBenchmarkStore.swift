@@ -423,15 +423,15 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
 
     // MARK: Benchmark requests
 
-    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest {
+    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> (request: BenchmarkRequest, created: Bool) {
         try BenchmarkRequest.check(key, voter: voter)
         let now = StoreTime.milliseconds(StoreTime.now()), quant = key.quant ?? "", count = Int64(key.hardwareCount), newID = StoreID.make()
-        let id: String = try await transaction { conn in
-            try await conn.query("""
+        let (id, created): (String, Bool) = try await transaction { conn in
+            let inserted = try await conn.query("""
                 INSERT INTO benchmark_requests (id, model, quant, hardware, hardware_count, status, created_at)
                 VALUES (\(newID), \(key.model), \(quant), \(key.hardware), \(count), 'open', \(now))
-                ON CONFLICT (model, quant, hardware, hardware_count) DO NOTHING
-                """, logger: logger)
+                ON CONFLICT (model, quant, hardware, hardware_count) DO NOTHING RETURNING id
+                """, logger: logger).collect().count == 1
             var found: String?
             for try await id in try await conn.query("""
                 SELECT id FROM benchmark_requests WHERE model = \(key.model) AND quant = \(quant) AND hardware = \(key.hardware) AND hardware_count = \(count)
@@ -440,9 +440,9 @@ public final class PostgresBenchmarkStore: BenchmarkStore {
             try await conn.query("""
                 INSERT INTO benchmark_request_votes (request_id, voter, created_at) VALUES (\(found), \(voter), \(now)) ON CONFLICT DO NOTHING
                 """, logger: logger)
-            return found
+            return (found, inserted)
         }
-        return try await fetchRequests(Self.query(Self.requestSQL + " WHERE r.id = $1 ORDER BY votes DESC LIMIT 1", [.text(id)]))[0]
+        return (try await fetchRequests(Self.query(Self.requestSQL + " WHERE r.id = $1 ORDER BY votes DESC LIMIT 1", [.text(id)]))[0], created)
     }
 
     public func benchmarkRequests(status: BenchmarkRequest.Status?, limit: Int) async throws -> [BenchmarkRequest] {

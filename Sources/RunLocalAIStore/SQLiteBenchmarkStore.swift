@@ -348,7 +348,7 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
 
     // MARK: Benchmark requests
 
-    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> BenchmarkRequest {
+    public func requestRun(_ key: BenchmarkRequest.Key, voter: String) async throws -> (request: BenchmarkRequest, created: Bool) {
         try BenchmarkRequest.check(key, voter: voter)
         let now = StoreTime.milliseconds(StoreTime.now())
         return try await pool.write { db in
@@ -357,13 +357,14 @@ public final class SQLiteBenchmarkStore: BenchmarkStore {
                 INSERT INTO benchmark_requests (id, model, quant, hardware, hardware_count, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)
                 ON CONFLICT (model, quant, hardware, hardware_count) DO NOTHING
                 """, arguments: [StoreID.make()] + args + [now])
+            let created = db.changesCount == 1
             let where_ = "model = ? AND quant = ? AND hardware = ? AND hardware_count = ?"
             guard let id = try String.fetchOne(db, sql: "SELECT id FROM benchmark_requests WHERE \(where_)", arguments: args) else {
                 throw BenchmarkStoreError.notFound(kind: "request", id: key.model)
             }
             try db.execute(sql: "INSERT INTO benchmark_request_votes (request_id, voter, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: [id, voter, now])
-            return try Self.fetchRequests(db, where: "r.id = ?", [id], limit: 1)[0]
+            return (try Self.fetchRequests(db, where: "r.id = ?", [id], limit: 1)[0], created)
         }
     }
 

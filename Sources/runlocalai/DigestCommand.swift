@@ -25,7 +25,7 @@ struct DigestCommand: AsyncParsableCommand {
             let previous = Calendar(identifier: .gregorian).date(byAdding: .month, value: -1, to: now) ?? now
             return Digest.month(of: previous)
         }
-        guard raw.count == 7, Digest.month(of: raw) == raw else { throw ValidationError("--month must be YYYY-MM, e.g. 2026-11") }
+        guard Digest.isMonth(raw) else { throw ValidationError("--month must be YYYY-MM, e.g. 2026-11") }
         return raw
     }
 

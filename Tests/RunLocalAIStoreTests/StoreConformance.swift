@@ -381,10 +381,11 @@ struct StoreConformance {
         try await factory.with { store async throws in
             let wanted = BenchmarkRequest.Key(model: "qwen3-32b", quant: "Q4_K_M", hardware: "rtx-3090", hardwareCount: 1)
             let any = BenchmarkRequest.Key(model: "llama-3.1-8b", quant: nil, hardware: "rtx-3090", hardwareCount: 1)
-            let first = try await store.requestRun(wanted, voter: "voter-a")
-            #expect(first.votes == 1 && first.status == .open && first.key == wanted)
-            #expect(try await store.requestRun(wanted, voter: "voter-a").votes == 1)        // the same voter counts once
-            #expect(try await store.requestRun(wanted, voter: "voter-b").votes == 2)
+            let (first, created) = try await store.requestRun(wanted, voter: "voter-a")
+            #expect(first.votes == 1 && first.status == .open && first.key == wanted && created)
+            let again = try await store.requestRun(wanted, voter: "voter-a")
+            #expect(again.request.votes == 1 && !again.created)                                  // the same voter counts once
+            #expect(try await store.requestRun(wanted, voter: "voter-b").request.votes == 2)
             _ = try await store.requestRun(any, voter: "voter-c")
             let open = try await store.openRequests()
             #expect(open.map(\.key) == [wanted, any])                                       // most wanted first
@@ -398,7 +399,7 @@ struct StoreConformance {
             let closed = try await store.benchmarkRequests(status: .closed, limit: 10)
             #expect(closed.count == 1 && closed[0].closedBy == run.id && closed[0].closedAt != nil)
             // Asking again for a run that exists keeps the request closed.
-            #expect(try await store.requestRun(any, voter: "voter-d").status == .closed)
+            #expect(try await store.requestRun(any, voter: "voter-d").request.status == .closed)
             #expect(try await store.benchmarkRequests(status: nil, limit: 10).count == 2)
             await #expect(throws: BenchmarkStoreError.self) {
                 try await store.requestRun(.init(model: String(repeating: "m", count: 300), quant: nil, hardware: "rtx-3090", hardwareCount: 1), voter: "v")

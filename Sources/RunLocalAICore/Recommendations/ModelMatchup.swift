@@ -10,6 +10,9 @@ import Foundation
 public enum UseCase: String, Sendable, Hashable, CaseIterable, Codable {
     case chat, coding, vision, longContext = "long-context", reasoning
 
+    /// The names a URL or flag may give, for error messages ("chat, coding, vision, long-context, reasoning").
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
     public var label: String {
         switch self {
         case .chat: "Chat"

@@ -369,12 +369,9 @@ struct API: Sendable {
         var all: [WillItRunAnswer] = []
         if models.count == 1 && (2...4).contains(hardware.count) {
             kind = "hardware"
-            for h in hardware {
-                let a = try await answer(try question(q, model: models[0], hardware: h))
-                if let sel = a.selection, all.contains(where: { $0.hardware.id == sel.id }) {
-                    throw APIError.badParameter("hardware", "'\(h.prefix(80))' is named twice; compare different hardware")
-                }
-                all.append(a.wire)
+            // The service asks the question on each piece of hardware and refuses one named twice.
+            do { all = try await site.service.compare(try question(q, model: models[0], hardware: hardware[0]), on: hardware).map(\.wire) } catch {
+                throw APIError.from(error)
             }
             a = all[0]; b = all[1]
         } else if models.count == 2 && hardware.count == 1 {
@@ -408,7 +405,7 @@ struct API: Sendable {
         var use: UseCase?
         if let raw = q.string("use") {
             guard let u = UseCase(rawValue: raw) else {
-                throw APIError.badParameter("use", "use '\(raw.prefix(40))' is not one of \(UseCase.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw APIError.badParameter("use", "use '\(raw.prefix(40))' is not one of \(UseCase.names)")
             }
             use = u
         }

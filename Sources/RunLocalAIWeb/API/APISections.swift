@@ -123,7 +123,7 @@ extension API {
         guard hw.count <= Question.maxNameLength else { throw APIError.badParameter("hardware", "names are at most \(Question.maxNameLength) characters") }
         let raw = q.string("use") ?? "chat"
         guard let use = UseCase(rawValue: raw) else {
-            throw APIError.badParameter("use", "use '\(raw.prefix(40))' is not one of \(UseCase.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError.badParameter("use", "use '\(raw.prefix(40))' is not one of \(UseCase.names)")
         }
         let ram = try q.double("ram", in: Question.ramRange)
         let s: AnswerService.StartAnswer
@@ -196,7 +196,7 @@ extension API {
     }
 
     func digest(_ month: String) async throws -> Data {
-        guard month.count == 7, Digest.month(of: month) == month else {
+        guard Digest.isMonth(month) else {
             throw APIError.badParameter("month", "'\(month.prefix(20))' is not a month: ask for /api/v1/digest/YYYY-MM (months: /api/v1/digest)")
         }
         guard month <= Digest.month(of: site.now()) else {
@@ -236,9 +236,8 @@ extension API {
         let key: BenchmarkRequest.Key
         do { key = try site.service.requestKey(model: b.model, quant: b.quant, hardware: b.hardware) } catch { throw APIError.from(error) }
         let client = APIRules.clientKey(req, peer: ctx.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
-        let before = try await site.store.benchmarkRequests(status: nil, limit: 1000).first { $0.key == key }
         let saved = try await site.store.requestRun(key, voter: AnswerService.voter(client: client))
-        return try APIJSON.response(BenchmarkRequestDTO(saved), status: before == nil ? .created : .ok)
+        return try APIJSON.response(BenchmarkRequestDTO(saved.request), status: saved.created ? .created : .ok)
     }
 }
 

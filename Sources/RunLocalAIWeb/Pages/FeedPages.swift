@@ -1,6 +1,7 @@
 import Foundation
 import RunLocalAIApp
 import RunLocalAICore
+import RunLocalAIStore
 
 /// `/feed.xml` (Atom feed of catalog entries by release date), `/sitemap.xml` and the HTML `/sitemap`.
 enum FeedPages {
@@ -55,8 +56,9 @@ enum FeedPages {
         var entries = Array(CatalogChanges.entries(engine.catalog).prefix(50))
         // One entry per monthly digest (the last twelve months with anything to report), dated its first day.
         let runs = (try? await engine.site.store.allRuns()) ?? []
+        let regressions = Regressions.find(in: runs)
         for month in Digest.months(catalog: engine.catalog, runs: runs, changes: engine.site.content.methodologyChanges, now: engine.site.now()).prefix(12) {
-            let d = Digest.build(month: month, catalog: engine.catalog, runs: runs, changes: engine.site.content.methodologyChanges)
+            let d = Digest.build(month: month, catalog: engine.catalog, runs: runs, changes: engine.site.content.methodologyChanges, regressions: regressions)
             entries.append(CatalogChanges.Entry(date: "\(month)-01", title: "Digest \(month)", kind: "digest", path: "/digest/\(month)",
                                                 summary: "\(d.additions.count) releases, \(d.runs.count) runs measured, \(d.regressions.count) regressions, \(d.methodology.count) methodology changes."))
         }

@@ -67,7 +67,7 @@ enum GuidePages {
         var use: UseCase?
         if filters, let raw = q["use"], !raw.isEmpty {
             guard let u = UseCase(rawValue: raw) else {
-                return UI.problem(status: .badRequest, title: g.title, message: "use '\(raw.prefix(40))' is not one of \(UseCase.allCases.map(\.rawValue).joined(separator: ", "))",
+                return UI.problem(status: .badRequest, title: g.title, message: "use '\(raw.prefix(40))' is not one of \(UseCase.names)",
                                   path: "/guides/\(slug)", suggestions: UseCase.allCases.map { ($0.label, "/guides/\(slug)?budget=\(Format.number(budget))&use=\($0.rawValue)") })
             }
             use = u

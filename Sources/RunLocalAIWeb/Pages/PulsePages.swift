@@ -135,7 +135,7 @@ enum PulsePages {
 
     static func digest(_ month: String, engine: PageEngine) async throws -> HTMLResponse {
         let now = engine.site.now()
-        guard month.count == 7, Digest.month(of: month) == month else {
+        guard Digest.isMonth(month) else {
             return UI.problem(status: .badRequest, title: "Digest", message: "'\(month.prefix(20))' is not a month; use /digest/YYYY-MM", path: "/digest",
                               suggestions: [(Digest.month(of: now), "/digest/\(Digest.month(of: now))")])
         }

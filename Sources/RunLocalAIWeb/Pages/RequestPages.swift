@@ -71,7 +71,7 @@ enum RequestPages {
             return try await page(engine, problem: UI.message(error) + (hint.isEmpty ? "" : " — try \(hint.joined(separator: ", "))"),
                                   model: String(model.prefix(200)), quant: String(quant.prefix(40)), hardware: String(hardware.prefix(200)))
         }
-        let saved = try await engine.site.store.requestRun(key, voter: AnswerService.voter(client: client))
+        let saved = try await engine.site.store.requestRun(key, voter: AnswerService.voter(client: client)).request
         return try await page(engine, asked: saved)
     }
 }

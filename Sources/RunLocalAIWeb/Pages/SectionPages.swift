@@ -59,7 +59,7 @@ enum SectionPages {
             }
         }
         guard let use = UseCase(rawValue: useRaw) else {
-            return UI.problem(status: .badRequest, title: "Start — check the question", message: "use '\(useRaw.prefix(40))' is not one of \(UseCase.allCases.map(\.rawValue).joined(separator: ", "))",
+            return UI.problem(status: .badRequest, title: "Start — check the question", message: "use '\(useRaw.prefix(40))' is not one of \(UseCase.names)",
                               path: "/start", suggestions: useCases.map { ($0.1, URLs.build("/start", [("hardware", hardware), ("use", $0.0.rawValue)])) }) { form }
         }
         var ramGiB: Double?
