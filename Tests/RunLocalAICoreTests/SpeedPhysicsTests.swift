@@ -74,6 +74,21 @@ struct SpeedPhysicsTests {
         #expect(abs(677.9 / 755.7 - Self.f.metalQuantPrefill) < 0.12)
     }
 
+    @Test("On Metal, prefill runs at about three quarters of the FP32 ALU peak its SIMD-group matrix instructions use: an F16 pp512 on an M1 Max (32-core), M3 Ultra and M5 Pro from two sources, each predicted within 10% (at the earlier prior of one half they read 25-35% low)")
+    func metalPrefillNearsTheALUPeak() throws {
+        #expect(SpeedModel.priors.compute[.metal] == 0.75)
+        let rows = Calibration.rows(csv: """
+        source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes
+        github.com/ggml-org/llama.cpp/discussions/4167,Apple M1 Max 32-core GPU,Metal,Llama 2 7B,6.74,F16,pp512,599.53,
+        github.com/ggml-org/llama.cpp/discussions/4167,Apple M3 Ultra 60-core GPU,Metal,Llama 2 7B,6.74,F16,pp512,1121.8,
+        github.com/ggml-org/llama.cpp/discussions/4167,Apple M5 Pro 20-core GPU,Metal,Llama 2 7B,6.74,F16,pp512,1588.8,
+        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,M1 Max 32-Core GPU 64GB,Metal,Llama 3 8B,8,F16,pp512,517.34,snapshots in May 2024
+        """, file: "metal.csv")
+        let cases = Calibration.cases(rows, catalog: TestSupport.catalog).cases
+        try #require(cases.count == 4)
+        for c in cases { #expect(abs(c.predict() / c.row.tokensPerSecond - 1) < 0.10, "\(c.hardwareID) \(c.profile.id)") }
+    }
+
     @Test("A unified-memory APU run on its CPU backend is predicted on the CPU cores, not the GPU: no GPU in the system and prefill at the CPU's rate")
     func cpuBackendOnAnAPU() throws {
         let selection = try TestSupport.catalog.hardware(named: "ryzen-ai-max-plus-395@128gb")

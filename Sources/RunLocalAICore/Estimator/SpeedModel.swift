@@ -107,16 +107,16 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.839, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
-        layerMicros: [.cpu: 6, .cuda: 18.5, .metal: 43.1, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
-        cudaLayerMicrosBeforeGraphs: 73.3,
-        compute: [.cpu: 0.45, .cuda: 0.483, .metal: 0.593, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
-        quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 0.996, .mxfp4: 0.993, .q8: 0.998],
+        bandwidth: [.cpu: 0.6, .cuda: 0.84, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
+        layerMicros: [.cpu: 6, .cuda: 18.8, .metal: 43.5, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        cudaLayerMicrosBeforeGraphs: 73.4,
+        compute: [.cpu: 0.45, .cuda: 0.483, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 0.996, .mxfp4: 0.993, .q8: 0.997],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
         decodeComputeIntDot: [.float: 2.97, .iquant: 4, .kquant: 2.43, .kquantLow: 3, .legacy4: 1.55, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.776, .q8: 0.788],
-        metalQuantPrefill: 0.951, cudaQuantPrefillBeforeMMQ: 0.818,
-        moeDecode: 0.931, moeLayerMicros: 10.9, moePrefill: 0.701, attentionCost: 1.06, attentionCostNoFA: 3.96, pipelineEfficiency: 0.804,
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.778, .q8: 0.788],
+        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.818,
+        moeDecode: 0.927, moeLayerMicros: 10.9, moePrefill: 0.703, attentionCost: 1.06, attentionCostNoFA: 3.97, pipelineEfficiency: 0.804,
         multiGPUMicros: 98.9, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
@@ -126,7 +126,10 @@ public enum SpeedModel {
     /// - per-layer cost: one decode layer is about 15 kernels; a host launch costs about 5 µs (75 µs per layer,
     ///   CUDA before graphs, ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs),
     ///   a Metal or Vulkan command encoded into a buffer 2-3 µs (40 µs, 30 µs).
-    /// - compute: half the peak matrix rate in prefill.
+    /// - compute: half the peak matrix rate in prefill where the peak is a tensor unit's (CUDA, ROCm, Vulkan,
+    ///   SYCL), which llama.cpp's tiles cannot keep fed; three quarters on Metal, whose matrix peak is the FP32 ALU
+    ///   rate that its SIMD-group matrix instructions run on (Apple's GPUs before M5 have no separate tensor unit), a
+    ///   rate a tiled GEMM nearly reaches.
     /// - operations per weight in decode (multiply-add = 2, plus unpacking): F16 and Q8_0 convert then multiply-add
     ///   (3); Q4_0 extracts a nibble, offsets and scales it (4); the K-quants also unpack 6-bit sub-block scales and
     ///   minimums (5; Q2_K/Q3_K combine split bit planes, 6); the i-quants look values up in a codebook grid (8);
@@ -142,7 +145,7 @@ public enum SpeedModel {
         bandwidth: [.cpu: 0.6, .cuda: 0.85, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.85],
         layerMicros: [.cpu: 6, .cuda: 15, .metal: 40, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 30],
         cudaLayerMicrosBeforeGraphs: 75,
-        compute: [.cpu: 0.45, .cuda: 0.5, .metal: 0.5, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        compute: [.cpu: 0.45, .cuda: 0.5, .metal: 0.75, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
         quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 1, .mxfp4: 1, .q8: 1],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5, .kquantLow: 6, .legacy4: 4, .mxfp4: 5, .q8: 3],
         decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.5, .mxfp4: 2.5, .q8: 1],
