@@ -180,7 +180,8 @@ public final class RemoteModelSource: Sendable {
         let location = choice.file.absoluteString
         let gguf = try await inspector.inspect(location)
         let projector: GGUFModel? = try await choice.mmproj.asyncMap { try await inspector.inspect($0.absoluteString) }
-        let tag = try? await etag(of: choice.file)
+        // The tag came with the header's own bytes: no request of its own.
+        let tag = gguf.file.entityTag
         let profile = try ModelProfile(gguf: gguf, path: location, mmproj: projector)
         return RemoteModel(profile: profile, file: location, mmproj: choice.mmproj?.absoluteString, etag: tag, fetchedAt: now())
     }

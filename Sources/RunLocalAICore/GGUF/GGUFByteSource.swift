@@ -23,6 +23,12 @@ public protocol GGUFByteSource: Sendable {
     func size() async throws -> UInt64?
     /// Up to `length` bytes starting at `offset`. Fewer bytes than asked means the file ends there.
     func read(offset: UInt64, length: Int) async throws -> [UInt8]
+    /// The version tag the source sent with the bytes read (an HTTP entity tag), nil where there is none.
+    func entityTag() async -> String?
+}
+
+extension GGUFByteSource {
+    public func entityTag() async -> String? { nil }
 }
 
 /// Bytes already in memory — for tests, fuzzing, and files read some other way.

@@ -62,6 +62,9 @@ public struct GGUFFile: Sendable, Hashable {
     public var dataOffset: UInt64
     /// Total size of the file, when the source knew it.
     public var fileSize: UInt64?
+    /// The entity tag a web server sent with the header's bytes (nil for a local file): what a cache of remote
+    /// headers compares to tell whether the file changed.
+    public var entityTag: String?
 
     public init(version: UInt32, byteOrder: ByteOrder = .little, metadata: GGUFMetadata, tensors: [GGUFTensorInfo],
                 alignment: UInt64 = 32, dataOffset: UInt64, fileSize: UInt64?) {

@@ -64,7 +64,11 @@ public enum GGUFReader {
         var nextRead = max(options.initialReadSize, 64)
         var first = true
         while true {
-            guard let wanted = try parser.run() else { return try parser.finish() }
+            guard let wanted = try parser.run() else {
+                var file = try parser.finish()
+                file.entityTag = await source.entityTag()
+                return file
+            }
             let start = parser.loadedEnd
             let missing = wanted > start ? wanted - start : 1
             var length = UInt64(nextRead)

@@ -95,6 +95,7 @@ public actor HTTPByteSource: GGUFByteSource {
     public private(set) var requestCount = 0
     /// The entity tag the server last sent with the file's bytes (`ETag`, or Hugging Face's `X-Linked-ETag`).
     public private(set) var etag: String?
+    public func entityTag() async -> String? { etag }
 
     public init(url: URL, transport: any HTTPRangeTransport, headers: [String: String] = [:],
                 timeout: Double = 30, progress: GGUFProgressHandler? = nil) {
