@@ -58,6 +58,29 @@ struct GGUFModelTests {
         #expect(a.heads == 4)
     }
 
+    @Test("a GLM-4.5/DeepSeek-style NextN block after the trunk is in the file but, as in llama.cpp, neither loaded nor cached: the model sizes as its trunk; other architectures keep every block")
+    func nextNBlocksAreSkipped() throws {
+        func glm(_ blocks: Int, nextn: Int?, arch: String = "glm4moe") throws -> ModelProfile {
+            var w = GGUFTestWriter.languageModel(arch: arch, layers: blocks, hidden: 256, ffn: 512, heads: 4, kvHeads: 2)
+            w.set("\(arch).attention.head_count_kv", ints: Array(repeating: 2, count: blocks))
+            if let nextn { w.add("\(arch).nextn_predict_layers", nextn) }
+            return try ModelProfile(gguf: w.model(), path: "synthetic.gguf")
+        }
+        let withMTP = try glm(4, nextn: 1), trunk = try glm(3, nextn: nil)
+        #expect(withMTP.architecture.layers == 3)
+        #expect(withMTP.architecture.skippedNextNLayers == 1)
+        #expect(withMTP.architecture.kvHeadsPerLayer == [2, 2, 2])
+        #expect(withMTP.weights.layerBytes == trunk.weights.layerBytes)
+        #expect(withMTP.weights.outputBytes == trunk.weights.outputBytes)
+        #expect(withMTP.weights.parameterCount == trunk.weights.parameterCount)
+        #expect(withMTP.weights.fileBytes > trunk.weights.fileBytes)   // the block is still in the file
+        #expect(withMTP.architecture.kvBytesPerToken(keyType: .f16, valueType: .f16) == trunk.architecture.kvBytesPerToken(keyType: .f16, valueType: .f16))
+        // An architecture llama.cpp loads NextN blocks for keeps them as layers.
+        let llama = try glm(4, nextn: 1, arch: "llama")
+        #expect(llama.architecture.layers == 4)
+        #expect(llama.architecture.skippedNextNLayers == 0)
+    }
+
     @Test("per-layer FFN widths (gemma3n, OpenELM) give the widest")
     func perLayerFFN() throws {
         var w = GGUFTestWriter.languageModel(arch: "gemma3n", layers: 3, hidden: 256, ffn: 512, heads: 4, kvHeads: 2)

@@ -164,6 +164,9 @@ extension GGUFModel {
     struct Keys {
         let m: GGUFMetadata
         let arch: String
+        /// `block_count` where per-layer arrays cover more blocks than the model's layers (NextN blocks after the
+        /// trunk): arrays are checked against it and cut to the layers. 0: the arrays cover exactly the layers.
+        var blocks = 0
 
         func value(_ suffix: String) -> GGUFValue? { m["\(arch).\(suffix)"] }
 
@@ -197,11 +200,12 @@ extension GGUFModel {
                     throw GGUFError(.wrongValueType, at: nil, "\(arch).\(suffix) is not an array of integers",
                                     hint: "the file is corrupt or was written by a broken converter")
                 }
-                guard ints.count == layers else {
-                    throw GGUFError(.invalidValue, at: nil, "\(arch).\(suffix) has \(ints.count) values for \(layers) layers",
+                let expected = max(blocks, layers)
+                guard ints.count == expected else {
+                    throw GGUFError(.invalidValue, at: nil, "\(arch).\(suffix) has \(ints.count) values for \(expected) layers",
                                     hint: GGUFError.corruptHint)
                 }
-                return ints
+                return Array(ints.prefix(layers))
             }
             guard let i = try int(suffix) else { return nil }
             return Array(repeating: i, count: layers)
@@ -221,17 +225,27 @@ extension GGUFModel {
     }
 
     /// Builds the architecture numbers from a file's `<arch>.*` keys and its tensor names.
+    /// Architectures whose NextN blocks llama.cpp skips in a normal run (see ``ModelArchitecture/skippedNextNLayers``).
+    static let nextNSkippingArchitectures: Set<String> = ["deepseek2", "glm4moe", "cohere2moe"]
+
     public static func architecture(of file: GGUFFile) throws -> ModelArchitecture {
         let m = file.metadata
         guard let arch = m["general.architecture"]?.string, !arch.isEmpty else {
             throw GGUFError(.missingKey, at: nil, "the file has no general.architecture",
                             hint: "the file is not a model (an adapter or imatrix?) or is corrupt")
         }
-        let k = Keys(m: m, arch: arch)
-        let layers = try k.required("block_count")
-        guard layers > 0, layers <= 100_000 else {
-            throw GGUFError(.invalidValue, at: nil, "\(arch).block_count is \(layers)", hint: GGUFError.corruptHint)
+        var k = Keys(m: m, arch: arch)
+        let blocks = try k.required("block_count")
+        guard blocks > 0, blocks <= 100_000 else {
+            throw GGUFError(.invalidValue, at: nil, "\(arch).block_count is \(blocks)", hint: GGUFError.corruptHint)
         }
+        // NextN (multi-token prediction) blocks at the end: llama.cpp's loaders for these architectures mark their
+        // tensors TENSOR_SKIP and its KV cache filters them out of a normal context (src/models/deepseek2.cpp,
+        // glm4-moe.cpp, cohere2moe.cpp; the KV filter since PR #28630): the model is the trunk before them.
+        let nextn = try k.int("nextn_predict_layers") ?? 0
+        let skipped = nextNSkippingArchitectures.contains(arch) && nextn > 0 && nextn < blocks ? nextn : 0
+        let layers = blocks - skipped
+        k.blocks = blocks
         let hidden = try k.required("embedding_length")
         guard let headsPerLayer = try k.perLayer("attention.head_count", layers: layers) else {
             throw k.missing("attention.head_count")
@@ -274,7 +288,7 @@ extension GGUFModel {
         var swaLayers: [Bool]?
         if let p = k.value("attention.sliding_window_pattern") {
             if let array = p.array {
-                guard let bools = array.bools ?? array.ints?.map({ $0 != 0 }), bools.count == layers else {
+                guard let all = array.bools ?? array.ints?.map({ $0 != 0 }), all.count == max(blocks, layers), case let bools = Array(all.prefix(layers)) else {
                     throw GGUFError(.invalidValue, at: nil,
                                     "\(arch).attention.sliding_window_pattern is not one flag per layer (\(layers) layers)",
                                     hint: GGUFError.corruptHint)
@@ -322,6 +336,7 @@ extension GGUFModel {
                 }
             }
         }
+        result.skippedNextNLayers = skipped
         if arch == "gemma3n" {
             // llama.cpp hard-codes these (the file's shared_kv_layers and per-layer input width are not read).
             if layers > 20 { result.kvLayersFromStart = 20 }

@@ -47,7 +47,9 @@ public enum Methodology {
         Cells = context padded to \(MemoryModel.contextPadding); sliding-window layers keep
         min(context, pad(window × sequences + ubatch)). A quantised V cache requires flash attention (llama.cpp refuses
         it otherwise). Gemma 3n: only the first 20 layers keep KV, the others read layer 18's or 19's (llama.cpp's
-        `n_layer_kv_from_start`).
+        `n_layer_kv_from_start`). The multi-token-prediction (NextN) block that DeepSeek V3 and GLM-4.5/4.6 files carry
+        after their layers (`nextn_predict_layers`) gets no KV and its tensors are not loaded in a normal run (llama.cpp
+        skips them unless speculative decoding with them is asked for): such a model sizes as its trunk.
 
         Hybrid models (Granite 4.0-H's Mamba-2 layers, Qwen3-Next's gated delta-net linear attention, Jamba): a recurrent
         layer keeps no KV; it keeps a fixed state per sequence, (d_conv − 1) × (d_inner + 2 × groups × d_state) +

@@ -102,6 +102,10 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     public var kvLayersFromStart: Int?
     /// Width of Gemma 3n's per-layer input embeddings (`per_layer_token_embd` holds layers × this per token).
     public var perLayerInput: Int?
+    /// Multi-token-prediction (NextN) blocks a GGUF carries after the ``layers`` of the trunk, which llama.cpp neither
+    /// loads nor gives a KV cache in a normal run (DeepSeek V3, GLM-4.5/4.6: `nextn_predict_layers`; their tensors
+    /// are skipped unless speculative decoding with them is asked for). 0 for most models.
+    public var skippedNextNLayers: Int = 0
     public var tiedEmbeddings: Bool
     /// Whether the FFN is gated (three matrices) rather than two.
     public var ffnGated: Bool

@@ -72,6 +72,8 @@ public struct WeightLayout: Sendable, Hashable {
         }
         for t in tensors {
             file &+= t.bytes
+            // A NextN block after the trunk: in the file, never loaded (llama.cpp skips its tensors).
+            if let l = t.layer, l >= n, l < n + a.skippedNextNLayers { continue }
             params &+= t.elementCount
             hist[t.type, default: (0, 0)].count += 1
             hist[t.type, default: (0, 0)].bytes &+= t.bytes
