@@ -46,6 +46,14 @@ struct PlannerTests {
         #expect(small.gpus[0].usableBytes == (16 << 30) * 2 / 3)
     }
 
+    @Test("A context beyond the model's trained length is sized as llama.cpp allocates it, with a note naming the model's limit; within it, no note")
+    func contextBeyondTraining() throws {
+        let beyond = try plan("llama-3.1-8b", on: "rtx-4090", ctx: 200_000)
+        #expect(beyond.fit.notes.contains { $0.contains("beyond the 131072") && $0.contains("at most 131072") })
+        let within = try plan("llama-3.1-8b", on: "rtx-4090", ctx: 131_072)
+        #expect(!within.fit.notes.contains { $0.contains("trained for") })
+    }
+
     @Test("A model larger than GPU and RAM together won't run, with the reason")
     func wontRun() throws {
         let e = try plan("llama 3.1 405b", on: "RTX 4090", ram: 32)

@@ -163,6 +163,10 @@ public enum Planner {
                                 Double(gpu.usableBytes) / 1_073_741_824, Double(gpu.memoryBytes) / 1_073_741_824))
         }
         notes += runtime.notes
+        let trained = p.architecture.contextLength
+        if trained > 0, s.context > trained {
+            notes.append("\(s.context) tokens of context is beyond the \(trained) \(p.name) was trained for: llama.cpp allocates it (the memory above) and warns n_ctx_per_seq > n_ctx_train, but what it writes past \(trained) tokens is unreliable; ask for at most \(trained)")
+        }
         if s.cpuMoELayers > 0 {
             notes.append("the routed experts of the first \(s.cpuMoELayers) of \(n) layers stay in system RAM (llama.cpp --n-cpu-moe \(s.cpuMoELayers)); attention, the shared expert and the KV cache are on the GPU: decode reads only the active experts from RAM, and prefill copies those experts to the GPU over PCIe for each batch")
         }
