@@ -82,6 +82,16 @@ struct NameResolverTests {
         #expect(try c.model(named: query).id == id)
     }
 
+    @Test("A model number is never corrected: one digit or letter more or less names another product, so the answer is \"did you mean\", not a silent guess", arguments: [
+        "rtx-30900", "rtx-40900", "rtx-4090x", "rtx 3095",
+    ])
+    func modelNumbersAreNotTypos(query: String) {
+        #expect { try c.hardware(named: query) } throws: { error in
+            guard case CatalogError.notFound(_, _, let suggestions) = error else { return false }
+            return !suggestions.isEmpty
+        }
+    }
+
     @Test("Unknown names say what they might have meant")
     func unknown() {
         #expect { try c.model(named: "lllama 9.9 99b") } throws: { error in

@@ -5,7 +5,8 @@ import Foundation
 /// A query and every entry name are normalised the same way (case, punctuation, vendor words,
 /// parenthesised remarks, "32-core GPU" → `32c`, "24 GB" → a memory size), then matched:
 /// exact name, then the entry whose name holds all the query's words with the fewest extra words,
-/// then one-letter typos. Two equally good entries make the query ambiguous: it is never guessed.
+/// then one-letter typos in words of letters (never in a model number). Two equally good entries make the query
+/// ambiguous: it is never guessed.
 ///
 /// ```swift
 /// let r = NameResolver(entries: [.init(id: "rtx-3090", names: ["GeForce RTX 3090"], memoryGiB: [24])])
@@ -193,8 +194,11 @@ public struct NameResolver: Sendable {
         return nil
     }
 
+    /// One letter wrong in a word of letters ("lama" for "llama"). A word with a digit is a model number or a size,
+    /// where one character names another product ("30900", "4090x", "3080" for "3090"): never corrected.
     static func isTypo(_ a: String, _ b: String) -> Bool {
-        guard a.count >= 4, b.count >= 4, abs(a.count - b.count) <= 1 else { return false }
+        guard a.count >= 4, b.count >= 4, abs(a.count - b.count) <= 1,
+              !a.contains(where: \.isNumber), !b.contains(where: \.isNumber) else { return false }
         return editDistance(a, b) <= 1
     }
 
