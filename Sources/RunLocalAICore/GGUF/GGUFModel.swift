@@ -224,10 +224,10 @@ extension GGUFModel {
         }
     }
 
-    /// Builds the architecture numbers from a file's `<arch>.*` keys and its tensor names.
     /// Architectures whose NextN blocks llama.cpp skips in a normal run (see ``ModelArchitecture/skippedNextNLayers``).
     static let nextNSkippingArchitectures: Set<String> = ["deepseek2", "glm4moe", "cohere2moe"]
 
+    /// Builds the architecture numbers from a file's `<arch>.*` keys and its tensor names.
     public static func architecture(of file: GGUFFile) throws -> ModelArchitecture {
         let m = file.metadata
         guard let arch = m["general.architecture"]?.string, !arch.isEmpty else {
