@@ -155,7 +155,7 @@ public final class RemoteModelSource: Sendable {
         if let hit = models.lookup(key) {
             if now().timeIntervalSince(hit.fetchedAt) < policy.freshSeconds { return hit }
             // Stale: reuse it if the file's entity tag is unchanged (one small request).
-            if let tag = hit.etag, let current = try? await etag(of: choice.file), current == tag {
+            if let tag = hit.etag, let current = try? await etag(of: Self.taggedPart(choice.file)), current == tag {
                 var renewed = hit
                 renewed.fetchedAt = now()
                 models.store(key, renewed)
@@ -186,7 +186,14 @@ public final class RemoteModelSource: Sendable {
         return RemoteModel(profile: profile, file: location, mmproj: choice.mmproj?.absoluteString, etag: tag, fetchedAt: now())
     }
 
-    /// The entity tag of a file (a one-byte range request, redirects followed).
+    /// The file whose entity tag a model's header keeps: the first part of a split model (the merged header is the
+    /// first part's, tag included), else the file itself.
+    static func taggedPart(_ file: URL) -> URL {
+        guard let split = GGUFSplitName(file.absoluteString), split.part > 1 else { return file }
+        return URL(string: split.location(ofPart: 1)) ?? file
+    }
+
+    /// The entity tag of a file (a 4-byte range request, redirects followed).
     func etag(of url: URL) async throws -> String? {
         let source = HTTPByteSource(url: url, transport: GuardedTransport(inner: transport, policy: policy, resolve: resolve), timeout: policy.requestTimeout)
         _ = try await source.read(offset: 0, length: 4)

@@ -75,6 +75,18 @@ struct GGUFModelTests {
         #expect(withMTP.weights.parameterCount == trunk.weights.parameterCount)
         #expect(withMTP.weights.fileBytes > trunk.weights.fileBytes)   // the block is still in the file
         #expect(withMTP.architecture.kvBytesPerToken(keyType: .f16, valueType: .f16) == trunk.architecture.kvBytesPerToken(keyType: .f16, valueType: .f16))
+        // llama.cpp's -ngl counts the skipped block too, and offloads it first (it sits after the trunk).
+        #expect(withMTP.architecture.llamaCppNGL(4) == 5)   // 3 layers + output
+        #expect(withMTP.architecture.llamaCppNGL(2) == 3)
+        #expect(withMTP.architecture.llamaCppNGL(0) == 0)
+        #expect(withMTP.architecture.gpuLayers(fromNGL: 5) == 4)
+        #expect(trunk.architecture.llamaCppNGL(4) == 4)
+        let e = try Planner.plan(profile: withMTP, system: TestSupport.system("rtx-4090"), settings: RunSettings(context: 4096))
+        #expect(e.fit.gpuLayers == 4)
+        #expect(CommandBuilder.commands(for: e, file: "synthetic.gguf")[0].command.contains("-ngl 5 "))
+        var forced = RunSettings(context: 4096)
+        forced.gpuLayers = 3   // a user's -ngl 3: the NextN block and the last 2 layers
+        #expect(try Planner.plan(profile: withMTP, system: TestSupport.system("rtx-4090"), settings: forced).fit.gpuLayers == 2)
         // An architecture llama.cpp loads NextN blocks for keeps them as layers.
         let llama = try glm(4, nextn: 1, arch: "llama")
         #expect(llama.architecture.layers == 4)

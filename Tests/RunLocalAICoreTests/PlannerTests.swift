@@ -46,12 +46,19 @@ struct PlannerTests {
         #expect(small.gpus[0].usableBytes == (16 << 30) * 2 / 3)
     }
 
-    @Test("A context beyond the model's trained length is sized as llama.cpp allocates it, with a note naming the model's limit; within it, no note")
+    @Test("A context beyond the model's trained length (per sequence, as llama.cpp compares it) is sized as llama.cpp allocates it, with a note naming the model's limit; within it, no note")
     func contextBeyondTraining() throws {
         let beyond = try plan("llama-3.1-8b", on: "rtx-4090", ctx: 200_000)
         #expect(beyond.fit.notes.contains { $0.contains("beyond the 131072") && $0.contains("at most 131072") })
         let within = try plan("llama-3.1-8b", on: "rtx-4090", ctx: 131_072)
         #expect(!within.fit.notes.contains { $0.contains("trained for") })
+        // With -np the context is shared: llama.cpp compares each sequence's share.
+        func shared(_ parallel: Int) throws -> Estimate {
+            var s = RunSettings(context: 524_288); s.parallel = parallel
+            return try Planner.plan(profile: try TestSupport.profile("llama-3.1-8b", "Q4_K_M"), system: try TestSupport.system("rtx-4090"), settings: s)
+        }
+        #expect(!(try shared(4)).fit.notes.contains { $0.contains("trained for") })
+        #expect((try shared(2)).fit.notes.contains { $0.contains("262144 tokens of context per sequence") && $0.contains("at most 131072 per sequence") })
     }
 
     @Test("A model larger than GPU and RAM together won't run, with the reason")

@@ -76,7 +76,6 @@ struct SpeedPhysicsTests {
 
     @Test("On Metal, prefill runs at about three quarters of the FP32 ALU peak its SIMD-group matrix instructions use: an F16 pp512 on an M1 Max (32-core), M3 Ultra and M5 Pro from two sources, each predicted within 10% (at the earlier prior of one half they read 25-35% low)")
     func metalPrefillNearsTheALUPeak() throws {
-        #expect(SpeedModel.priors.compute[.metal] == 0.75)
         let rows = Calibration.rows(csv: """
         source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes
         github.com/ggml-org/llama.cpp/discussions/4167,Apple M1 Max 32-core GPU,Metal,Llama 2 7B,6.74,F16,pp512,599.53,

@@ -18,6 +18,8 @@ final class RangeHost: Sendable {
     let files: [String: [UInt8]]
     let redirects: [String: String]
     let hits = Mutex<[String: Int]>([:])
+    /// The `Range` header of every file request, by path, in order.
+    let ranges = Mutex<[String: [String]]>([:])
     let port: Int
     let task: Task<Void, any Error>
 
@@ -48,6 +50,7 @@ final class RangeHost: Sendable {
             let path = "\(ctx.parameters.get("owner") ?? "")/\(ctx.parameters.get("name") ?? "")/" + ctx.parameters.getCatchAll().joined(separator: "/")
             guard let host = holder.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
             host.hits.withLock { $0[path, default: 0] += 1 }
+            host.ranges.withLock { $0[path, default: []].append(req.headers[.range] ?? "") }
             if let location = host.redirects[path] { return Response(status: .found, headers: [.location: location]) }
             guard let bytes = host.files[path] else { return Response(status: .notFound) }
             var headers: HTTPFields = [.eTag: "\"\(bytes.count)-\(path.hashValue & 0xffff)\"", .acceptRanges: "bytes"]
@@ -303,6 +306,7 @@ struct RemoteModelTests {
         clock.withLock { $0 += policy.freshSeconds }
         let again = try await source.model(.file(url), client: "a")
         #expect(host.requests(path) == 2)
+        #expect(host.ranges.withLock { $0[path]?.last } == "bytes=0-3")   // the tag check, not a header read
         #expect(again.profile.weights == first.profile.weights)
         #expect(again.etag == first.etag)
     }

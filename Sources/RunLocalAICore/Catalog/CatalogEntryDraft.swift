@@ -46,7 +46,9 @@ public struct CatalogEntryDraft: Sendable, Hashable {
         aliases = aliases.filter { !$0.isEmpty && seen.insert($0).inserted }
         add("aliases", "[" + aliases.map(Self.quote).joined(separator: ", ") + "]")
         add("arch", a.arch)
-        let params = Double(model.parameterCount) / 1e9
+        // The weights llama.cpp loads (a skipped NextN block is in the file, not in the model).
+        let loadedParams = WeightLayout(tensors: model.tensors, architecture: a).parameterCount
+        let params = Double(loadedParams) / 1e9
         add("params_b", String(format: params < 10 ? "%.3f" : "%.2f", params))
         add("layers", String(a.layers))
         add("hidden", String(a.hidden))
@@ -106,7 +108,7 @@ public struct CatalogEntryDraft: Sendable, Hashable {
         let quant = model.fileType?.name ?? "?"
         add("source", Self.quote("GGUF header of \(location) (\(quant); general.name \(model.name ?? "-")), read by runlocalai catalog add on \(today)"
                                  + (mmprojLocation.map { "; vision projector \($0)" } ?? "")))
-        var header = ["file: \(Self.quote(location))", "params: \(model.parameterCount)", "layers: \(a.layers)", "hidden: \(a.hidden)",
+        var header = ["file: \(Self.quote(location))", "params: \(loadedParams)", "layers: \(a.layers)", "hidden: \(a.hidden)",
                       "heads: \(a.heads)", "kv_heads: \(kvHeads)", "vocab: \(a.vocab)", "context: \(a.contextLength)"]
         if a.moe != nil { header.append("experts: \(a.moe!.experts)") }
         add("gguf_header", "{" + header.joined(separator: ", ") + "}")

@@ -166,6 +166,12 @@ public struct NameResolver: Sendable {
                 if ch.isNumber, let last = current.last, last.isLetter, current.count > 1 || !"aimq".contains(last) {
                     words.append(current); current = ""
                 }
+                // And "3coder" → "3 coder", "7900xtx" → "7900 xtx" (a digit followed by a word of three or more
+                // letters), but keep "7b", "a3b", "3090ti", "8gb".
+                if ch.isLetter, let last = current.last, last.isNumber,
+                   chars[i...].prefix(while: { $0.isLetter }).count >= 3 {
+                    words.append(current); current = ""
+                }
                 current.append(ch)
             } else if !current.isEmpty {
                 words.append(current); current = ""

@@ -55,7 +55,7 @@ public enum CommandBuilder {
         else if let file { source = "-m \(shellQuote(file))" }
         else if let repo = model?.ggufRepo { source = "-hf \(repo):\(quant)" }
         else { source = "-m \(shellQuote(model?.ggufFile?.replacingOccurrences(of: "{quant}", with: quant) ?? "\(e.profile.id)-\(quant).gguf"))" }
-        var flags = ["-c \(s.context)", "-ngl \(e.fit.gpuLayers)", "-fa \(s.flashAttention ? "on" : "off")"]
+        var flags = ["-c \(s.context)", "-ngl \(e.profile.architecture.llamaCppNGL(e.fit.gpuLayers))", "-fa \(s.flashAttention ? "on" : "off")"]
         if s.keyType != .f16 { flags.append("-ctk \(s.keyType.name.lowercased())") }
         if s.valueType != .f16 { flags.append("-ctv \(s.valueType.name.lowercased())") }
         if s.parallel > 1 { flags.append("-np \(s.parallel)") }
@@ -84,7 +84,7 @@ public enum CommandBuilder {
         if let hub {
             out.append(RuntimeCommand(runtime: "Ollama", command: "ollama run hf.co/\(hub):\(quant)",
                                       note: "Ollama pulls the repository's \(quant) file (and its projector) from Hugging Face; it picks GPU layers itself"
-                                          + (e.fit.placement == .partial ? " (override: /set parameter num_gpu \(e.fit.gpuLayers))" : "")))
+                                          + (e.fit.placement == .partial ? " (override: /set parameter num_gpu \(e.profile.architecture.llamaCppNGL(e.fit.gpuLayers)))" : "")))
             out.append(RuntimeCommand(runtime: "LM Studio", command: "lms get \(hub)@\(quant.lowercased()) && lms load \(hub)@\(quant.lowercased()) --gpu \(gpuShare(e)) --context-length \(s.context)",
                                       note: "LM Studio downloads the file from Hugging Face"))
             return out
@@ -97,7 +97,7 @@ public enum CommandBuilder {
         if let file {
             let name = e.profile.id.lowercased().replacingOccurrences(of: ".gguf", with: "").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
             var params = ["PARAMETER num_ctx \(s.context)"]
-            if e.fit.placement == .partial { params.append("PARAMETER num_gpu \(e.fit.gpuLayers)") }
+            if e.fit.placement == .partial { params.append("PARAMETER num_gpu \(e.profile.architecture.llamaCppNGL(e.fit.gpuLayers))") }
             out.append(RuntimeCommand(runtime: "Ollama",
                                       command: "printf 'FROM \(file)\\n\(params.joined(separator: "\\n"))\\n' > Modelfile && ollama create \(name) -f Modelfile && ollama run \(name)",
                                       note: "imports the local GGUF with the planned context" + (images ? "; Ollama needs its own vision model packaging for images" : "")))
@@ -112,7 +112,7 @@ public enum CommandBuilder {
             if s.keyType != .f16 || s.valueType != .f16 { env.append("OLLAMA_KV_CACHE_TYPE=\(s.keyType.name.lowercased())") }
             let serve = (env + ["ollama serve"]).joined(separator: " ")
             var note = "pull with `ollama pull \(tag)`; Ollama's tag picks its own quantisation (usually Q4_K_M)"
-            if e.fit.placement == .partial { note += "; Ollama chooses GPU layers itself (override: /set parameter num_gpu \(e.fit.gpuLayers))" }
+            if e.fit.placement == .partial { note += "; Ollama chooses GPU layers itself (override: /set parameter num_gpu \(e.profile.architecture.llamaCppNGL(e.fit.gpuLayers)))" }
             out.append(RuntimeCommand(runtime: "Ollama", command: "\(serve) & ollama run \(tag)", note: note))
         }
         let gpuShare = gpuShare(e)

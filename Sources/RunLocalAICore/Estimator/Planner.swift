@@ -27,7 +27,8 @@ public enum FitTier: String, Sendable, Codable {
 public struct Fit: Sendable, Hashable {
     public var tier: FitTier
     public var placement: Placement
-    /// llama.cpp's `-ngl`: repeating layers plus the output layer on the GPU(s).
+    /// Repeating layers plus the output layer on the GPU(s): llama.cpp's `-ngl`, except that llama.cpp also counts a
+    /// model's skipped NextN blocks (``ModelArchitecture/llamaCppNGL(_:)``).
     public var gpuLayers: Int
     public var totalLayers: Int
     /// Free bytes left on the tightest device after the run (negative: short by that much).
@@ -81,7 +82,7 @@ public enum Planner {
             tight = u.host.total - u.host.repack + margin > system.hostUsableBytes
         }
         if let requested = s.gpuLayers {
-            gpuLayers = system.gpus.isEmpty ? 0 : min(requested, n + 1)
+            gpuLayers = system.gpus.isEmpty ? 0 : min(p.architecture.gpuLayers(fromNGL: requested), n + 1)
             let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: gpuLayers)
             if !fits(u, margin: 0) {
                 notes.append("-ngl \(requested) does not fit: the GPU would need more memory than it has; let the planner choose instead")
@@ -163,9 +164,11 @@ public enum Planner {
                                 Double(gpu.usableBytes) / 1_073_741_824, Double(gpu.memoryBytes) / 1_073_741_824))
         }
         notes += runtime.notes
-        let trained = p.architecture.contextLength
-        if trained > 0, s.context > trained {
-            notes.append("\(s.context) tokens of context is beyond the \(trained) \(p.name) was trained for: llama.cpp allocates it (the memory above) and warns n_ctx_per_seq > n_ctx_train, but what it writes past \(trained) tokens is unreliable; ask for at most \(trained)")
+        // llama.cpp compares each sequence's share of the context (-c ÷ -np) with the trained length.
+        let trained = p.architecture.contextLength, perSequence = s.context / max(1, s.parallel)
+        if trained > 0, perSequence > trained {
+            let asked = s.parallel > 1 ? "\(perSequence) tokens of context per sequence (\(s.context) over \(s.parallel))" : "\(s.context) tokens of context"
+            notes.append("\(asked) is beyond the \(trained) \(p.name) was trained for: llama.cpp allocates it (the memory above) and warns n_ctx_per_seq > n_ctx_train, but what it writes past \(trained) tokens is unreliable; ask for at most \(trained)\(s.parallel > 1 ? " per sequence" : "")")
         }
         if s.cpuMoELayers > 0 {
             notes.append("the routed experts of the first \(s.cpuMoELayers) of \(n) layers stay in system RAM (llama.cpp --n-cpu-moe \(s.cpuMoELayers)); attention, the shared expert and the KV cache are on the GPU: decode reads only the active experts from RAM, and prefill copies those experts to the GPU over PCIe for each batch")

@@ -127,9 +127,9 @@ public enum SpeedModel {
     ///   CUDA before graphs, ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs),
     ///   a Metal or Vulkan command encoded into a buffer 2-3 µs (40 µs, 30 µs).
     /// - compute: half the peak matrix rate in prefill where the peak is a tensor unit's (CUDA, ROCm, Vulkan,
-    ///   SYCL), which llama.cpp's tiles cannot keep fed; three quarters on Metal, whose matrix peak is the FP32 ALU
-    ///   rate that its SIMD-group matrix instructions run on (Apple's GPUs before M5 have no separate tensor unit), a
-    ///   rate a tiled GEMM nearly reaches.
+    ///   SYCL), which llama.cpp's tiles cannot keep fed; three quarters on Metal, whose matrix peak is the rate of the
+    ///   units its SIMD-group matrix instructions run on (the FP32 ALUs before M5, which have no separate tensor unit;
+    ///   the GPU's neural accelerators on M5), a rate a tiled GEMM nearly reaches.
     /// - operations per weight in decode (multiply-add = 2, plus unpacking): F16 and Q8_0 convert then multiply-add
     ///   (3); Q4_0 extracts a nibble, offsets and scales it (4); the K-quants also unpack 6-bit sub-block scales and
     ///   minimums (5; Q2_K/Q3_K combine split bit planes, 6); the i-quants look values up in a codebook grid (8);

@@ -142,8 +142,8 @@ public enum Methodology {
         to f16 for cuBLAS), Metal dequantises tiles to f16 in threadgroup memory (so the family barely matters: the
         published M2 Max runs give Q8_0 at 0.90 and Q4_0 at 0.89 of F16). The matrix efficiency's prior is half the peak
         where the peak is a tensor unit's (CUDA, ROCm, Vulkan, SYCL), which llama.cpp's tiles cannot keep fed, and three
-        quarters on Metal, whose matrix instructions run on the FP32 ALUs and whose peak a tiled GEMM nearly reaches
-        (published M1 Max to M5 Pro F16 pp512 runs reach 0.65-0.75 of it). A layer split over k GPUs pipelines the
+        quarters on Metal, whose matrix instructions run on the FP32 ALUs (the neural accelerators on M5) and whose peak
+        a tiled GEMM nearly reaches (published M1 Max to M5 Pro F16 pp512 runs reach 0.65-0.75 of it). A layer split over k GPUs pipelines the
         m = batch ÷ ubatch micro-batches of one batch: speed-up 1 + (m·k ÷ (m + k − 1) − 1) × \(String(format: "%.3g", f.pipelineEfficiency)); a prompt of one
         ubatch gets none.
 

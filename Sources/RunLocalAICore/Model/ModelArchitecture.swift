@@ -106,6 +106,17 @@ public struct ModelArchitecture: Sendable, Hashable, Codable {
     /// loads nor gives a KV cache in a normal run (DeepSeek V3, GLM-4.5/4.6: `nextn_predict_layers`; their tensors
     /// are skipped unless speculative decoding with them is asked for). 0 for most models.
     public var skippedNextNLayers: Int = 0
+
+    /// llama.cpp's `-ngl` for `gpuLayers` of the engine's count (trunk layers, then the output layer). llama.cpp
+    /// counts the skipped NextN blocks as layers too, and they sit after the trunk, so they are the first offloaded.
+    ///
+    /// ```swift
+    /// glm46.llamaCppNGL(93)   // 94: all 92 layers, the NextN block and the output layer
+    /// ```
+    public func llamaCppNGL(_ gpuLayers: Int) -> Int { gpuLayers > 0 ? gpuLayers + skippedNextNLayers : 0 }
+
+    /// The engine's count for a llama.cpp `-ngl` (the inverse of ``llamaCppNGL(_:)``).
+    public func gpuLayers(fromNGL ngl: Int) -> Int { max(0, ngl - skippedNextNLayers) }
     public var tiedEmbeddings: Bool
     /// Whether the FFN is gated (three matrices) rather than two.
     public var ffnGated: Bool
