@@ -27,6 +27,17 @@ struct CatalogTests {
         #expect(vlms.filter(\.paramsCheck).count >= vlms.count - 3, "nearly every VLM is checked against its architecture")
     }
 
+    @Test("GLM-4.5/4.6 entries name the NextN block their GGUFs carry: the model sizes as its 92 layers, and a full offload is llama.cpp's -ngl 94 (92 layers, the NextN block, the output layer)")
+    func nextNEntries() throws {
+        for id in ["glm-4.5", "glm-4.6"] {
+            let a = try #require(c.model(id: id)).architecture
+            #expect(a.layers == 92)
+            #expect(a.skippedNextNLayers == 1)
+            #expect(a.llamaCppNGL(a.layers + 1) == 94)
+        }
+        #expect(try #require(c.model(id: "llama-3.1-8b")).architecture.skippedNextNLayers == 0)
+    }
+
     @Test("The audit catches what it promises to catch")
     func auditCatchesErrors() throws {
         let yaml = """

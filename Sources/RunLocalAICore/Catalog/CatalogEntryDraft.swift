@@ -93,6 +93,7 @@ public struct CatalogEntryDraft: Sendable, Hashable {
         }
         if let from = a.kvLayersFromStart { add("kv_shared_layers", String(a.layers - from)) }
         if let ple = a.perLayerInput { add("per_layer_input", String(ple)) }
+        if a.skippedNextNLayers > 0 { add("nextn_layers", String(a.skippedNextNLayers)) }
         if let v = mmproj?.vision {
             var block = ["encoder: \(Self.quote(v.projectorType))", "tokens_per_image: \(v.tokensPerImage ?? 0)"]
             if let l = v.blockCount { block.append("layers: \(l)") }

@@ -88,6 +88,7 @@ extension CatalogModel: Decodable {
         case id, name, aliases, arch, layers, hidden, ffn, heads, vocab, context, released, use, ollama, vision
         case source, moe, mla, recurrent
         case kvSharedLayers = "kv_shared_layers", perLayerInput = "per_layer_input", ggufHeader = "gguf_header", review
+        case nextnLayers = "nextn_layers"
         case paramsB = "params_b", kvHeads = "kv_heads", headDim = "head_dim", valueHeadDim = "value_head_dim"
         case tiedEmbeddings = "tied_embeddings", slidingWindow = "sliding_window", hfRepo = "hf_repo"
         case ggufRepo = "gguf_repo", ggufFile = "gguf_file", fieldSources = "field_sources"
@@ -211,6 +212,12 @@ extension CatalogModel: Decodable {
         }
         if let shared = try c.decodeIfPresent(Int.self, forKey: .kvSharedLayers), shared > 0 { architecture.kvLayersFromStart = layers - shared }
         architecture.perLayerInput = try c.decodeIfPresent(Int.self, forKey: .perLayerInput)
+        if let nextn = try c.decodeIfPresent(Int.self, forKey: .nextnLayers) {
+            guard (1...4).contains(nextn) else {
+                throw DecodingError.dataCorruptedError(forKey: .nextnLayers, in: c, debugDescription: "nextn_layers is \(nextn); a GGUF carries 1 to 4 NextN blocks")
+            }
+            architecture.skippedNextNLayers = nextn
+        }
         ggufHeader = try c.decodeIfPresent([String: LooseString].self, forKey: .ggufHeader)?.mapValues(\.value)
         review = try c.decodeIfPresent([String].self, forKey: .review) ?? []
         released = try c.decodeIfPresent(LooseString.self, forKey: .released)?.value
