@@ -78,10 +78,12 @@ extension AnswerService {
         var out: [Answer] = [], seen = Set<String>()
         for h in hardware {
             var x = q; x.hardware = try Question.hardware(h)
-            if let sel = try? catalog.hardware(named: h), !seen.insert(sel.id).inserted {
+            // The answer carries the hardware it resolved: a second lookup of the name is not needed.
+            let a = try await answer(x)
+            if let id = a.selection?.id, !seen.insert(id).inserted {
                 throw QuestionError(.hardware, "'\(h.prefix(80))' is named twice; compare different hardware")
             }
-            out.append(try await answer(x))
+            out.append(a)
         }
         return out
     }
