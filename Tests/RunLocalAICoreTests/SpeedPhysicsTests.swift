@@ -47,18 +47,19 @@ struct SpeedPhysicsTests {
         #expect(abs(extra / (globalKV * 8192 / bandwidth) - 1) < 1e-9)
     }
 
-    @Test("Published pair: an RTX 3090 decoding Llama 3 8B Q4_K_M loses about a quarter of its speed from tg512 to tg8192 (115.4 → 87.5 tok/s, no flash attention); the model's loss is within 10% of that")
+    @Test("Published pair: an RTX 3090 decoding Llama 3 8B F16 slows from 47.40 to 42.62 tok/s between tg512 and tg8192 (no flash attention), by the KV bytes read; the model's loss is within 5% of that. (The card's Q4_K_M pair from the same May 2024 build is launch-bound at short depth, see cudaGraphs.)")
     func depthPairOnARealCard() throws {
         let rows = Calibration.rows(csv: """
         source,hardware,backend,model,params_b,quant,test,tokens_per_s,notes
-        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,3090 24GB,CUDA,Llama 3 8B,8,Q4_K_M,tg512,115.42,snapshots in May 2024
-        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,3090 24GB,CUDA,Llama 3 8B,8,Q4_K_M,tg8192,87.49,snapshots in May 2024
+        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,3090 24GB,CUDA,Llama 3 8B,8,F16,tg512,47.40,snapshots in May 2024
+        XiongjieDai/GPU-Benchmarks-on-LLM-Inference README,3090 24GB,CUDA,Llama 3 8B,8,F16,tg8192,42.62,snapshots in May 2024
         """, file: "pair.csv")
         let cases = Calibration.cases(rows, catalog: TestSupport.catalog).cases
         try #require(cases.count == 2)
         let measured = rows[0].tokensPerSecond / rows[1].tokensPerSecond
         let predicted = cases[0].predict() / cases[1].predict()
-        #expect(abs(predicted / measured - 1) < 0.10)
+        #expect(predicted > 1.05)
+        #expect(abs(predicted / measured - 1) < 0.05)
     }
 
     @Test("On Metal, prefill barely depends on the quantisation (the matrix kernel dequantises tiles to f16): Q8_0 and Q4_0 run at the same fraction of F16, as the published M-series runs show")
@@ -102,18 +103,32 @@ struct SpeedPhysicsTests {
         #expect(cpu.decode > gpu.decode)
     }
 
-    @Test("CUDA graphs (llama.cpp, June 2024 on) removed most of the per-layer launch cost: a 2024-01 build decodes a 7B on an RTX 4090 slower by 32 layers × the difference")
+    @Test("Before CUDA graphs (llama.cpp builds before June 2024) the host launched every kernel while the GPU ran the previous ones: a 7B on an RTX 4090 was launch-bound (32 layers × the host's time per layer), a 70B on two cards was not (the build changes nothing)")
     func cudaGraphs() throws {
-        let p = try TestSupport.profile("llama-2-7b", "Q4_0")
-        let system = try TestSupport.system("rtx-4090")
-        let old = Self.seconds(p, system, fa: false, build: RuntimeBuild(year: 2024, month: 1)).decode
-        let now = Self.seconds(p, system, fa: false).decode
+        let old = RuntimeBuild(year: 2024, month: 1)
+        let small = try TestSupport.profile("llama-2-7b", "Q4_0")
+        let card = try TestSupport.system("rtx-4090")
+        let then = Self.seconds(small, card, fa: false, build: old).decode
+        let now = Self.seconds(small, card, fa: false).decode
         #expect(Self.f.cudaLayerMicrosBeforeGraphs > Self.f.layerMicros[.cuda]!)
-        let expected = 32 * (Self.f.cudaLayerMicrosBeforeGraphs - Self.f.layerMicros[.cuda]!) * 1e-6
-        #expect(abs((old - now) / expected - 1) < 1e-9)
+        #expect(now < then)
+        #expect(abs(then / (32 * Self.f.cudaLayerMicrosBeforeGraphs * 1e-6) - 1) < 1e-9)
+        // A 70B's GPU work per layer outlasts the host's launching: the same either way.
+        let large = try TestSupport.profile("llama-3-70b", "Q4_K_M")
+        let two = try TestSupport.system("2x-rtx-4090")
+        #expect(Self.seconds(large, two, fa: false, build: old).decode == Self.seconds(large, two, fa: false).decode)
         // Metal has no such switch: the build date changes nothing there.
         let mac = try TestSupport.system("apple-m2-max-38c@96gb")
-        #expect(Self.seconds(p, mac, fa: false, build: RuntimeBuild(year: 2024, month: 1)).decode == Self.seconds(p, mac, fa: false).decode)
+        #expect(Self.seconds(small, mac, fa: false, build: old).decode == Self.seconds(small, mac, fa: false).decode)
+    }
+
+    @Test("XiongjieDai's May 2024 runs (before graphs) on an RTX 4090: Llama 3 8B Q4_K_M at 130.6 tok/s is launch-bound and 70B Q4_K_M on two cards at 19.2 tok/s is not; both within 10% of the engine")
+    func launchBoundAndGPUBoundRows() throws {
+        let may2024 = RuntimeBuild(year: 2024, month: 5)
+        let small = 1 / Self.seconds(try TestSupport.profile("llama-3-8b", "Q4_K_M"), try TestSupport.system("rtx-4090"), depth: 256, fa: false, build: may2024).decode
+        let large = 1 / Self.seconds(try TestSupport.profile("llama-3-70b", "Q4_K_M"), try TestSupport.system("2x-rtx-4090"), depth: 256, fa: false, build: may2024).decode
+        #expect(abs(small / 130.6 - 1) < 0.10)
+        #expect(abs(large / 19.2 - 1) < 0.10)
     }
 
     @Test("A run's build month is read from what its source states: a date, a release number, or the llama.cpp thread it was posted in")

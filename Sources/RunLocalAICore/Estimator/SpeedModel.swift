@@ -49,8 +49,9 @@ public enum SpeedModel {
         public var bandwidth: [Backend: Double]
         /// Fixed time per layer per token, microseconds, for today's builds.
         public var layerMicros: [Backend: Double]
-        /// CUDA's fixed time per layer per token before llama.cpp captured decode as a CUDA graph (builds before
-        /// ``RuntimeBuild/cudaGraphs``): each of the layer's kernels was launched from the host, microseconds.
+        /// CUDA's host time per layer per token before llama.cpp captured decode as a CUDA graph (builds before
+        /// ``RuntimeBuild/cudaGraphs``): each of the layer's kernels was launched from the host, microseconds. The
+        /// host launches while the GPU works, so a token takes the longer of the two (``hostLaunchMicros``).
         public var cudaLayerMicrosBeforeGraphs: Double
         /// Fraction of the peak FP16 matrix rate prefill reaches.
         public var compute: [Backend: Double]
@@ -107,25 +108,30 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.84, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
-        layerMicros: [.cpu: 6, .cuda: 18.8, .metal: 43.5, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
-        cudaLayerMicrosBeforeGraphs: 73.4,
-        compute: [.cpu: 0.45, .cuda: 0.483, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
-        quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 0.996, .mxfp4: 0.993, .q8: 0.997],
+        bandwidth: [.cpu: 0.6, .cuda: 0.83, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
+        layerMicros: [.cpu: 6, .cuda: 18.3, .metal: 43.5, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        cudaLayerMicrosBeforeGraphs: 262,
+        compute: [.cpu: 0.45, .cuda: 0.462, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 0.997, .kquantLow: 1, .legacy4: 0.998, .mxfp4: 0.993, .q8: 0.997],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
-        decodeComputeIntDot: [.float: 2.97, .iquant: 4, .kquant: 2.43, .kquantLow: 3, .legacy4: 1.55, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.778, .q8: 0.788],
-        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.818,
-        moeDecode: 0.927, moeLayerMicros: 10.9, moePrefill: 0.703, attentionCost: 1.06, attentionCostNoFA: 3.97, pipelineEfficiency: 0.804,
-        multiGPUMicros: 98.9, cpuCompute: 0.45)
+        decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.49, .kquantLow: 3, .legacy4: 1.54, .mxfp4: 2.63, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.788, .q8: 0.789],
+        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.8,
+        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.716, attentionCost: 1.05, attentionCostNoFA: 3.99, pipelineEfficiency: 0.804,
+        multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
     /// every step away from it (``CalibrationFit``), so a factor few rows inform stays physical.
     ///
     /// - bandwidth: a streaming kernel reaches about 85% of datasheet bandwidth on a GPU, 60% on a CPU.
     /// - per-layer cost: one decode layer is about 15 kernels; a host launch costs about 5 µs (75 µs per layer,
-    ///   CUDA before graphs, ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs),
-    ///   a Metal or Vulkan command encoded into a buffer 2-3 µs (40 µs, 30 µs).
+    ///   ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs), a Metal or Vulkan
+    ///   command encoded into a buffer 2-3 µs (40 µs, 30 µs).
+    /// - CUDA before graphs: the host's whole per-node work (graph walk, launch, copies) ran beside the GPU's, 250 µs
+    ///   per layer: JohannesGaessler's figures on PR #6766 (LLaMA 2 7B Q4_0 with `./main`, April 2024) show the same
+    ///   build at 116.3 tok/s on an RTX 3090 and 138.3 on an RTX 4090 without graphs (8.6 and 7.2 ms per token over 32
+    ///   layers: 269 and 226 µs), 128.3 and 146.8 with them: the slower card gained less because its GPU time
+    ///   hid more of the host's.
     /// - compute: half the peak matrix rate in prefill where the peak is a tensor unit's (CUDA, ROCm, Vulkan,
     ///   SYCL), which llama.cpp's tiles cannot keep fed; three quarters on Metal, whose matrix peak is the rate of the
     ///   units its SIMD-group matrix instructions run on (the FP32 ALUs before M5, which have no separate tensor unit;
@@ -144,7 +150,7 @@ public enum SpeedModel {
     public static let priors = Factors(
         bandwidth: [.cpu: 0.6, .cuda: 0.85, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.85],
         layerMicros: [.cpu: 6, .cuda: 15, .metal: 40, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 30],
-        cudaLayerMicrosBeforeGraphs: 75,
+        cudaLayerMicrosBeforeGraphs: 250,
         compute: [.cpu: 0.45, .cuda: 0.5, .metal: 0.75, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
         quantDecode: [.float: 1, .iquant: 1, .kquant: 1, .kquantLow: 1, .legacy4: 1, .mxfp4: 1, .q8: 1],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5, .kquantLow: 6, .legacy4: 4, .mxfp4: 5, .q8: 3],
@@ -178,8 +184,14 @@ public enum SpeedModel {
 
     /// Fixed time per layer per decoded token on a backend, for a runtime built in `build` (nil: today's).
     public static func layerMicros(_ backend: Backend, build: RuntimeBuild?, _ f: Factors = factors) -> Double {
+        f.layerMicros[backend] ?? 30
+    }
+
+    /// Host time per layer spent launching a decoded token's kernels one by one, which overlaps the GPU's work
+    /// (CUDA before graphs); 0 where the token is replayed as one graph or encoded ahead.
+    public static func hostLaunchMicros(_ backend: Backend, build: RuntimeBuild?, _ f: Factors = factors) -> Double {
         if backend == .cuda, let build, build < .cudaGraphs { return f.cudaLayerMicrosBeforeGraphs }
-        return f.layerMicros[backend] ?? 30
+        return 0
     }
 
     /// Expected decode and prefill tokens per second for a placement.
@@ -236,6 +248,7 @@ public enum SpeedModel {
         // Decode.
         var decodeSeconds = 0.0
         var usedGPUs = 0
+        var launchSeconds = 0.0   // host time launching the GPUs' kernels one by one (CUDA before graphs)
         for (d, gpu) in system.gpus.enumerated() where gpuBytes[d] > 0 {
             usedGPUs += 1
             let eff = (f.bandwidth[gpu.backend] ?? 0.6) * (f.quantDecode[family] ?? 1) * (moe ? f.moeDecode : 1)
@@ -245,8 +258,12 @@ public enum SpeedModel {
             let intDot = gpu.backend == .cuda || gpu.backend == .rocm
             let ops = (intDot ? f.decodeComputeIntDot[family] : f.decodeCompute[family]) ?? 3
             decodeSeconds += weightsHere * ops / (shaderTFLOPS * 1e12)
-            decodeSeconds += Double(gpuLayers[d]) * (layerMicros(gpu.backend, build: s.build, f) + (moe ? f.moeLayerMicros : 0)) * 1e-6
+            decodeSeconds += Double(gpuLayers[d]) * ((f.layerMicros[gpu.backend] ?? 30) + (moe ? f.moeLayerMicros : 0)) * 1e-6
+            launchSeconds += Double(gpuLayers[d]) * hostLaunchMicros(gpu.backend, build: s.build, f) * 1e-6
         }
+        // Kernels launched one by one from the host run while the host launches the next ones: a token takes the
+        // longer of the GPUs' work and the host's launching (a small model is launch-bound, a large one is not).
+        decodeSeconds = max(decodeSeconds, launchSeconds)
         if hostBytes > 0 {
             let eff = (f.bandwidth[.cpu] ?? 0.6) * (moe ? f.moeDecode : 1)
             decodeSeconds += hostBytes / (system.host.bandwidthGBs * hostShare * 1e9 * eff)

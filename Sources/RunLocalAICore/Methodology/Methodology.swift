@@ -123,11 +123,13 @@ public enum Methodology {
           kernel kind: kernels that dequantise to floats (Metal, Vulkan, OpenCL, SYCL, CPU) and kernels that multiply
           8-bit integers four at a time (CUDA's and ROCm's dp4a path). This is why a K-quant gains less than its bytes
           promise on a GPU with little arithmetic per byte of bandwidth.
-        - **Per-layer cost.** Kernel launches and synchronisation per layer per token, by backend; on CUDA by build:
-          llama.cpp replays decode as one CUDA graph since June 2024 (PR #6766), before which every kernel was launched
-          from the host (\(String(format: "%.0f", f.cudaLayerMicrosBeforeGraphs)) µs per layer then, \(String(format: "%.0f", f.layerMicros[.cuda] ?? 0)) µs now). A published run keeps
-          the build month its source states (a date, a release number, or the llama.cpp thread it was posted in); the
-          answer on every page is for today's build.
+        - **Per-layer cost.** Kernel launches and synchronisation per layer per token, by backend (\(String(format: "%.0f", f.layerMicros[.cuda] ?? 0)) µs on CUDA
+          today). On CUDA it also depends on the build: llama.cpp replays decode as one CUDA graph since June 2024
+          (PR #6766); before, the host walked the graph and launched every kernel itself, \(String(format: "%.0f", f.cudaLayerMicrosBeforeGraphs)) µs per layer, while the GPU
+          ran the kernels already launched. A token then took the longer of the two: a 7B on an RTX 4090 was
+          launch-bound (the PR's own figures: 138 tok/s without graphs, 147 with), a 70B was not. A published run
+          keeps the build month its source states (a date, a release number, or the llama.cpp thread it was posted
+          in); the answer on every page is for today's build.
         - **Several GPUs** in a layer split run in turn, plus \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
         - **CPU.** On the CPU backend (a CPU, or an APU whose CPU backend is named) the bytes stream at the host's
           bandwidth and prefill runs at the cores' FP32 rate; a run on fewer threads than cores gets threads ÷ cores of
