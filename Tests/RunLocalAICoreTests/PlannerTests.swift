@@ -19,6 +19,22 @@ struct PlannerTests {
         #expect(e.decode.expected > 40)                 // a 360 GB/s card, a 4.4 GB model: far above the seed's 15 tok/s
     }
 
+    @Test("Gemma 3n with an image is refused with the reason: llama.cpp runs it as text only (its encoders are unsupported, issue #14429), not 'takes no images'")
+    func gemma3nImagesAreRefusedWithTheRuntimeReason() throws {
+        var s = RunSettings(context: 4096)
+        s.images = 1
+        let profile = try TestSupport.profile("gemma-3n-e4b", "Q4_K_M")
+        #expect(profile.vision == nil)
+        do {
+            try s.validate(for: profile)
+            Issue.record("an image on Gemma 3n was accepted")
+        } catch let e as EstimateError {
+            #expect(e.description.contains("text only"))
+            #expect(e.description.contains("#14429"))
+            #expect(!e.description.contains("takes no images"))
+        }
+    }
+
     @Test("The same model also fits an 8 GB card completely at 4K context (the seed says it must offload)")
     func seedExample8GB() throws {
         let e = try plan("llava 1.6 mistral 7b", on: "RTX 4060", images: 1)

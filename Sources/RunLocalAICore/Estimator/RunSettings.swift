@@ -59,6 +59,10 @@ public struct RunSettings: Sendable, Hashable {
             throw EstimateError.invalidSetting("images \(images) must be between 0 and 256")
         }
         if images > 0 && profile.vision == nil {
+            if profile.architecture.arch == "gemma3n" {
+                // The model itself reads images and audio; llama.cpp's gemma3n has neither encoder (issue #14429).
+                throw EstimateError.invalidSetting("llama.cpp runs \(profile.name) as text only: its image and audio encoders are not supported (llama.cpp issue #14429); drop --images, or pick a vision-language model such as Gemma 3 4B")
+            }
             throw EstimateError.invalidSetting("\(profile.name) takes no images; pick a vision-language model or drop --images")
         }
         for t in [keyType, valueType] where !RunSettings.cacheTypes.contains(t) {
