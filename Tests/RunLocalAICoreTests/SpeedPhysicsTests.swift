@@ -19,7 +19,7 @@ struct SpeedPhysicsTests {
         return (1 / r.decode, 1 / r.prefill)
     }
 
-    @Test("Decode at depth 4,096 is slower than at 256 by the KV bytes attention reads: each KV head once per query head without flash attention (4× for Llama 3 8B), once with it")
+    @Test("Decode at depth 4,096 is slower than at 256 by the KV bytes attention reads: streamed once with flash attention, at kvReadsNoFA (about 4) times that cost without it")
     func depthCostsTheKVBytesRead() throws {
         let p = try TestSupport.profile("llama-3-8b", "Q4_K_M")
         let system = try TestSupport.system("rtx-3090")
@@ -28,8 +28,35 @@ struct SpeedPhysicsTests {
         let bandwidth = system.gpus[0].bandwidthGBs * 1e9 * Self.f.bandwidth[.cuda]! * Self.f.quantDecode[.kquant]!
         let extraWithout = Self.seconds(p, system, depth: 4096, fa: false).decode - Self.seconds(p, system, depth: 256, fa: false).decode
         let extraWith = Self.seconds(p, system, depth: 4096, fa: true).decode - Self.seconds(p, system, depth: 256, fa: true).decode
-        #expect(abs(extraWithout / (kvPerToken * 3840 * 4 / bandwidth) - 1) < 1e-9)
+        #expect(Self.f.kvReadsNoFA > 2 && Self.f.kvReadsNoFA < 8)
+        #expect(abs(extraWithout / (kvPerToken * 3840 * Self.f.kvReadsNoFA / bandwidth) - 1) < 1e-9)
         #expect(abs(extraWith / (kvPerToken * 3840 / bandwidth) - 1) < 1e-9)
+    }
+
+    @Test("Without flash attention, the time per layer and cached position follows the layer's KV bytes, not its query heads: Llama 3 70B (8 per KV head) and 8B (4) have the same KV bytes per layer, and on XiongjieDai's cards (May 2024, tg512 -> tg8192) the 70B loses per layer about what the 8B loses (median ratio 1.2), not twice as a read per query head would have it")
+    func noFADepthCostFollowsKVBytesNotQueryHeads() throws {
+        let small = try TestSupport.profile("llama-3-8b", "F16"), large = try TestSupport.profile("llama-3-70b", "Q4_K_M")
+        #expect(small.architecture.heads / small.architecture.kvHeadsPerLayer[0] == 4)
+        #expect(large.architecture.heads / large.architecture.kvHeadsPerLayer[0] == 8)
+        #expect(small.architecture.kElements(layer: 0) == large.architecture.kElements(layer: 0))
+        // Seconds per token lost per layer and per cached position, tg512 -> tg8192 (average depth 256 -> 4096).
+        func lost(_ tg512: Double, _ tg8192: Double, layers: Double) -> Double { (1 / tg8192 - 1 / tg512) / layers / 3840 }
+        let measured = [
+            lost(19.2, 17.9, layers: 80) / lost(54.8, 50.9, layers: 32),                                           // 2x RTX 4090 / RTX 4090
+            lost(16.6, 14.3, layers: 80) / lost(47.4, 42.62, layers: 32),                                          // 2x RTX 3090 / RTX 3090
+            lost(14.7, 13.4, layers: 80) / lost(40.7, 37.7, layers: 32),                                           // RTX A6000
+            lost(11.6, 11.3, layers: 80) / lost(34.3, 31.9, layers: 32),                                           // A40
+        ].sorted()
+        let medianRatio = (measured[1] + measured[2]) / 2
+        #expect(medianRatio > 1 && medianRatio < 1.5)
+        // The engine: the same time per layer and position for both on the same card.
+        let card = try TestSupport.system("rtx-3090")
+        func perLayerAndPosition(_ p: ModelProfile) -> Double {
+            (Self.seconds(p, card, depth: 4096, fa: false).decode - Self.seconds(p, card, depth: 256, fa: false).decode) / Double(p.architecture.layers) / 3840
+        }
+        let engineRatio = perLayerAndPosition(large) / perLayerAndPosition(small)
+        #expect(abs(engineRatio - 1) < 0.01)
+        #expect(abs(engineRatio - medianRatio) < abs(2 - medianRatio))
     }
 
     @Test("A sliding-window layer reads at most its window: past depth 1,024 Gemma 3's decode slows only by its global layers' cache")

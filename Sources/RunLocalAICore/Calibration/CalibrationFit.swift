@@ -66,6 +66,7 @@ public enum CalibrationFit {
         ps.append(.init(name: "moePrefill", get: { $0.moePrefill }, set: { $0.moePrefill = $1 }, range: 0.1...1.2))
         ps.append(.init(name: "attentionCost", get: { $0.attentionCost }, set: { $0.attentionCost = $1 }, range: 0.5...10))
         ps.append(.init(name: "attentionCostNoFA", get: { $0.attentionCostNoFA }, set: { $0.attentionCostNoFA = $1 }, range: 0.5...40))
+        ps.append(.init(name: "kvReadsNoFA", get: { $0.kvReadsNoFA }, set: { $0.kvReadsNoFA = $1 }, range: 1...16))
         ps.append(.init(name: "pipelineEfficiency", get: { $0.pipelineEfficiency }, set: { $0.pipelineEfficiency = $1 }, range: 0...1))
         ps.append(.init(name: "multiGPUMicros", get: { $0.multiGPUMicros }, set: { $0.multiGPUMicros = $1 }, range: 0...3000))
         return ps
@@ -208,7 +209,7 @@ public enum CalibrationFit {
         decodeComputeIntDot: \(dict(f.decodeComputeIntDot) { $0.rawValue }),
         quantPrefill: \(dict(f.quantPrefill) { $0.rawValue }),
         metalQuantPrefill: \(String(format: "%.3g", f.metalQuantPrefill)), cudaQuantPrefillBeforeMMQ: \(String(format: "%.3g", f.cudaQuantPrefillBeforeMMQ)),
-        moeDecode: \(String(format: "%.3g", f.moeDecode)), moeLayerMicros: \(String(format: "%.3g", f.moeLayerMicros)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
+        moeDecode: \(String(format: "%.3g", f.moeDecode)), moeLayerMicros: \(String(format: "%.3g", f.moeLayerMicros)), moePrefill: \(String(format: "%.3g", f.moePrefill)), attentionCost: \(String(format: "%.3g", f.attentionCost)), attentionCostNoFA: \(String(format: "%.3g", f.attentionCostNoFA)), kvReadsNoFA: \(String(format: "%.3g", f.kvReadsNoFA)), pipelineEfficiency: \(String(format: "%.3g", f.pipelineEfficiency)),
         multiGPUMicros: \(String(format: "%.3g", f.multiGPUMicros)), cpuCompute: \(String(format: "%.3g", f.cpuCompute)))
         """
     }

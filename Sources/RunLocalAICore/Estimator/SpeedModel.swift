@@ -82,6 +82,9 @@ public enum SpeedModel {
         /// Without flash attention the f32 score matrix (heads × tokens × context) goes through memory: passes over
         /// it per layer (written by Q·K, read and written by softmax, read by ·V: 4).
         public var attentionCostNoFA: Double
+        /// Without flash attention, decode's time to read a layer's cached K and V, in units of streaming those bytes
+        /// once (``attentionReads(_:layer:flashAttention:_:)``).
+        public var kvReadsNoFA: Double
         /// How much of the ideal pipeline speed-up a layer split over several GPUs reaches in prefill.
         public var pipelineEfficiency: Double
         /// Extra time per token per additional GPU in a layer split, microseconds.
@@ -108,16 +111,16 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.83, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
-        layerMicros: [.cpu: 6, .cuda: 18.3, .metal: 43.5, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        bandwidth: [.cpu: 0.6, .cuda: 0.83, .metal: 0.851, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
+        layerMicros: [.cpu: 6, .cuda: 18, .metal: 43.2, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
         cudaLayerMicrosBeforeGraphs: 262,
-        compute: [.cpu: 0.45, .cuda: 0.462, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
-        quantDecode: [.float: 1, .iquant: 1, .kquant: 0.997, .kquantLow: 1, .legacy4: 0.998, .mxfp4: 0.993, .q8: 0.997],
-        decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
-        decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.49, .kquantLow: 3, .legacy4: 1.54, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.788, .q8: 0.789],
-        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.8,
-        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.716, attentionCost: 1.05, attentionCostNoFA: 3.99, pipelineEfficiency: 0.804,
+        compute: [.cpu: 0.45, .cuda: 0.467, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 0.996, .kquantLow: 1, .legacy4: 0.999, .mxfp4: 0.993, .q8: 0.997],
+        decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 2.99],
+        decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.52, .mxfp4: 2.63, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.784, .q8: 0.788],
+        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.79,
+        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.711, attentionCost: 1.06, attentionCostNoFA: 3.99, kvReadsNoFA: 4.03, pipelineEfficiency: 0.803,
         multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
@@ -145,7 +148,9 @@ public enum SpeedModel {
     /// - quantised prefill: 0.8 of the float rate where the kernels work on the blocks, 0.9 on Metal (tiles are
     ///   dequantised once into threadgroup memory), 0.85 on CUDA before MMQ (dequantise to f16, then cuBLAS).
     /// - attention costs as much per FLOP as a weight matrix (1); without flash attention the f32 score matrix is
-    ///   also written and read 4 times per layer (Q·K writes it, softmax reads and writes it, ·V reads it).
+    ///   also written and read 4 times per layer (Q·K writes it, softmax reads and writes it, ·V reads it), and
+    ///   decode reads the cached K and V in 4 times the time of streaming them (the broadcast products' count for
+    ///   Llama 3 8B, whose 4 query heads per KV head each read it).
     /// - a layer split pipelines micro-batches at 80% of the ideal overlap, plus 100 µs per extra GPU per token.
     public static let priors = Factors(
         bandwidth: [.cpu: 0.6, .cuda: 0.85, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.85],
@@ -157,7 +162,7 @@ public enum SpeedModel {
         decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.5, .mxfp4: 2.5, .q8: 1],
         quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.8, .mxfp4: 0.8, .q8: 0.8],
         metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.85,
-        moeDecode: 1, moeLayerMicros: 10, moePrefill: 0.7, attentionCost: 1, attentionCostNoFA: 4, pipelineEfficiency: 0.8,
+        moeDecode: 1, moeLayerMicros: 10, moePrefill: 0.7, attentionCost: 1, attentionCostNoFA: 4, kvReadsNoFA: 4, pipelineEfficiency: 0.8,
         multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// Speed uncertainty (fraction) by placement and kind: low/high = expected × (1 ∓ u). Sized so the range holds
@@ -172,14 +177,18 @@ public enum SpeedModel {
         }
     }
 
-    /// How many times decode reads each cached K and V byte of a layer. With flash attention the fused kernel
-    /// reads the cache once for all query heads that share a KV head. Without it, llama.cpp multiplies Q by K and
-    /// the scores by V as broadcast matrix products, one per query head, so each KV head's cache is read once per
-    /// query head of its group: `heads ÷ kv heads` times (4 for Llama 3 8B). MLA's latent cache is shared by all
-    /// heads in one product and read once either way.
-    public static func attentionReads(_ a: ModelArchitecture, layer l: Int, flashAttention: Bool) -> Double {
+    /// Decode's time to read a layer's cached K and V, in units of streaming those bytes once. With flash attention
+    /// the fused kernel streams the cache once for all query heads that share a KV head (1). Without it, llama.cpp
+    /// multiplies Q by K and the scores by V as broadcast products, one small block per query head and cached
+    /// position: the group's repeated reads of a KV head come from the L2 cache, and what costs is the kernels'
+    /// small, scattered reads, so the time follows the layer's KV bytes, not its query heads: Llama 3 70B (8 query
+    /// heads per KV head) loses per layer and cached position about what Llama 3 8B (4) loses on the same card
+    /// (XiongjieDai's four cards: median 1.2 times, not 2).
+    /// ``Factors/kvReadsNoFA`` (prior 4, the broadcast's count for Llama 3 8B). MLA's latent cache is shared by
+    /// all heads in one product and read once either way.
+    public static func attentionReads(_ a: ModelArchitecture, layer l: Int, flashAttention: Bool, _ f: Factors = factors) -> Double {
         guard !flashAttention, a.mla == nil, a.kvHeadsPerLayer[l] > 0 else { return 1 }
-        return max(1, Double(a.heads) / Double(a.kvHeadsPerLayer[l]))
+        return f.kvReadsNoFA
     }
 
     /// Fixed time per layer per decoded token on a backend, for a runtime built in `build` (nil: today's).
@@ -222,7 +231,7 @@ public enum SpeedModel {
                                     + s.valueType.bytes(forElements: UInt64(a.vElements(layer: l)) * 256)) / 256
             // A recurrent layer reads and writes its fixed state once per token instead of attending over the cache.
             let stateBytes = 2 * Double(a.recurrentStateBytes(layer: l))
-            let bytes = Double(p.weights.layerActiveBytes[l]) + stateBytes + kvTokens * kvPerToken * attentionReads(a, layer: l, flashAttention: s.flashAttention)
+            let bytes = Double(p.weights.layerActiveBytes[l]) + stateBytes + kvTokens * kvPerToken * attentionReads(a, layer: l, flashAttention: s.flashAttention, f)
             if !a.recurrentLayers[l] {
                 attentionFlopsPerToken += 4 * Double(a.heads) * Double(a.headDimK) * min(prefillDepth, window)
                 scoreBytesPerToken += 4 * Double(a.heads) * min(prefillDepth, window)

@@ -112,9 +112,12 @@ public enum Methodology {
         - **KV cache read, by depth.** Each layer reads its cached K and V for every position so far (sliding-window
           layers: at most the window; bytes per position by cache type, `-ctk`/`-ctv`). With flash attention the fused
           kernel reads them once for all query heads of a KV head; without it llama.cpp multiplies Q·K and scores·V as
-          broadcast matrix products, one per query head, so the cache is read `heads ÷ KV heads` times (4 for Llama 3 8B;
-          MLA's latent cache once). This is why decode slows with context: the published RTX 3090 runs of Llama 3 8B
-          Q4_K_M go from 115 to 87 tok/s between tg512 and tg8192 (XiongjieDai/GPU-Benchmarks-on-LLM-Inference).
+          broadcast products, one small block per query head and cached position, and reading the cache takes
+          \(String(format: "%.3g", f.kvReadsNoFA)) times as long as streaming it (MLA's latent cache: once). That time follows the layer's KV bytes, not
+          its query heads: the group's repeated reads come from the L2 cache, and Llama 3 70B (8 query heads per KV
+          head) loses per layer and cached position about what Llama 3 8B (4) loses on the same card (1.2 times on
+          the median of four cards), where a count of reads per query head would double it. This is why decode slows with context: the published RTX 3090 runs of
+          Llama 3 8B F16 go from 47.4 to 42.6 tok/s between tg512 and tg8192 (XiongjieDai/GPU-Benchmarks-on-LLM-Inference).
           A recurrent layer instead reads and writes its fixed state once per token, whatever the depth.
         - **Experts in RAM** (`--n-cpu-moe`): decode reads those layers' active experts at the host's bandwidth; prefill
           copies all their expert weights over PCIe once per batch (llama.cpp runs large batches on the GPU). Physics
