@@ -19,18 +19,18 @@ struct PlannerTests {
         #expect(e.decode.expected > 40)                 // a 360 GB/s card, a 4.4 GB model: far above the seed's 15 tok/s
     }
 
-    @Test("Gemma 3n with an image is refused with the reason: llama.cpp runs it as text only (its encoders are unsupported, issue #14429), not 'takes no images'")
-    func gemma3nImagesAreRefusedWithTheRuntimeReason() throws {
+    @Test("Gemma 3n with an image is refused with the reason and the way out: the catalog entry has no projector facts (llama.cpp reads its images since PR #18256), so size it from the files' headers")
+    func gemma3nImagesPointToTheFiles() throws {
         var s = RunSettings(context: 4096)
         s.images = 1
         let profile = try TestSupport.profile("gemma-3n-e4b", "Q4_K_M")
         #expect(profile.vision == nil)
         do {
             try s.validate(for: profile)
-            Issue.record("an image on Gemma 3n was accepted")
+            Issue.record("an image on Gemma 3n was accepted without a projector")
         } catch let e as EstimateError {
-            #expect(e.description.contains("text only"))
-            #expect(e.description.contains("#14429"))
+            #expect(e.description.contains("#18256"))
+            #expect(e.description.contains("--mmproj"))
             #expect(!e.description.contains("takes no images"))
         }
     }

@@ -60,8 +60,9 @@ public struct RunSettings: Sendable, Hashable {
         }
         if images > 0 && profile.vision == nil {
             if profile.architecture.arch == "gemma3n" {
-                // The model itself reads images and audio; llama.cpp's gemma3n has neither encoder (issue #14429).
-                throw EstimateError.invalidSetting("llama.cpp runs \(profile.name) as text only: its image and audio encoders are not supported (llama.cpp issue #14429); drop --images, or pick a vision-language model such as Gemma 3 4B")
+                // llama.cpp reads Gemma 3n's images since PR #18256 (December 2025, MobileNet-V5 mmproj); the catalog
+                // entry has no projector facts yet, so the answer comes from the files' headers.
+                throw EstimateError.invalidSetting("the catalog has no vision projector for \(profile.name) yet (llama.cpp reads its images with a MobileNet-V5 mmproj since PR #18256); size it from the files: --gguf MODEL.gguf --mmproj MMPROJ.gguf --images \(images), or drop --images")
             }
             throw EstimateError.invalidSetting("\(profile.name) takes no images; pick a vision-language model or drop --images")
         }
