@@ -23,7 +23,8 @@ public enum CalibrationFit {
 
     /// Each factor's prior uncertainty, in log units. Bandwidth efficiency is a property of DRAM and streaming
     /// kernels (±15%), a quantisation family's effect on it smaller (±10%); matrix efficiencies vary with tile shapes
-    /// (±30%); operations per weight and launch costs depend on how well a kernel hides its work (a factor of e).
+    /// (±30%); operations per weight and per-layer costs depend on how well a kernel hides its work (a factor of e);
+    /// the rest (attention terms, the no-flash-attention read cap, CUDA's host time per layer before graphs) ±65%.
     static func priorSigma(_ name: String) -> Double {
         if name.hasPrefix("quantDecode.") { return 0.1 }
         if name.hasPrefix("bandwidth.") { return 0.15 }

@@ -82,8 +82,8 @@ public enum SpeedModel {
         /// Without flash attention the f32 score matrix (heads × tokens × context) goes through memory: passes over
         /// it per layer (written by Q·K, read and written by softmax, read by ·V: 4).
         public var attentionCostNoFA: Double
-        /// Without flash attention, decode's time to read a layer's cached K and V, in units of streaming those bytes
-        /// once (``attentionReads(_:layer:flashAttention:_:)``).
+        /// Without flash attention, the most times decode pays for reading a layer's cached K and V: one read per query
+        /// head sharing a KV head, up to this many (``attentionReads(_:layer:flashAttention:_:)``).
         public var kvReadsNoFA: Double
         /// How much of the ideal pipeline speed-up a layer split over several GPUs reaches in prefill.
         public var pipelineEfficiency: Double
@@ -111,16 +111,16 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.83, .metal: 0.851, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
-        layerMicros: [.cpu: 6, .cuda: 18, .metal: 43.2, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        bandwidth: [.cpu: 0.6, .cuda: 0.828, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
+        layerMicros: [.cpu: 6, .cuda: 18.3, .metal: 43.5, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
         cudaLayerMicrosBeforeGraphs: 262,
-        compute: [.cpu: 0.45, .cuda: 0.467, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
-        quantDecode: [.float: 1, .iquant: 1, .kquant: 0.996, .kquantLow: 1, .legacy4: 0.999, .mxfp4: 0.993, .q8: 0.997],
-        decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 2.99],
-        decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.52, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.784, .q8: 0.788],
-        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.79,
-        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.711, attentionCost: 1.06, attentionCostNoFA: 3.99, kvReadsNoFA: 4.03, pipelineEfficiency: 0.803,
+        compute: [.cpu: 0.45, .cuda: 0.462, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        quantDecode: [.float: 1, .iquant: 1, .kquant: 0.996, .kquantLow: 1, .legacy4: 0.998, .mxfp4: 0.993, .q8: 0.997],
+        decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
+        decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.54, .mxfp4: 2.63, .q8: 1],
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.788, .q8: 0.789],
+        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.8,
+        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.716, attentionCost: 1.05, attentionCostNoFA: 3.99, kvReadsNoFA: 4, pipelineEfficiency: 0.804,
         multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
@@ -131,10 +131,10 @@ public enum SpeedModel {
     ///   ROCm, whose HIP graphs are off by default), a replayed CUDA graph about 1 µs (15 µs), a Metal or Vulkan
     ///   command encoded into a buffer 2-3 µs (40 µs, 30 µs).
     /// - CUDA before graphs: the host's whole per-node work (graph walk, launch, copies) ran beside the GPU's, 250 µs
-    ///   per layer: JohannesGaessler's figures on PR #6766 (LLaMA 2 7B Q4_0 with `./main`, April 2024) show the same
-    ///   build at 116.3 tok/s on an RTX 3090 and 138.3 on an RTX 4090 without graphs (8.6 and 7.2 ms per token over 32
-    ///   layers: 269 and 226 µs), 128.3 and 146.8 with them: the slower card gained less because its GPU time
-    ///   hid more of the host's.
+    ///   per layer: JohannesGaessler's figures on PR #6766 (LLaMA 2 7B Q4_0 with `./main`, April 2024) give 116.3 tok/s
+    ///   on an RTX 3090 and 138.3 on an RTX 4090 without graphs, 128.3 and 146.8 with them. Both cards gained, so both
+    ///   waited on the host without graphs, and their token times then (8.6 and 7.2 ms over 32 layers: 269 and 226 µs
+    ///   per layer) are the host's.
     /// - compute: half the peak matrix rate in prefill where the peak is a tensor unit's (CUDA, ROCm, Vulkan,
     ///   SYCL), which llama.cpp's tiles cannot keep fed; three quarters on Metal, whose matrix peak is the rate of the
     ///   units its SIMD-group matrix instructions run on (the FP32 ALUs before M5, which have no separate tensor unit;
@@ -149,8 +149,9 @@ public enum SpeedModel {
     ///   dequantised once into threadgroup memory), 0.85 on CUDA before MMQ (dequantise to f16, then cuBLAS).
     /// - attention costs as much per FLOP as a weight matrix (1); without flash attention the f32 score matrix is
     ///   also written and read 4 times per layer (Q·K writes it, softmax reads and writes it, ·V reads it), and
-    ///   decode reads the cached K and V in 4 times the time of streaming them (the broadcast products' count for
-    ///   Llama 3 8B, whose 4 query heads per KV head each read it).
+    ///   decode pays for one read of the cached K and V per query head sharing a KV head, at most 4 (beyond that the
+    ///   group's reads come from the L2 cache: XiongjieDai's Llama 3 70B, 8 query heads per KV head, loses per layer
+    ///   and cached position 1.2 times what the 8B with 4 loses, on the median of four cards, not 2 times).
     /// - a layer split pipelines micro-batches at 80% of the ideal overlap, plus 100 µs per extra GPU per token.
     public static let priors = Factors(
         bandwidth: [.cpu: 0.6, .cuda: 0.85, .metal: 0.85, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.85],
@@ -179,19 +180,19 @@ public enum SpeedModel {
 
     /// Decode's time to read a layer's cached K and V, in units of streaming those bytes once. With flash attention
     /// the fused kernel streams the cache once for all query heads that share a KV head (1). Without it, llama.cpp
-    /// multiplies Q by K and the scores by V as broadcast products, one small block per query head and cached
-    /// position: the group's repeated reads of a KV head come from the L2 cache, and what costs is the kernels'
-    /// small, scattered reads, so the time follows the layer's KV bytes, not its query heads: Llama 3 70B (8 query
-    /// heads per KV head) loses per layer and cached position about what Llama 3 8B (4) loses on the same card
-    /// (XiongjieDai's four cards: median 1.2 times, not 2).
-    /// ``Factors/kvReadsNoFA`` (prior 4, the broadcast's count for Llama 3 8B). MLA's latent cache is shared by
-    /// all heads in one product and read once either way.
+    /// multiplies Q by K and the scores by V as broadcast products, one per query head, so each KV head's cache is
+    /// read once per query head of its group (`heads ÷ KV heads`), but at most ``Factors/kvReadsNoFA`` times: past
+    /// that the group's reads come from the L2 cache. Llama 3 70B (8 query heads per KV head) loses per layer and
+    /// cached position about what Llama 3 8B (4) loses on the same card (XiongjieDai's four cards: median 1.2 times,
+    /// not 2). MLA's latent cache is shared by all heads in one product and read once either way.
     public static func attentionReads(_ a: ModelArchitecture, layer l: Int, flashAttention: Bool, _ f: Factors = factors) -> Double {
         guard !flashAttention, a.mla == nil, a.kvHeadsPerLayer[l] > 0 else { return 1 }
-        return f.kvReadsNoFA
+        return min(max(1, Double(a.heads) / Double(a.kvHeadsPerLayer[l])), f.kvReadsNoFA)
     }
 
-    /// Fixed time per layer per decoded token on a backend, for a runtime built in `build` (nil: today's).
+    /// Fixed GPU time per layer per decoded token on a backend (kernel gaps and synchronisation). CUDA builds before
+    /// graphs also spent host time launching, which overlaps it: ``hostLaunchMicros(_:build:_:)``. `build` is kept for
+    /// callers that pass it; the figure does not depend on it.
     public static func layerMicros(_ backend: Backend, build: RuntimeBuild?, _ f: Factors = factors) -> Double {
         f.layerMicros[backend] ?? 30
     }

@@ -112,11 +112,10 @@ public enum Methodology {
         - **KV cache read, by depth.** Each layer reads its cached K and V for every position so far (sliding-window
           layers: at most the window; bytes per position by cache type, `-ctk`/`-ctv`). With flash attention the fused
           kernel reads them once for all query heads of a KV head; without it llama.cpp multiplies Q·K and scores·V as
-          broadcast products, one small block per query head and cached position, and reading the cache takes
-          \(String(format: "%.3g", f.kvReadsNoFA)) times as long as streaming it (MLA's latent cache: once). That time follows the layer's KV bytes, not
-          its query heads: the group's repeated reads come from the L2 cache, and Llama 3 70B (8 query heads per KV
-          head) loses per layer and cached position about what Llama 3 8B (4) loses on the same card (1.2 times on
-          the median of four cards), where a count of reads per query head would double it. This is why decode slows with context: the published RTX 3090 runs of
+          broadcast products, one per query head, so the cache is read `heads ÷ KV heads` times, but at most
+          \(String(format: "%.3g", f.kvReadsNoFA)) (MLA's latent cache: once): past that the group's reads come from the L2 cache. Llama 3 70B (8
+          query heads per KV head) loses per layer and cached position about what Llama 3 8B (4) loses on the same
+          card (1.2 times on the median of four cards in XiongjieDai's runs), where 8 reads would double it. This is why decode slows with context: the published RTX 3090 runs of
           Llama 3 8B F16 go from 47.4 to 42.6 tok/s between tg512 and tg8192 (XiongjieDai/GPU-Benchmarks-on-LLM-Inference).
           A recurrent layer instead reads and writes its fixed state once per token, whatever the depth.
         - **Experts in RAM** (`--n-cpu-moe`): decode reads those layers' active experts at the host's bandwidth; prefill
@@ -129,8 +128,9 @@ public enum Methodology {
         - **Per-layer cost.** Kernel launches and synchronisation per layer per token, by backend (\(String(format: "%.0f", f.layerMicros[.cuda] ?? 0)) µs on CUDA
           today). On CUDA it also depends on the build: llama.cpp replays decode as one CUDA graph since June 2024
           (PR #6766); before, the host walked the graph and launched every kernel itself, \(String(format: "%.0f", f.cudaLayerMicrosBeforeGraphs)) µs per layer, while the GPU
-          ran the kernels already launched. A token then took the longer of the two: a 7B on an RTX 4090 was
-          launch-bound (the PR's own figures: 138 tok/s without graphs, 147 with), a 70B was not. A published run
+          ran the kernels already launched. A token then took the longer of the two (the decode time above is then
+          max(the GPUs' sum, layers × host time)): a 7B was launch-bound (the PR's own LLaMA 2 7B Q4_0 figures: 116 and
+          138 tok/s on an RTX 3090 and 4090 without graphs, 128 and 147 with them), a 70B was not. A published run
           keeps the build month its source states (a date, a release number, or the llama.cpp thread it was posted
           in); the answer on every page is for today's build.
         - **Several GPUs** in a layer split run in turn, plus \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
@@ -155,7 +155,8 @@ public enum Methodology {
         Efficiencies start from physical priors (`SpeedModel.priors`: what the kernels do, documented beside each value)
         and are fitted by `runlocalai calibrate --fit`: coordinate descent on the mean absolute log error (each source
         file weighing the same) plus \(String(format: "%.3g", CalibrationFit.priorWeight)) × Σ (log(factor ÷ prior) ÷ σ)², σ being the prior's uncertainty (bandwidth
-        efficiencies ±15%, matrix efficiencies ±30%, operations per weight and launch costs a factor of e), bounded to
+        efficiencies ±15%, matrix efficiencies ±30%, operations per weight and per-layer costs a factor of e; the
+        attention terms, the no-flash-attention read cap and CUDA's host time per layer before graphs a factor of 1.65), bounded to
         physical ranges; a factor that fewer than \(CalibrationFit.minimumSupport) rows depend on keeps its prior:
         - bandwidth: \(table(f.bandwidth))
         - per-layer cost: \(table(f.layerMicros, " µs"))
@@ -163,7 +164,7 @@ public enum Methodology {
         - decode by quantisation family: \(table(f.quantDecode))
         - decode operations per weight by family, dequantising kernels: \(table(f.decodeCompute)); integer dot-product kernels (CUDA, ROCm): \(table(f.decodeComputeIntDot))
         - prefill by quantisation family: \(table(f.quantPrefill)); Metal \(String(format: "%.3g", f.metalQuantPrefill)); CUDA before MMQ \(String(format: "%.3g", f.cudaQuantPrefillBeforeMMQ))
-        - MoE decode \(String(format: "%.3g", f.moeDecode)), MoE prefill \(String(format: "%.3g", f.moePrefill)), CPU prefill \(String(format: "%.3g", f.cpuCompute)) of peak FP32
+        - MoE decode \(String(format: "%.3g", f.moeDecode)), MoE prefill \(String(format: "%.3g", f.moePrefill)), CPU prefill \(String(format: "%.3g", f.cpuCompute)) of peak FP32; without flash attention at most \(String(format: "%.3g", f.kvReadsNoFA)) KV reads per layer; CUDA before graphs \(String(format: "%.0f", f.cudaLayerMicrosBeforeGraphs)) µs of host time per layer
 
         Ranges: low/high = expected × (1 ∓ u). Decode: u = \(pct(SpeedModel.band(placement: .gpu, backend: .cuda))) fully on a CUDA or Metal GPU, \(pct(SpeedModel.band(placement: .gpu, backend: .vulkan))) on
         other GPU backends, \(pct(SpeedModel.band(placement: .partial, backend: nil))) for a partial offload, \(pct(SpeedModel.band(placement: .cpu, backend: nil))) on the CPU. Prefill: \(pct(SpeedModel.band(placement: .gpu, backend: .cuda, prefill: true))),
