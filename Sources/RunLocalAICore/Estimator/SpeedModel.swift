@@ -190,10 +190,9 @@ public enum SpeedModel {
         return min(max(1, Double(a.heads) / Double(a.kvHeadsPerLayer[l])), f.kvReadsNoFA)
     }
 
-    /// Fixed GPU time per layer per decoded token on a backend (kernel gaps and synchronisation). CUDA builds before
-    /// graphs also spent host time launching, which overlaps it: ``hostLaunchMicros(_:build:_:)``. `build` is kept for
-    /// callers that pass it; the figure does not depend on it.
-    public static func layerMicros(_ backend: Backend, build: RuntimeBuild?, _ f: Factors = factors) -> Double {
+    /// Fixed GPU time per layer per decoded token on a backend (kernel gaps and synchronisation), whatever the build.
+    /// CUDA builds before graphs also spent host time launching, which overlaps it: ``hostLaunchMicros(_:build:_:)``.
+    public static func layerMicros(_ backend: Backend, _ f: Factors = factors) -> Double {
         f.layerMicros[backend] ?? 30
     }
 
@@ -268,7 +267,7 @@ public enum SpeedModel {
             let intDot = gpu.backend == .cuda || gpu.backend == .rocm
             let ops = (intDot ? f.decodeComputeIntDot[family] : f.decodeCompute[family]) ?? 3
             decodeSeconds += weightsHere * ops / (shaderTFLOPS * 1e12)
-            decodeSeconds += Double(gpuLayers[d]) * ((f.layerMicros[gpu.backend] ?? 30) + (moe ? f.moeLayerMicros : 0)) * 1e-6
+            decodeSeconds += Double(gpuLayers[d]) * (layerMicros(gpu.backend, f) + (moe ? f.moeLayerMicros : 0)) * 1e-6
             launchSeconds += Double(gpuLayers[d]) * hostLaunchMicros(gpu.backend, build: s.build, f) * 1e-6
         }
         // Kernels launched one by one from the host run while the host launches the next ones: a token takes the
@@ -304,7 +303,7 @@ public enum SpeedModel {
                 // llama.cpp moves host-layer matrices to the GPU for large batches (over PCIe, once per batch).
                 prefillSeconds += hostWeights / (gpu.pcieGBs * 1e9) / ub
             }
-            prefillSeconds += Double(n) * layerMicros(gpu.backend, build: s.build, f) * 1e-6 * 4 / ub
+            prefillSeconds += Double(n) * layerMicros(gpu.backend, f) * 1e-6 * 4 / ub
             // A layer split over k GPUs pipelines the m micro-batches of one batch (llama.cpp's pipeline
             // parallelism): ideal speed-up m·k / (m + k − 1).
             let k = Double(usedGPUs)
