@@ -62,7 +62,7 @@ public struct RunSettings: Sendable, Hashable {
             if profile.architecture.arch == "gemma3n" {
                 // llama.cpp reads Gemma 3n's images since PR #18256 (December 2025, MobileNet-V5 mmproj); the catalog
                 // entry has no projector facts yet, so the answer comes from the files' headers.
-                throw EstimateError.invalidSetting("the catalog has no vision projector for \(profile.name) yet (llama.cpp reads its images with a MobileNet-V5 mmproj since PR #18256); size it from the files: --gguf MODEL.gguf --mmproj MMPROJ.gguf --images \(images), or drop --images")
+                throw EstimateError.invalidSetting("the catalog has no vision projector for \(profile.name) yet (llama.cpp reads its images with a MobileNet-V5 mmproj since PR #18256); size it from the files instead (the model named by its GGUF repository, OWNER/NAME, whose mmproj is read too; on the command line --gguf MODEL.gguf --mmproj MMPROJ.gguf), or drop --images")
             }
             throw EstimateError.invalidSetting("\(profile.name) takes no images; pick a vision-language model or drop --images")
         }
