@@ -10,9 +10,10 @@ struct SpeedPhysicsTests {
 
     /// Seconds per decoded token (or per prompt token for prefill) with every layer on the GPUs.
     static func seconds(_ p: ModelProfile, _ system: TargetSystem, depth: Int = 0, prompt: Int = 1, fa: Bool,
-                        build: RuntimeBuild? = nil) -> (decode: Double, prefill: Double) {
+                        build: RuntimeBuild? = nil, ubatch: Int? = nil) -> (decode: Double, prefill: Double) {
         var s = RunSettings(context: prompt + depth + 1, flashAttention: fa)
         s.promptTokens = prompt; s.depth = depth; s.build = build
+        if let ubatch { s.ubatch = ubatch; s.batch = max(s.batch, ubatch) }
         let layers = system.gpus.isEmpty ? 0 : p.architecture.layers + 1
         let u = MemoryModel.usage(profile: p, system: system, settings: s, gpuLayers: layers)
         let r = SpeedModel.expected(profile: p, system: system, settings: s, usage: u)
@@ -169,6 +170,52 @@ struct SpeedPhysicsTests {
         #expect(RuntimeBuild.stated(source: "github.com/ggml-org/llama.cpp/discussions/4167", notes: "reference build 8e672ef") == nil)
         #expect(RuntimeBuild(year: 2024, month: 5) < .cudaGraphs)
         #expect(!(RuntimeBuild(year: 2025, month: 2) < .cudaGraphs))
+    }
+
+    @Test("A prompt batch reads every expert a MoE routes it to, not one token's: 512 tokens with 4 of 128 experts each touch all but 1 - (1 - 4/128)^512 of them, so gpt-oss-120b on a DGX Spark (273 GB/s) cannot prefill faster than its whole expert set per batch allows")
+    func promptBatchesReadEveryExpert() throws {
+        let moe = try #require(try TestSupport.profile("gpt-oss-120b", "MXFP4").architecture.moe)
+        #expect(moe.experts == 128 && moe.active == 4)
+        #expect(SpeedModel.power(1 - 4.0 / 128, 1) == 1 - 4.0 / 128)          // one token reads its own 4 experts
+        #expect(1 - SpeedModel.power(1 - 4.0 / 128, 512) > 0.9999)           // a 512-token batch reads (nearly) all
+        let p = try TestSupport.profile("gpt-oss-120b", "MXFP4")
+        let spark = try TestSupport.system("dgx-spark")
+        let expertBytes = Double(p.weights.layerExpertBytes.reduce(0, +))
+        let floor = expertBytes / (spark.gpus[0].bandwidthGBs * 1e9) / 512
+        // Reading only the active experts (as decode does) would put the batch well under this floor.
+        #expect(Double(p.weights.layerExpertActiveBytes.reduce(0, +)) / (spark.gpus[0].bandwidthGBs * 1e9) / 512 < floor / 20)
+        #expect(Self.seconds(p, spark, prompt: 512, fa: true, ubatch: 512).prefill >= floor)
+    }
+
+    @Test("A batch takes the longer of its arithmetic and reading its weights once, not the sum (tiles stream while the matrix units work): Llama 3 8B Q4_K_M on an RTX 4090 is compute-bound at 512 tokens, so a fifth less bandwidth leaves prefill unchanged while decode slows")
+    func prefillOverlapsWeightReadsWithArithmetic() throws {
+        let p = try TestSupport.profile("llama-3-8b", "Q4_K_M")
+        let card = try TestSupport.system("rtx-4090")
+        var slower = card
+        slower.gpus[0].bandwidthGBs *= 0.8
+        let fast = Self.seconds(p, card, prompt: 512, fa: true, ubatch: 512), slow = Self.seconds(p, slower, prompt: 512, fa: true, ubatch: 512)
+        #expect(abs(slow.prefill / fast.prefill - 1) < 1e-9)
+        #expect(slow.decode / fast.decode > 1.15)
+    }
+
+    @Test("Attention multiplies activations by the f16 cache at the float matrix rate, whatever the weights' format: on a DGX Spark a 2,048-token prompt of GLM-4.7-Flash and Qwen3-Coder-30B-A3B (Q8_0, MoE) gains per token between depth 0 and 32,768 within 40% of what llama.cpp's published runs gain (charged at the quantised MoE weight rate it read 1.7-1.9x), and Llama 3 8B's depth cost is the same for Q4_0, Q8_0 and F16")
+    func attentionRunsAtTheFloatRate() throws {
+        let spark = try TestSupport.system("dgx-spark")
+        // llama.cpp benches/dgx-spark.md, build 2f68ce7cf: pp2048 and pp2048@d32768, tokens per second.
+        for (model, shallow, deep) in [("glm-4.7-flash", 2364.18, 567.2), ("qwen3-coder-30b-a3b", 3175.6, 1292.2)] {
+            let p = try TestSupport.profile(model, "Q8_0")
+            let measured = 1 / deep - 1 / shallow
+            let engine = Self.seconds(p, spark, depth: 32768, prompt: 2048, fa: true, ubatch: 2048).prefill
+                - Self.seconds(p, spark, prompt: 2048, fa: true, ubatch: 2048).prefill
+            #expect(abs(engine / measured - 1) < 0.4, "\(model): engine \(engine * 1e3) ms, measured \(measured * 1e3) ms")
+        }
+        let card = try TestSupport.system("rtx-4090")
+        func depthCost(_ quant: String) throws -> Double {
+            let p = try TestSupport.profile("llama-3-8b", quant)
+            return Self.seconds(p, card, depth: 4096, prompt: 512, fa: true).prefill - Self.seconds(p, card, prompt: 512, fa: true).prefill
+        }
+        let f16 = try depthCost("F16")
+        for quant in ["Q4_0", "Q8_0"] { #expect(abs(try depthCost(quant) / f16 - 1) < 1e-6, "\(quant)") }
     }
 
     @Test("A layer split pipelines only the micro-batches of one batch: a 512-token prompt (one ubatch) gets no speed-up from four cards, a 2,048-token one at most 4·4/(4+4−1)")

@@ -38,8 +38,10 @@ public enum Evidence: String, Sendable, Codable, CaseIterable {
 /// model on a GPU with little compute per byte (Apple's Max and Ultra chips) slower than its bytes alone say.
 /// Bytes read are the weights of the active path (all of a dense model; router, shared and `active` experts of
 /// a MoE) plus the KV cache up to the current depth.
-/// Prefill time per token = FLOPs (2 × active parameters + attention over the context) ÷ (peak matrix rate ×
-/// efficiency), plus, in a partial offload, the host layers' weights streamed over PCIe once per batch.
+/// Prefill time per token = the longer of the weight matrices' FLOPs (2 × active parameters) ÷ (peak matrix rate ×
+/// efficiency by quantisation) and their bytes read once per batch (every expert a batch routes to), plus attention
+/// over the context at the float rate, plus, in a partial offload, the host layers' weights streamed over PCIe once
+/// per batch.
 /// Efficiencies are per backend and quantisation family, fitted on published llama.cpp runs
 /// (`runlocalai calibrate`).
 public enum SpeedModel {
@@ -112,15 +114,15 @@ public enum SpeedModel {
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
         bandwidth: [.cpu: 0.6, .cuda: 0.828, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
-        layerMicros: [.cpu: 6, .cuda: 18.3, .metal: 43.5, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        layerMicros: [.cpu: 6, .cuda: 18.8, .metal: 43.6, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
         cudaLayerMicrosBeforeGraphs: 262,
-        compute: [.cpu: 0.45, .cuda: 0.462, .metal: 0.765, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        compute: [.cpu: 0.45, .cuda: 0.436, .metal: 0.746, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
         quantDecode: [.float: 1, .iquant: 1, .kquant: 0.996, .kquantLow: 1, .legacy4: 0.998, .mxfp4: 0.993, .q8: 0.997],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
         decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.54, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.829, .mxfp4: 0.788, .q8: 0.789],
-        metalQuantPrefill: 0.9, cudaQuantPrefillBeforeMMQ: 0.8,
-        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.716, attentionCost: 1.05, attentionCostNoFA: 3.99, kvReadsNoFA: 4, pipelineEfficiency: 0.804,
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.831, .mxfp4: 0.791, .q8: 0.782],
+        metalQuantPrefill: 0.905, cudaQuantPrefillBeforeMMQ: 0.789,
+        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.711, attentionCost: 1.13, attentionCostNoFA: 4.02, kvReadsNoFA: 4, pipelineEfficiency: 0.802,
         multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
@@ -147,7 +149,8 @@ public enum SpeedModel {
     ///   K-quants 2.5, low-bit K-quants 3, i-quants 4, MXFP4 2.5; F16 has no integer path (3).
     /// - quantised prefill: 0.8 of the float rate where the kernels work on the blocks, 0.9 on Metal (tiles are
     ///   dequantised once into threadgroup memory), 0.85 on CUDA before MMQ (dequantise to f16, then cuBLAS).
-    /// - attention costs as much per FLOP as a weight matrix (1); without flash attention the f32 score matrix is
+    /// - attention costs as much per FLOP as a float weight matrix (1), whatever the weights' format (it multiplies
+    ///   activations by the f16 cache); without flash attention the f32 score matrix is
     ///   also written and read 4 times per layer (Q·K writes it, softmax reads and writes it, ·V reads it), and
     ///   decode pays for one read of the cached K and V per query head sharing a KV head, at most 4 (beyond that the
     ///   group's reads come from the L2 cache: XiongjieDai's Llama 3 70B, 8 query heads per KV head, loses per layer
@@ -203,6 +206,13 @@ public enum SpeedModel {
         return 0
     }
 
+    /// `x` to the power `n` (n ≥ 0) by squaring, without Foundation.
+    static func power(_ x: Double, _ n: Int) -> Double {
+        var result = 1.0, base = x, e = n
+        while e > 0 { if e & 1 == 1 { result *= base }; base *= base; e >>= 1 }
+        return result
+    }
+
     /// Expected decode and prefill tokens per second for a placement.
     public static func expected(profile p: ModelProfile, system: TargetSystem, settings s: RunSettings,
                                 usage: MemoryUsage, factors f: Factors = factors) -> (decode: Double, prefill: Double) {
@@ -224,6 +234,11 @@ public enum SpeedModel {
         var attentionFlopsPerToken = 0.0
         var scoreBytesPerToken = 0.0   // f32 attention scores per prompt token, summed over layers
         let prefillDepth = Double(s.depth) + Double(s.promptTokens) / 2
+        // A prompt batch touches more experts than one token: of E experts with k routed per token, a batch of b
+        // tokens reads the fraction 1 − (1 − k/E)^b of them (every one, in practice, from a few hundred tokens).
+        let ub = Double(max(1, min(s.ubatch, s.promptTokens)))
+        let touched = a.moe.map { 1 - power(1 - Double($0.active) / Double(max($0.experts, 1)), Int(ub)) } ?? 1
+        var gpuPrefillExpertBytes = Array(repeating: 0.0, count: system.gpus.count)
         for l in 0..<n {
             let window = a.swaLayers[l] ? Double(a.slidingWindow ?? Int.max) : .infinity
             let kvTokens = min(decodeDepth, window, Double(cells.full))
@@ -242,6 +257,9 @@ public enum SpeedModel {
                 let experts = l < s.cpuMoELayers ? Double(p.weights.layerExpertActiveBytes[l]) : 0
                 if experts > 0 { hostBytes += experts; hostWeights += Double(p.weights.layerExpertBytes[l]) }
                 gpuBytes[d] += bytes - experts; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l]) - experts
+                if experts == 0 {
+                    gpuPrefillExpertBytes[d] += Double(p.weights.layerExpertBytes[l]) * touched - Double(p.weights.layerExpertActiveBytes[l])
+                }
             } else {
                 hostBytes += bytes; hostWeights += Double(p.weights.layerBytes[l])
             }
@@ -284,21 +302,23 @@ public enum SpeedModel {
         // The output layer runs for the prompt's last token only (llama.cpp outputs logits for it alone).
         let outputParams = Double(p.weights.outputParameterCount)
         let matmulFlops = 2 * (Double(p.weights.activeParameterCount) - outputParams) + 2 * outputParams / Double(max(1, s.promptTokens))
-        let flopsPerToken = matmulFlops + attentionFlopsPerToken * f.attentionCost
         let scorePasses = s.flashAttention ? 0 : f.attentionCostNoFA
         var prefillSeconds = 0.0
-        let ub = Double(max(1, min(s.ubatch, s.promptTokens)))
         if let gpu = system.gpus.first, usage.gpuLayers > 0 {
             let quant: Double
             if family == .float { quant = 1 }
             else if gpu.backend == .metal { quant = f.metalQuantPrefill }
             else if gpu.backend == .cuda, let b = s.build, b < .cudaMMQ { quant = f.cudaQuantPrefillBeforeMMQ }
             else { quant = f.quantPrefill[family] ?? 1 }
-            let eff = (f.compute[gpu.backend] ?? 0.3) * quant * (moe ? f.moePrefill : 1)
-            prefillSeconds = flopsPerToken / (gpu.fp16TFLOPS * 1e12 * eff)
+            let compute = f.compute[gpu.backend] ?? 0.3
+            // The weight matrices stream their tiles while the matrix units work on the previous ones: a batch takes
+            // the longer of the arithmetic and reading the weights once (with every expert the batch routes to).
+            let matmulSeconds = matmulFlops / (gpu.fp16TFLOPS * 1e12 * compute * quant * (moe ? f.moePrefill : 1))
+            let readSeconds = (gpuBytes.reduce(0, +) + gpuPrefillExpertBytes.reduce(0, +)) / (gpu.bandwidthGBs * 1e9) / ub
+            prefillSeconds = max(matmulSeconds, readSeconds)
+            // Attention multiplies activations by the f16 cache: its rate owes nothing to how the weights are stored.
+            prefillSeconds += attentionFlopsPerToken * f.attentionCost / (gpu.fp16TFLOPS * 1e12 * compute)
             prefillSeconds += scoreBytesPerToken * scorePasses / (gpu.bandwidthGBs * 1e9 * (f.bandwidth[gpu.backend] ?? 0.6))
-            // Weights are read once per batch.
-            prefillSeconds += gpuBytes.reduce(0, +) / (gpu.bandwidthGBs * 1e9) / ub
             if hostWeights > 0 {
                 // llama.cpp moves host-layer matrices to the GPU for large batches (over PCIe, once per batch).
                 prefillSeconds += hostWeights / (gpu.pcieGBs * 1e9) / ub
@@ -314,7 +334,7 @@ public enum SpeedModel {
             }
         } else {
             let eff = f.cpuCompute * (moe ? f.moePrefill : 1)
-            prefillSeconds = flopsPerToken / (system.host.fp32TFLOPS * hostShare * 1e12 * eff)
+            prefillSeconds = (matmulFlops + attentionFlopsPerToken * f.attentionCost) / (system.host.fp32TFLOPS * hostShare * 1e12 * eff)
             prefillSeconds += scoreBytesPerToken * scorePasses / (system.host.bandwidthGBs * hostShare * 1e9 * (f.bandwidth[.cpu] ?? 0.6))
         }
         return (decodeSeconds > 0 ? 1 / decodeSeconds : 0, prefillSeconds > 0 ? 1 / prefillSeconds : 0)
