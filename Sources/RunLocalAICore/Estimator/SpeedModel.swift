@@ -116,13 +116,13 @@ public enum SpeedModel {
         bandwidth: [.cpu: 0.6, .cuda: 0.828, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
         layerMicros: [.cpu: 6, .cuda: 18.8, .metal: 43.6, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
         cudaLayerMicrosBeforeGraphs: 262,
-        compute: [.cpu: 0.45, .cuda: 0.436, .metal: 0.746, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        compute: [.cpu: 0.45, .cuda: 0.438, .metal: 0.746, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
         quantDecode: [.float: 1, .iquant: 1, .kquant: 0.996, .kquantLow: 1, .legacy4: 0.998, .mxfp4: 0.993, .q8: 0.997],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
         decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.54, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.831, .mxfp4: 0.791, .q8: 0.782],
-        metalQuantPrefill: 0.905, cudaQuantPrefillBeforeMMQ: 0.789,
-        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.711, attentionCost: 1.13, attentionCostNoFA: 4.02, kvReadsNoFA: 4, pipelineEfficiency: 0.802,
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.831, .mxfp4: 0.788, .q8: 0.782],
+        metalQuantPrefill: 0.905, cudaQuantPrefillBeforeMMQ: 0.788,
+        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.711, attentionCost: 1.1, attentionCostNoFA: 4.04, kvReadsNoFA: 4, pipelineEfficiency: 0.802,
         multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
@@ -312,9 +312,10 @@ public enum SpeedModel {
             else { quant = f.quantPrefill[family] ?? 1 }
             let compute = f.compute[gpu.backend] ?? 0.3
             // The weight matrices stream their tiles while the matrix units work on the previous ones: a batch takes
-            // the longer of the arithmetic and reading the weights once (with every expert the batch routes to).
+            // the longer of the arithmetic and reading, once, the weights (every expert the batch routes to) and the
+            // cache already written, at the bandwidth decode reaches.
             let matmulSeconds = matmulFlops / (gpu.fp16TFLOPS * 1e12 * compute * quant * (moe ? f.moePrefill : 1))
-            let readSeconds = (gpuBytes.reduce(0, +) + gpuPrefillExpertBytes.reduce(0, +)) / (gpu.bandwidthGBs * 1e9) / ub
+            let readSeconds = (gpuBytes.reduce(0, +) + gpuPrefillExpertBytes.reduce(0, +)) / (gpu.bandwidthGBs * 1e9 * (f.bandwidth[gpu.backend] ?? 0.6)) / ub
             prefillSeconds = max(matmulSeconds, readSeconds)
             // Attention multiplies activations by the f16 cache: its rate owes nothing to how the weights are stored.
             prefillSeconds += attentionFlopsPerToken * f.attentionCost / (gpu.fp16TFLOPS * 1e12 * compute)
@@ -333,8 +334,8 @@ public enum SpeedModel {
                 prefillSeconds /= 1 + (ideal - 1) * f.pipelineEfficiency
             }
         } else {
-            let eff = f.cpuCompute * (moe ? f.moePrefill : 1)
-            prefillSeconds = (matmulFlops + attentionFlopsPerToken * f.attentionCost) / (system.host.fp32TFLOPS * hostShare * 1e12 * eff)
+            let rate = system.host.fp32TFLOPS * hostShare * 1e12 * f.cpuCompute
+            prefillSeconds = matmulFlops / (rate * (moe ? f.moePrefill : 1)) + attentionFlopsPerToken * f.attentionCost / rate
             prefillSeconds += scoreBytesPerToken * scorePasses / (system.host.bandwidthGBs * hostShare * 1e9 * (f.bandwidth[.cpu] ?? 0.6))
         }
         return (decodeSeconds > 0 ? 1 / decodeSeconds : 0, prefillSeconds > 0 ? 1 / prefillSeconds : 0)

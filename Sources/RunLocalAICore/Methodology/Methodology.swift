@@ -138,10 +138,11 @@ public enum Methodology {
           bandwidth and prefill runs at the cores' FP32 rate; a run on fewer threads than cores gets threads ÷ cores of
           both.
 
-        Prefill (tokens/s) = 1 ÷ [max(2 × active parameters ÷ (peak FP16 matrix rate × efficiency), weights read per
-        batch ÷ bandwidth ÷ ubatch) + attention FLOPs ÷ (peak FP16 matrix rate × matrix efficiency) + (partial offload)
-        host layers' bytes ÷ PCIe bandwidth ÷ ubatch], with attention FLOPs per token = 4 × heads × head dim × average
-        context × \(String(format: "%.3g", f.attentionCost)).
+        Prefill (tokens/s) = 1 ÷ [max(2 × active parameters ÷ (peak FP16 matrix rate × matrix efficiency × quantisation
+        and MoE factors), (weights + cache already written) read per batch ÷ (bandwidth × efficiency) ÷ ubatch) +
+        attention FLOPs ÷ (peak FP16 matrix rate × matrix efficiency) + (partial offload) host layers' bytes ÷ PCIe
+        bandwidth ÷ ubatch + layers × 4 × per-layer cost ÷ ubatch], with attention FLOPs per token = 4 × heads × head dim
+        × average context × \(String(format: "%.3g", f.attentionCost)).
         - **Weights stream while the matrix units work.** A tiled matrix kernel loads the next tiles while it multiplies
           the current ones, so a batch takes the longer of its arithmetic and reading its weights, not the sum: a 7B on an
           RTX 4090 is compute-bound at 512 tokens, a MoE on a 273 GB/s DGX Spark can be read-bound.
@@ -150,8 +151,9 @@ public enum Methodology {
           every expert but one in 10⁷ at 512 tokens). Decode still reads only the active ones.
         - **Attention runs at the float rate.** Q·K and ·V multiply activations by the f16 cache, so the weights'
           quantisation and the MoE expert kernels do not slow them: on the published DGX Spark runs, GLM-4.7-Flash and
-          Qwen3-Coder-30B-A3B (Q8_0) gain per token between depth 0 and 32,768 what this predicts to within 11-21%;
-          charged at the quantised MoE rate it read 1.7-1.9 times too much.
+          Qwen3-Coder-30B-A3B (Q8_0) gain per token between depth 0 and 32,768 what this predicts to within about a
+          fifth (with factors fitted on every file, that one included); charged at the quantised MoE rate the gain
+          read 1.7-1.9 times too large.
 
         Without flash attention the f32 score matrix
         (heads × context per token and layer) also goes through memory \(String(format: "%.3g", f.attentionCostNoFA)) times (Q·K writes it, softmax reads and
