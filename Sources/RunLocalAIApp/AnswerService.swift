@@ -142,9 +142,13 @@ public final class AnswerService: Sendable {
     func plan(_ q: Question) throws -> Planned {
         if let hit = plans.lookup(q) { return hit }
         let model = try catalog.model(named: q.model)
+        let asked = q
+        var q = q
+        // No quantisation named: the model's own where it is published in one only (gpt-oss: MXFP4).
+        if !q.quantStated, let native = model.nativeQuant.flatMap(QuantMix.init(name:)) { q.quant = native; q.quantStated = true }
         let (system, notes) = try system(q)
         let planned = try finish(q, profile: profiles.profile(model: model, mix: q.quant), model: model, system: system, notes: notes)
-        plans.store(q, planned)
+        plans.store(asked, planned)
         return planned
     }
 

@@ -47,7 +47,11 @@ public struct Question: Sendable, Hashable {
     }
 
     public var model: String
-    public var quant: QuantMix
+    /// Setting it names it (``quantStated``).
+    public var quant: QuantMix { didSet { quantStated = true } }
+    /// Whether the asker named the quantisation. When not, the answer is for the model's own (``CatalogModel/nativeQuant``,
+    /// e.g. gpt-oss's MXFP4) where it has one, else ``defaultQuant``.
+    public var quantStated: Bool
     public var hardware: Hardware
     public var context: Int
     public var images: Int
@@ -74,10 +78,12 @@ public struct Question: Sendable, Hashable {
     public static let defaultContext = 4096
     public static let defaultQuant = "Q4_K_M"
 
-    public init(model: String, quant: QuantMix = QuantMix(name: Question.defaultQuant)!, hardware: Hardware,
+    /// `quant` nil asks for the model's own quantisation (see ``quantStated``).
+    public init(model: String, quant: QuantMix? = nil, hardware: Hardware,
                 context: Int = Question.defaultContext, images: Int = 0, kvType: GGMLType? = nil, flashAttention: FlashAttention = .auto,
                 runtime: Runtime.Kind = .llamaCpp, gpuLayers: Int? = nil, hostRAMGiB: Double? = nil) {
-        self.model = model; self.quant = quant; self.hardware = hardware; self.context = context; self.images = images
+        self.model = model; self.quant = quant ?? QuantMix(name: Question.defaultQuant)!; self.quantStated = quant != nil
+        self.hardware = hardware; self.context = context; self.images = images
         self.kvType = kvType == .f16 ? nil : kvType; self.flashAttention = flashAttention; self.runtime = runtime
         self.gpuLayers = gpuLayers; self.hostRAMGiB = hostRAMGiB
     }
@@ -99,7 +105,7 @@ public struct Question: Sendable, Hashable {
             throw QuestionError(.model, "give a model, e.g. model=llama-3.1-8b (CLI: --model \"llama 3.1 8b\")")
         }
         let model = try name(modelText, field: .model)
-        let quant: QuantMix
+        var quant: QuantMix?
         if let q = values[.quant] {
             guard q.count <= 40, let mix = QuantMix(name: q) else {
                 let hint = QuantMix.suggestions(for: String(q.prefix(40)))
@@ -107,7 +113,7 @@ public struct Question: Sendable, Hashable {
                                     suggestions: hint)
             }
             quant = mix
-        } else { quant = QuantMix(name: defaultQuant)! }
+        }
         var q = Question(model: model, quant: quant, hardware: .thisMachine)
         if let h = values[.hardware] { q.hardware = try hardware(h) }
         if let c = values[.ctx] { q.context = try context(c) }
@@ -229,7 +235,8 @@ public struct Question: Sendable, Hashable {
 
     /// The canonical URL query: every field that differs from its default, in one order.
     public var items: [(String, String)] {
-        var out: [(String, String)] = [("model", model), ("quant", quant.name)]
+        var out: [(String, String)] = [("model", model)]
+        if quantStated { out.append(("quant", quant.name)) }
         if case .named(let h) = hardware { out.append(("hardware", h)) } else { out.append(("hardware", "local")) }
         out.append(("ctx", String(context)))
         if images > 0 { out.append(("images", String(images))) }

@@ -26,7 +26,8 @@ struct WillItRunCommand: AsyncParsableCommand {
     @Option(help: "Model name or id from the catalog (forgiving: \"llama 3.1 8b\"), or a Hugging Face repository (OWNER/NAME[:QUANT]) or GGUF URL, read from its header.") var model: String?
     @Option(help: "A GGUF file or URL to plan exactly (instead of --model).") var gguf: String?
     @Option(help: "The vision projector GGUF (file or URL) for --gguf.") var mmproj: String?
-    @Option(help: "llama.cpp file type: Q4_K_M, Q5_K_M, Q6_K, Q8_0, IQ4_XS, F16, ...") var quant: String = Question.defaultQuant
+    @Option(help: "llama.cpp file type: Q4_K_M, Q5_K_M, Q6_K, Q8_0, IQ4_XS, F16, ... (default: Q4_K_M, or the one format a model ships in, e.g. gpt-oss's MXFP4)")
+    var quant: String?
     @Option(help: "Hardware: \"RTX 3060 12GB\", \"dual 3090\", \"Apple M2 Ultra 76-core\", \"cpu\"; omit (or 'local') for this machine.")
     var hardware: String?
     @Option(name: .customLong("ctx"), help: "Context length in tokens: 4096, 32K, 32768.") var context: String = String(Question.defaultContext)
@@ -51,7 +52,8 @@ struct WillItRunCommand: AsyncParsableCommand {
 
     /// The flags as the question grammar reads them (the same names as the site's URL).
     var fields: [(String, String)] {
-        var f: [(String, String)] = [("model", model ?? "file"), ("quant", quant), ("ctx", context), ("images", images)]
+        var f: [(String, String)] = [("model", model ?? "file"), ("ctx", context), ("images", images)]
+        if let quant { f.append(("quant", quant)) }
         if let hardware { f.append(("hardware", hardware)) }
         if let kvType { f.append(("kv", kvType)) }
         if let flashAttn { f.append(("fa", flashAttn)) }

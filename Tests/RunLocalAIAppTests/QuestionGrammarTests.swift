@@ -51,6 +51,28 @@ struct QuestionGrammarTests {
         #expect(pairs.map { "\($0.0)=\($0.1)" } == ["model=llama-3.1-8b", "hardware=2x RTX 3090", "ctx=32K", "empty=", "flag="])
     }
 
+    @Test("A question that names no quantisation is answered for the model's own: gpt-oss is published in MXFP4 only, so gpt-oss-120b reads as its 59 GiB MXFP4 file (llama-bench: 59.02 GiB) and llama.cpp's -hf needs no tag; naming Q4_K_M still gets Q4_K_M, and a model with no single format gets Q4_K_M")
+    func modelsOwnQuantisation() async throws {
+        let unstated = try Question.parse([("model", "gpt-oss-120b"), ("hardware", "DGX Spark")])
+        #expect(!unstated.quantStated)
+        #expect(!unstated.url().contains("quant="))
+        let a = try await AppFixture.service.answer(unstated)
+        #expect(a.wire.quant == "MXFP4")
+        #expect(a.question.quantStated && a.question.url().contains("quant=MXFP4"))
+        let weightsGiB = Double(a.wire.memory.weights_bytes) / 1_073_741_824
+        #expect(weightsGiB > 57 && weightsGiB < 61, "\(weightsGiB) GiB")
+        let llama = try #require(a.wire.commands.first { $0.runtime == "llama.cpp" })
+        #expect(llama.command.contains("-hf ggml-org/gpt-oss-120b-GGUF ") && !llama.command.contains("GGUF:"))
+
+        let stated = try await AppFixture.service.answer(try Question.parse([("model", "gpt-oss-120b"), ("quant", "Q4_K_M"), ("hardware", "DGX Spark")]))
+        #expect(stated.wire.quant == "Q4_K_M")
+        let dense = try await AppFixture.service.answer(try Question.parse([("model", "llama-3.1-8b"), ("hardware", "RTX 3090")]))
+        #expect(dense.wire.quant == Question.defaultQuant)
+        // The question's own round trip keeps "not named" (no quant in its URL), and a changed quantisation is named.
+        #expect(try Question.parse(query: String(unstated.url().split(separator: "?", maxSplits: 1)[1])) == unstated)
+        #expect(unstated.with { $0.quant = QuantMix(name: "Q8_0")! }.quantStated)
+    }
+
     @Test("The canonical URL reads back to the same question")
     func roundTrip() throws {
         let q = try Question.parse([("model", "qwen3 30b a3b"), ("quant", "q5_k_m"), ("hardware", "M2 Ultra 192GB"), ("ctx", "16K"),

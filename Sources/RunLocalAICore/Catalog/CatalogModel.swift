@@ -68,6 +68,9 @@ public struct CatalogModel: Sendable, Hashable, Identifiable {
     public var hfRepo: String?
     public var ggufRepo: String?
     public var ggufFile: String?
+    /// The one quantisation the model is published in, where its GGUF repository offers no other (gpt-oss: MXFP4, the
+    /// format OpenAI released its experts in). A question that names no quantisation is answered for it.
+    public var nativeQuant: String?
     public var vision: Vision?
     public var source: String
     public var fieldSources: [String: String]
@@ -91,7 +94,7 @@ extension CatalogModel: Decodable {
         case nextnLayers = "nextn_layers"
         case paramsB = "params_b", kvHeads = "kv_heads", headDim = "head_dim", valueHeadDim = "value_head_dim"
         case tiedEmbeddings = "tied_embeddings", slidingWindow = "sliding_window", hfRepo = "hf_repo"
-        case ggufRepo = "gguf_repo", ggufFile = "gguf_file", fieldSources = "field_sources"
+        case ggufRepo = "gguf_repo", ggufFile = "gguf_file", nativeQuant = "native_quant", fieldSources = "field_sources"
         case ffnGated = "ffn_gated", paramsCheck = "params_check"
     }
     struct SlidingWindow: Decodable {
@@ -226,6 +229,10 @@ extension CatalogModel: Decodable {
         hfRepo = try c.decodeIfPresent(String.self, forKey: .hfRepo)
         ggufRepo = try c.decodeIfPresent(String.self, forKey: .ggufRepo)
         ggufFile = try c.decodeIfPresent(String.self, forKey: .ggufFile)
+        nativeQuant = try c.decodeIfPresent(String.self, forKey: .nativeQuant)
+        if let nativeQuant, QuantMix(name: nativeQuant) == nil {
+            throw DecodingError.dataCorruptedError(forKey: .nativeQuant, in: c, debugDescription: "native_quant '\(nativeQuant)' is not a quantisation the engine knows (e.g. MXFP4, Q4_K_M)")
+        }
         vision = try c.decodeIfPresent(Vision.self, forKey: .vision)
         source = try c.decode(LooseString.self, forKey: .source).value
         fieldSources = try c.decodeIfPresent([String: LooseString].self, forKey: .fieldSources)?.mapValues(\.value) ?? [:]

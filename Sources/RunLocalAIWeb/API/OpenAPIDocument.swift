@@ -38,7 +38,7 @@ public enum OpenAPIDocument {
 
     static var willItRunParams: [S] { [
         q("model", ["type": "string", "maxLength": 1000], "catalog model id or name (forgiving: 'llama 3.1 8b'), or a GGUF read from its header (range requests, never downloaded): a Hugging Face repository 'OWNER/NAME[:QUANT]' (the quant picks the file, else `quant`), a repository or .gguf URL, or a split model's first part; read from huggingface.co / hf.co over HTTPS (and hosts the server adds), with the repository's vision projector; the answer carries model_file", required: true),
-        q("quant", str, "llama.cpp file type, default Q4_K_M"),
+        q("quant", str, "llama.cpp file type; default Q4_K_M, or the one format a model ships in (gpt-oss: MXFP4)"),
         q("hardware", ["type": "string", "maxLength": 200], "catalog hardware id or name, with a count and memory variant ('2x RTX 3090', 'dual 3090', 'M1 Max 32-core 64GB'); an Apple chip named by its memory alone ('M2 Pro 16GB') is answered for its base GPU variant, the others listed in hardware.alternatives", required: true),
         q("ctx", ["type": "string", "pattern": "^[0-9][0-9,_]*[kKmM]?$"], "context tokens, default 4096: 32768, 32K or 32k (the site's grammar)"),
         q("images", ["type": "integer", "minimum": 0, "maximum": 256], "images sent to a vision model, default 0"),

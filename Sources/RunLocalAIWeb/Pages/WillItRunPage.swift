@@ -6,20 +6,20 @@ import RunLocalAICore
 /// The will-it-run form's fields as typed (strings only here, at the HTML wire): filled from a parsed question, or
 /// from the raw parameters when they could not be parsed (so the user sees what they typed).
 struct QuestionForm: Sendable {
-    var model = "", quant = Question.defaultQuant, hardware = "", ctx = String(Question.defaultContext), images = "0"
+    var model = "", quant = "", hardware = "", ctx = String(Question.defaultContext), images = "0"
     var runtime = "", kv = "", fa = "", ram = "", backend = ""
 
     init() {}
 
     init(_ q: Question) {
-        model = q.model; quant = q.quant.name; hardware = q.hardware.text; ctx = String(q.context); images = String(q.images)
+        model = q.model; quant = q.quantStated ? q.quant.name : ""; hardware = q.hardware.text; ctx = String(q.context); images = String(q.images)
         runtime = q.runtime == .llamaCpp ? "" : q.runtime.rawValue; kv = q.kvType?.name.lowercased() ?? ""
         fa = q.flashAttention == .auto ? "" : q.flashAttention.rawValue; ram = q.hostRAMGiB.map(QueryString.number) ?? ""
         backend = q.backend?.rawValue ?? ""
     }
 
     init(_ p: Params) {
-        model = p["model"] ?? ""; quant = p["quant"] ?? Question.defaultQuant; hardware = p["hardware"] ?? ""
+        model = p["model"] ?? ""; quant = p["quant"] ?? ""; hardware = p["hardware"] ?? ""
         ctx = p["ctx"] ?? String(Question.defaultContext); images = p["images"] ?? "0"; runtime = p["runtime"] ?? ""
         kv = p["kv"] ?? ""; fa = p["fa"] ?? ""; ram = p["ram"] ?? ""; backend = p["backend"] ?? ""
     }
@@ -226,8 +226,9 @@ enum WillItRunPage {
                                                        Attr("maxlength", String(RemoteModelReference.maxLength))) }
                 label { "Quantisation"
                     selectElement(.name("quant")) {
+                        UI.opt("", "auto", selected: st.quant.isEmpty)   // Q4_K_M, or the one format a model ships in
                         for q in quants { UI.opt(q, q, selected: QuantMix(name: st.quant)?.name == q) }
-                        if QuantMix(name: st.quant).map({ !quants.contains($0.name) }) ?? true { UI.opt(st.quant, st.quant, selected: true) }
+                        if !st.quant.isEmpty, QuantMix(name: st.quant).map({ !quants.contains($0.name) }) ?? true { UI.opt(st.quant, st.quant, selected: true) }
                     }
                 }
                 label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), Attr("list", "dl-hardware"), .value(st.hardware),
