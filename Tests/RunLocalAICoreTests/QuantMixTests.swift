@@ -12,6 +12,23 @@ struct QuantMixTests {
         return try JSONDecoder().decode(Dump.self, from: Data(contentsOf: url))
     }
 
+    @Test("gpt-oss's experts stay MXFP4 whatever the file type names (the other tensors only): llama-bench reports unsloth's F16 gpt-oss-120b at 60.87 GiB and ggml-org's MXFP4 at 59.02 GiB (a Framework community thread, and llama.cpp's benches/dgx-spark.md); the tensor sums match to 0.5%, where F16 experts would make 218 GiB")
+    func gptOssExpertsStayMXFP4() throws {
+        let model = try TestSupport.catalog.model(named: "gpt-oss-120b")
+        func gib(_ quant: String) -> Double {
+            Double(WeightLayout(tensors: TensorSynthesis.tensors(for: model.architecture, mix: QuantMix(name: quant)!), architecture: model.architecture).fileBytes) / 1_073_741_824
+        }
+        #expect(abs(gib("F16") / 60.87 - 1) < 0.005, "F16 \(gib("F16")) GiB")
+        #expect(abs(gib("MXFP4") / 59.02 - 1) < 0.005, "MXFP4 \(gib("MXFP4")) GiB")
+        for quant in ["Q4_K_M", "Q8_0"] {
+            let experts = TensorSynthesis.tensors(for: model.architecture, mix: QuantMix(name: quant)!).filter { $0.name.contains("_exps.weight") }
+            #expect(!experts.isEmpty && experts.allSatisfy { $0.type == .mxfp4 }, "\(quant)")
+        }
+        // Another MoE keeps the file type's rule for its experts.
+        let qwen = try TestSupport.catalog.model(named: "qwen3-30b-a3b")
+        #expect(TensorSynthesis.tensors(for: qwen.architecture, mix: QuantMix(name: "Q8_0")!).filter { $0.name.contains("_exps.weight") }.allSatisfy { $0.type == .q8_0 })
+    }
+
     @Test("Gemma 3 270M Q4_K_M from the catalog has exactly the tensors and types of the real file (gguf-py dump)")
     func gemmaSynthesisMatchesRealFile() throws {
         let dump = try Self.gemmaDump()

@@ -102,6 +102,9 @@ public struct QuantMix: Sendable, Hashable, CustomStringConvertible {
         if name.contains("altup") || name.contains("laurel") || name.contains("per_layer_model_proj") {
             return baseType.isQuantized || baseType == .f32 ? .f16 : baseType
         }
+        // gpt-oss's experts are MXFP4 in every GGUF: OpenAI released them so, llama.cpp's converter writes them as they
+        // are, and every file type names the other tensors only (a published "F16" file is 60.87 GiB, not 218).
+        if ctx.arch == "gpt-oss", name.contains("_exps"), dimensions.count > 2, dimensions[2] > 1 { return .mxfp4 }
         if !baseType.isQuantized { return baseType }
         let layer = TensorInfo.layerIndex(of: name) ?? 0
         var t = rawType(name: name, dimensions: dimensions, layer: layer, ctx: ctx)
