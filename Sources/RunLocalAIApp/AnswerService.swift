@@ -144,8 +144,9 @@ public final class AnswerService: Sendable {
         let model = try catalog.model(named: q.model)
         let asked = q
         var q = q
-        // No quantisation named: the model's own where it is published in one only (gpt-oss: MXFP4).
-        if !q.quantStated, let native = model.nativeQuant.flatMap(QuantMix.init(name:)) { q.quant = native; q.quantStated = true }
+        // No quantisation named: the model's own where it is published in one only (gpt-oss: MXFP4), else the default.
+        // The answer's question names it either way (setting `quant` names it).
+        if !q.quantStated { q.quant = model.nativeQuant.flatMap(QuantMix.init(name:)) ?? q.quant }
         let (system, notes) = try system(q)
         let planned = try finish(q, profile: profiles.profile(model: model, mix: q.quant), model: model, system: system, notes: notes)
         plans.store(asked, planned)
@@ -285,7 +286,8 @@ public final class AnswerService: Sendable {
     public func whatIfs(_ a: Answer) async -> [WhatIf] {
         let q = a.question
         var options: [(String, Question)] = []
-        let fixedFile = a.wire.model_file != nil   // a file's quantisation is the file's
+        // A file's quantisation is the file's; a model published in one format only has no other to offer.
+        let fixedFile = a.wire.model_file != nil || catalog.model(id: a.wire.model.id)?.nativeQuant != nil
         if !fixedFile, let down = Self.nextQuantDown(q.quant) { options.append(("\(down.name) instead of \(q.quant.name)", q.with { $0.quant = down })) }
         let half = q.context / 2
         if half >= 512, half > a.wire.image_tokens + 256 { options.append(("\(Self.contextLabel(half)) context", q.with { $0.context = half })) }

@@ -9,7 +9,7 @@ import RunLocalAICore
 /// ```swift
 /// let q = try Question.parse([("model", "llama 3.1 8b"), ("hardware", "dual 3090"), ("ctx", "32K"), ("fa", "auto")])
 /// q.context            // 32768
-/// q.url()              // "/will-it-run?model=llama%203.1%208b&quant=Q4_K_M&hardware=dual%203090&ctx=32768"
+/// q.url()              // "/will-it-run?model=llama%203.1%208b&hardware=dual%203090&ctx=32768" (no quantisation named)
 /// ```
 public struct Question: Sendable, Hashable {
     /// Where the model is to run.
@@ -106,7 +106,8 @@ public struct Question: Sendable, Hashable {
         }
         let model = try name(modelText, field: .model)
         var quant: QuantMix?
-        if let q = values[.quant] {
+        // "auto" (the form's choice) names none: the model's own.
+        if let q = values[.quant], q.lowercased() != "auto" {
             guard q.count <= 40, let mix = QuantMix(name: q) else {
                 let hint = QuantMix.suggestions(for: String(q.prefix(40)))
                 throw QuestionError(.quant, "unknown quantisation '\(q.prefix(40))'" + (hint.isEmpty ? "; use e.g. Q4_K_M, Q8_0, F16" : "; did you mean \(hint.map { "'\($0)'" }.joined(separator: ", "))?"),

@@ -265,6 +265,26 @@ struct PagesRouteTests {
         #expect(stored.contains { $0.message == "price is old" })
     }
 
+    @Test("A question with no quantisation reads the same on the will-it-run page (whose form keeps 'auto'), compare, cost and the API: gpt-oss-120b in MXFP4, the one format it ships in, and no smaller quantisation is offered that its repository does not publish")
+    func modelsOwnQuantisationOnEveryPage() async throws {
+        try await F.withClient { client in
+            let page = try await F.get(client, "/will-it-run?model=gpt-oss-120b&hardware=dgx-spark&ctx=8192")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("gpt-oss-120b MXFP4"))
+            #expect(page.body.contains(#"<option value="" selected>auto</option>"#))
+            let links = F.internalLinks(page.body).filter { $0.hasPrefix("/will-it-run?") }
+            #expect(!links.contains { $0.contains("quant=Q3_K_M") || $0.contains("quant=IQ4_XS") || $0.contains("quant=Q2_K") })
+            let api = try #require(try await OneAnswerFixture.api(client, key: "model=gpt-oss-120b&hardware=dgx-spark&ctx=8192"))
+            #expect(api.1.quant == "MXFP4")
+            let auto = try #require(try await OneAnswerFixture.api(client, key: "model=gpt-oss-120b&quant=auto&hardware=dgx-spark&ctx=8192"))
+            #expect(auto.1.quant == "MXFP4")
+            let compare = try await F.get(client, "/compare?a=dgx-spark&b=rtx-4090&model=gpt-oss-120b")
+            #expect(compare.status == .ok && compare.body.contains("gpt-oss-120b MXFP4"))
+            let cost = try await F.get(client, "/cost?hardware=dgx-spark&model=gpt-oss-120b")
+            #expect(cost.status == .ok && cost.body.contains("gpt-oss-120b MXFP4"))
+        }
+    }
+
     @Test func whatIfLinksCarryTheWholeState() async throws {
         try await F.withClient { client in
             let page = try await F.get(client, "/will-it-run?model=llama-3.3-70b&quant=Q4_K_M&hardware=rtx-4090&ctx=8192&runtime=ollama")

@@ -92,6 +92,11 @@ public struct CustomBuildReport: Sendable, Hashable, Codable {
 public enum CustomBuild {
     /// Quantisations tried, best quality first.
     public static let quantLadder = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "Q2_K"]
+
+    /// The quantisations to try for a model: its one published format where it has one (gpt-oss: MXFP4), else the ladder.
+    static func quants(for m: CatalogModel) -> [String] {
+        m.nativeQuant.flatMap { QuantMix(name: $0)?.name }.map { [$0] } ?? quantLadder
+    }
     /// Below this decode speed a run that does not fit comfortably is not practical.
     public static let practicalDecodeTPS = 3.0
 
@@ -269,7 +274,7 @@ public enum CustomBuild {
         settings.runtime = runtime
         var best: (String, Estimate)?
         var smallest: (String, Estimate)?
-        for name in quantLadder {
+        for name in quants(for: m) {
             guard let mix = QuantMix(name: name),
                   let e = try? Planner.plan(profile: profiles.profile(model: m, mix: mix), system: system, settings: settings) else { continue }
             if e.fit.tier == .comfortable {
@@ -297,7 +302,7 @@ public enum CustomBuild {
         var settings = RunSettings(context: context, images: m.isVisionModel ? images : 0)
         settings.runtime = .llamaCpp
         var fastest: (String, Double)?, runs: String?
-        for name in quantLadder {
+        for name in quants(for: m) {
             guard let mix = QuantMix(name: name),
                   let e = try? Planner.plan(profile: profiles.profile(model: m, mix: mix), system: system, settings: settings) else { continue }
             if e.fit.tier == .comfortable && e.decode.expected >= minimumDecode { return name }

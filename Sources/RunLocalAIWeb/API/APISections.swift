@@ -214,7 +214,7 @@ struct BenchmarkRequestDTO: Codable, Sendable {
     init(_ r: BenchmarkRequest) {
         id = r.id; model = r.key.model; quant = r.key.quant; hardware = r.key.hardware; hardware_count = r.key.hardwareCount; votes = r.votes
         status = r.status.rawValue; created_at = r.createdAt; closed_at = r.closedAt; closed_by = r.closedBy
-        estimate_url = URLs.build("/api/v1/will-it-run", [("model", r.key.model), ("quant", r.key.quant ?? Question.defaultQuant),
+        estimate_url = URLs.build("/api/v1/will-it-run", [("model", r.key.model), ("quant", r.key.quant),
                                                          ("hardware", r.key.hardwareCount > 1 ? "\(r.key.hardwareCount)x \(r.key.hardware)" : r.key.hardware)])
     }
 }

@@ -127,7 +127,7 @@ public enum OpenAPIDocument {
                                          responses: ok("Guides"), tag: "engine")],
             "/api/v1/cost": ["get": op("Cost vs cloud", "Break-even months of buying hardware against renting a GPU or paying an API.",
                                        params: [q("hardware", str, "hardware", required: true), q("model", str, "model whose decode speed sets the tokens (default llama-3.1-8b)"),
-                                                q("quant", str, "default Q4_K_M"), q("ctx", str, "default 8192 (32K and 32768 alike)"),
+                                                q("quant", str, "default Q4_K_M, or the one format the model ships in (gpt-oss: MXFP4)"), q("ctx", str, "default 8192 (32K and 32768 alike)"),
                                                 q("backend", backendSchema, "llama.cpp backend whose decode speed counts; default the device's own"),
                                                 q("price", num, "hardware price USD (default: the catalog's current price: street if sold new, else used)"),
                                                 q("condition", en(["new", "used"]), "which catalog price to quote (default: the cheaper)"),

@@ -35,11 +35,11 @@ enum ComparePages {
                 p(.class("small")) { "Comparing models instead? "; a(href: "/compare/models") { "Compare models" }; "." }
             }
         }
-        let quant = q["quant"] ?? Question.defaultQuant
+        let quant = q["quant"]   // nil: each model's own (Q4_K_M, or the one format it ships in)
         var sides: [(HardwareSelection, Answer, [(chip: WorkloadChip, question: Question)], HardwareScore)] = []
         for name in given {
             do {
-                let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("quant", quant), ("hardware", name), ("ctx", String(ctx))])
+                let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("hardware", name), ("ctx", String(ctx))] + (quant.map { [("quant", $0)] } ?? []))
                 guard let sel = try engine.service.selection(question) else { throw QuestionError(.hardware, "name the hardware to compare") }
                 guard !sides.contains(where: { $0.0.id == sel.id }) else { throw QuestionError(.hardware, "'\(name.prefix(80))' is named twice; compare different hardware") }
                 let ans = try await engine.answer(question)

@@ -163,7 +163,7 @@ enum CostPage {
     static func render(_ q: Params, engine: PageEngine) async -> HTMLResponse {
         let hw = q["hardware"] ?? "rtx-3090"
         let model = q["model"] ?? "llama-3.1-8b"
-        let quant = q["quant"] ?? Question.defaultQuant
+        let quant = q["quant"]   // nil: the model's own (Q4_K_M, or the one format it ships in)
         let ctx = q["ctx"] ?? "8192"
         let condition = q["condition"].flatMap { HardwareDevice.PriceCondition(rawValue: $0) }
         func num(_ key: String, _ def: Double?) -> (Double?, String, Bool) {
@@ -176,7 +176,7 @@ enum CostPage {
             div(.class("fields")) {
                 label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), Attr("list", "dl-hardware"), .value(hw), Attr("maxlength", "200")) }
                 label(.class("wide")) { "Model"; input(.name("model"), .type("text"), Attr("list", "dl-models"), .value(model), Attr("maxlength", "200")) }
-                label { "Quantisation"; input(.name("quant"), .type("text"), .value(quant)) }
+                label { "Quantisation"; input(.name("quant"), .type("text"), .value(quant ?? ""), Attr("placeholder", "auto")) }
                 label { "Context"; input(.name("ctx"), .type("text"), .value(ctx)) }
                 label { "Purchase price $"; input(.name("price"), .type("number"), Attr("step", "any"), Attr("min", "0"), .value(priceS), Attr("placeholder", "catalog price")) }
                 label { "Bought"
@@ -200,7 +200,7 @@ enum CostPage {
         guard hoursOK, kwhOK, cloudOK, apiOK, priceOK else { return bad("price, hours, $ per kWh and cloud and API prices must be numbers") }
         let c: CostAnswer
         do {
-            let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("quant", quant), ("hardware", hw), ("ctx", ctx)])
+            let question = try Question.parse(q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", model), ("hardware", hw), ("ctx", ctx)] + (quant.map { [("quant", $0)] } ?? []))
             c = try await engine.service.cost(CostQuestion(question: question, priceUSD: price, condition: condition, hoursPerDay: hours,
                                                            electricityUSDPerKWh: kwh, cloudGPUHourlyUSD: cloud, apiUSDPerMillionTokens: api))
         } catch {

@@ -16,7 +16,7 @@ enum RequestPages {
             "\(c.model(id: k.model)?.name ?? k.model) \(k.quant ?? "(any quant)") on \(k.hardwareCount > 1 ? "\(k.hardwareCount)x " : "")\(c.device(id: k.hardware)?.displayName ?? k.hardware)"
         }
         func estimate(_ k: BenchmarkRequest.Key) -> String {
-            URLs.build("/will-it-run", [("model", k.model), ("quant", k.quant ?? Question.defaultQuant),
+            URLs.build("/will-it-run", [("model", k.model), ("quant", k.quant),
                                         ("hardware", k.hardwareCount > 1 ? "\(k.hardwareCount)x \(k.hardware)" : k.hardware), ("ctx", "4096")])
         }
         return Layout.page(title: "Request a benchmark", description: "Ask for a model × hardware run; requests are listed by demand.", path: "/benchmarks/request",

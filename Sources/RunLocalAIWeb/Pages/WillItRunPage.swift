@@ -68,7 +68,7 @@ enum WillItRunPage {
             let links = field.map { f in UI.suggestions(error).map { s in (s, form.url(replacing: f, with: s)) } } ?? []
             return invalid(form, message: UI.message(error), suggestions: links, engine: engine)
         }
-        return page(answer, whatIf: await whatIf(answer, engine: engine), engine: engine)
+        return page(answer, asked: question, whatIf: await whatIf(answer, engine: engine), engine: engine)
     }
 
     static func invalid(_ form: QuestionForm, message: String, suggestions: [(String, String)], engine: PageEngine) -> HTMLResponse {
@@ -86,7 +86,8 @@ enum WillItRunPage {
 
     // MARK: The answer
 
-    static func page(_ ans: Answer, whatIf: HTML, engine: PageEngine) -> HTMLResponse {
+    /// `asked` fills the form ("auto" stays auto); the answer's own question is the resolved one.
+    static func page(_ ans: Answer, asked: Question? = nil, whatIf: HTML, engine: PageEngine) -> HTMLResponse {
         let w = ans.wire
         let title = "\(w.model.name) \(w.quant) on \(w.hardware.name)"
         let gpuDevices = w.devices.filter { $0.kind != "host" }
@@ -164,7 +165,7 @@ enum WillItRunPage {
                 UI.commands(w.commands)
             }
             h2 { "Change the question" }
-            form(engine, QuestionForm(ans.question))
+            form(engine, QuestionForm(asked ?? ans.question))
             p(.class("small muted")) {
                 (w.speed.evidence_basis.map { "Speed: \($0)" + (w.speed.needs_review == true ? " (runs disagree by more than 20%: flagged for review)" : "") + ". " }
                     ?? "Figures are the engine's estimate (evidence: \(w.speed.evidence)). ") + "See the "
@@ -226,9 +227,9 @@ enum WillItRunPage {
                                                        Attr("maxlength", String(RemoteModelReference.maxLength))) }
                 label { "Quantisation"
                     selectElement(.name("quant")) {
-                        UI.opt("", "auto", selected: st.quant.isEmpty)   // Q4_K_M, or the one format a model ships in
+                        UI.opt("", "auto", selected: st.quant.isEmpty || st.quant.lowercased() == "auto")   // Q4_K_M, or the one format a model ships in
                         for q in quants { UI.opt(q, q, selected: QuantMix(name: st.quant)?.name == q) }
-                        if !st.quant.isEmpty, QuantMix(name: st.quant).map({ !quants.contains($0.name) }) ?? true { UI.opt(st.quant, st.quant, selected: true) }
+                        if !st.quant.isEmpty, st.quant.lowercased() != "auto", QuantMix(name: st.quant).map({ !quants.contains($0.name) }) ?? true { UI.opt(st.quant, st.quant, selected: true) }
                     }
                 }
                 label(.class("wide")) { "Hardware"; input(.name("hardware"), .type("text"), Attr("list", "dl-hardware"), .value(st.hardware),
