@@ -146,7 +146,7 @@ public final class AnswerService: Sendable {
         var q = q
         // No quantisation named: the model's own where it is published in one only (gpt-oss: MXFP4), else the default.
         // The answer's question names it either way (setting `quant` names it).
-        if !q.quantStated { q.quant = model.nativeQuant.flatMap(QuantMix.init(name:)) ?? q.quant }
+        if !q.quantStated { q.quant = model.nativeQuant ?? q.quant }
         let (system, notes) = try system(q)
         let planned = try finish(q, profile: profiles.profile(model: model, mix: q.quant), model: model, system: system, notes: notes)
         plans.store(asked, planned)

@@ -70,7 +70,7 @@ public struct CatalogModel: Sendable, Hashable, Identifiable {
     public var ggufFile: String?
     /// The one quantisation the model is published in, where its GGUF repository offers no other (gpt-oss: MXFP4, the
     /// format OpenAI released its experts in). A question that names no quantisation is answered for it.
-    public var nativeQuant: String?
+    public var nativeQuant: QuantMix?
     public var vision: Vision?
     public var source: String
     public var fieldSources: [String: String]
@@ -229,9 +229,11 @@ extension CatalogModel: Decodable {
         hfRepo = try c.decodeIfPresent(String.self, forKey: .hfRepo)
         ggufRepo = try c.decodeIfPresent(String.self, forKey: .ggufRepo)
         ggufFile = try c.decodeIfPresent(String.self, forKey: .ggufFile)
-        nativeQuant = try c.decodeIfPresent(String.self, forKey: .nativeQuant)
-        if let nativeQuant, QuantMix(name: nativeQuant) == nil {
-            throw DecodingError.dataCorruptedError(forKey: .nativeQuant, in: c, debugDescription: "native_quant '\(nativeQuant)' is not a quantisation the engine knows (e.g. MXFP4, Q4_K_M)")
+        if let raw = try c.decodeIfPresent(String.self, forKey: .nativeQuant) {
+            guard let mix = QuantMix(name: raw) else {
+                throw DecodingError.dataCorruptedError(forKey: .nativeQuant, in: c, debugDescription: "native_quant '\(raw)' is not a quantisation the engine knows (e.g. MXFP4, Q4_K_M)")
+            }
+            nativeQuant = mix
         }
         vision = try c.decodeIfPresent(Vision.self, forKey: .vision)
         source = try c.decode(LooseString.self, forKey: .source).value

@@ -54,7 +54,7 @@ public enum CommandBuilder {
         else if let file, GGUFInspector.isRemote(file) { source = "-mu \(shellQuote(file))" }
         else if let file { source = "-m \(shellQuote(file))" }
         // A repository that publishes the model in one quantisation only has no tag to pick (gpt-oss: MXFP4).
-        else if let repo = model?.ggufRepo { source = model?.nativeQuant.flatMap(QuantMix.init(name:))?.name == quant ? "-hf \(repo)" : "-hf \(repo):\(quant)" }
+        else if let repo = model?.ggufRepo { source = model?.nativeQuant?.name == quant ? "-hf \(repo)" : "-hf \(repo):\(quant)" }
         else { source = "-m \(shellQuote(model?.ggufFile?.replacingOccurrences(of: "{quant}", with: quant) ?? "\(e.profile.id)-\(quant).gguf"))" }
         var flags = ["-c \(s.context)", "-ngl \(e.profile.architecture.llamaCppNGL(e.fit.gpuLayers))", "-fa \(s.flashAttention ? "on" : "off")"]
         if s.keyType != .f16 { flags.append("-ctk \(s.keyType.name.lowercased())") }
@@ -112,7 +112,7 @@ public enum CommandBuilder {
             if s.flashAttention { env.append("OLLAMA_FLASH_ATTENTION=1") }
             if s.keyType != .f16 || s.valueType != .f16 { env.append("OLLAMA_KV_CACHE_TYPE=\(s.keyType.name.lowercased())") }
             let serve = (env + ["ollama serve"]).joined(separator: " ")
-            let native = model?.nativeQuant.flatMap(QuantMix.init(name:))?.name
+            let native = model?.nativeQuant?.name
             var note = "pull with `ollama pull \(tag)`; " + (native.map { "Ollama's tag is the \($0) the model is published in" }
                 ?? "Ollama's tag picks its own quantisation (usually Q4_K_M)")
             if e.fit.placement == .partial { note += "; Ollama chooses GPU layers itself (override: /set parameter num_gpu \(e.profile.architecture.llamaCppNGL(e.fit.gpuLayers)))" }

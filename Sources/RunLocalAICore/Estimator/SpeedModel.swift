@@ -314,12 +314,13 @@ public enum SpeedModel {
             // The weight matrices stream their tiles while the matrix units work on the previous ones: a batch takes
             // the longer of the arithmetic and reading, once, the weights (every expert the batch routes to) and the
             // cache already written, at the bandwidth decode reaches.
+            let streaming = gpu.bandwidthGBs * 1e9 * (f.bandwidth[gpu.backend] ?? 0.6)   // bytes per second, as decode reads
             let matmulSeconds = matmulFlops / (gpu.fp16TFLOPS * 1e12 * compute * quant * (moe ? f.moePrefill : 1))
-            let readSeconds = (gpuBytes.reduce(0, +) + gpuPrefillExpertBytes.reduce(0, +)) / (gpu.bandwidthGBs * 1e9 * (f.bandwidth[gpu.backend] ?? 0.6)) / ub
+            let readSeconds = (gpuBytes.reduce(0, +) + gpuPrefillExpertBytes.reduce(0, +)) / streaming / ub
             prefillSeconds = max(matmulSeconds, readSeconds)
             // Attention multiplies activations by the f16 cache: its rate owes nothing to how the weights are stored.
             prefillSeconds += attentionFlopsPerToken * f.attentionCost / (gpu.fp16TFLOPS * 1e12 * compute)
-            prefillSeconds += scoreBytesPerToken * scorePasses / (gpu.bandwidthGBs * 1e9 * (f.bandwidth[gpu.backend] ?? 0.6))
+            prefillSeconds += scoreBytesPerToken * scorePasses / streaming
             if hostWeights > 0 {
                 // llama.cpp moves host-layer matrices to the GPU for large batches (over PCIe, once per batch).
                 prefillSeconds += hostWeights / (gpu.pcieGBs * 1e9) / ub

@@ -95,7 +95,7 @@ public enum CustomBuild {
 
     /// The quantisations to try for a model: its one published format where it has one (gpt-oss: MXFP4), else the ladder.
     static func quants(for m: CatalogModel) -> [String] {
-        m.nativeQuant.flatMap { QuantMix(name: $0)?.name }.map { [$0] } ?? quantLadder
+        m.nativeQuant.map { [$0.name] } ?? quantLadder
     }
     /// Below this decode speed a run that does not fit comfortably is not practical.
     public static let practicalDecodeTPS = 3.0

@@ -125,13 +125,13 @@ enum ModelPages {
         let ctxs = PageEngine.contexts.filter { $0 <= max(m.architecture.contextLength, 2048) }
         // Memory by quant × context on the chosen hardware (the engine's plan: evidence changes speeds, not memory).
         var grid: [(quant: String, cells: [Answer?])] = []
-        for quant in PageEngine.tableQuants + (m.nativeQuant.flatMap { QuantMix(name: $0)?.name }.map { [$0] } ?? []) {
+        for quant in PageEngine.tableQuants + (m.nativeQuant.map { [$0.name] } ?? []) {
             grid.append((quant, ctxs.map { ctx in
                 try? engine.service.estimate(Question(model: m.id, quant: quant, hardware: hwQuery, context: ctx, images: ctx > 1024 ? images : 0))
             }))
         }
         let defaultCtx = Question.contextParameter(q["ctx"]) ?? min(8192, m.architecture.contextLength)
-        let quant = q["quant"].flatMap { QuantMix(name: $0)?.name } ?? m.nativeQuant.flatMap { QuantMix(name: $0)?.name } ?? Question.defaultQuant
+        let quant = q["quant"].flatMap { QuantMix(name: $0)?.name } ?? m.nativeQuant?.name ?? Question.defaultQuant
         // The page's own question: its parameters through the one grammar, the page's defaults filling the rest.
         var mainPairs = q.questionPairs.filter { $0.0 != "quant" && $0.0 != "ctx" } + [("model", m.id), ("hardware", hwQuery), ("quant", quant), ("ctx", String(defaultCtx))]
         if q["images"] == nil { mainPairs.append(("images", String(images))) }
