@@ -187,15 +187,37 @@ struct SpeedPhysicsTests {
         #expect(Self.seconds(p, spark, prompt: 512, fa: true, ubatch: 512).prefill >= floor)
     }
 
-    @Test("A batch takes the longer of its arithmetic and reading its weights once, not the sum (tiles stream while the matrix units work): Llama 3 8B Q4_K_M on an RTX 4090 is compute-bound at 512 tokens, so a fifth less bandwidth leaves prefill unchanged while decode slows")
+    @Test("A batch takes the longer of its arithmetic and reading its weights once, not the sum (tiles stream while the matrix units work): Llama 3 8B Q4_K_M on an RTX 4090 is compute-bound at 512 tokens, so a fifth less bandwidth slows prefill only by the activations the kernels between the matrices stream, while decode slows by the weights")
     func prefillOverlapsWeightReadsWithArithmetic() throws {
         let p = try TestSupport.profile("llama-3-8b", "Q4_K_M")
         let card = try TestSupport.system("rtx-4090")
         var slower = card
         slower.gpus[0].bandwidthGBs *= 0.8
         let fast = Self.seconds(p, card, prompt: 512, fa: true, ubatch: 512), slow = Self.seconds(p, slower, prompt: 512, fa: true, ubatch: 512)
-        #expect(abs(slow.prefill / fast.prefill - 1) < 1e-9)
+        let activationBytes = 4 * (0..<p.architecture.layers).reduce(0.0) { $0 + SpeedModel.activationValues(p.architecture, layer: $1) }
+        let streaming = card.gpus[0].bandwidthGBs * 1e9 * Self.f.bandwidth[.cuda]!
+        #expect(abs((slow.prefill - fast.prefill) / (activationBytes / (0.8 * streaming) - activationBytes / streaming) - 1) < 1e-9)
         #expect(slow.decode / fast.decode > 1.15)
+    }
+
+    @Test("The norms, residual adds and gated activation between the matrices stream the batch's f32 activations (10 × hidden + 3 × FFN width values per token and layer; the active experts' width in a MoE layer) in kernels nothing overlaps with the arithmetic: of two cards with the same matrix rate, the one with less bandwidth prefills slower by those bytes (DGX Spark, 273 GB/s, and RTX 5070, 672 GB/s, both about 125 FP16 TFLOPS; the same scoreboard measures Llama 2 7B Q4_0 pp512 at 3,062 and 5,185 tok/s)")
+    func kernelsBetweenTheMatricesAreBandwidthBound() throws {
+        let llama = try TestSupport.profile("llama-2-7b", "Q4_0").architecture
+        #expect(SpeedModel.activationValues(llama, layer: 0) == 10 * 4096 + 3 * 11008)
+        let moe = try TestSupport.profile("qwen3-coder-30b-a3b", "Q8_0").architecture
+        #expect(SpeedModel.activationValues(moe, layer: 0) == Double(10 * moe.hidden + 3 * 8 * 768))
+
+        let p = try TestSupport.profile("llama-2-7b", "Q4_0")
+        let spark = try TestSupport.system("dgx-spark"), rtx5070 = try TestSupport.system("rtx-5070")
+        #expect(abs(spark.gpus[0].fp16TFLOPS / rtx5070.gpus[0].fp16TFLOPS - 1) < 0.02)
+        // Give the 5070 the Spark's exact matrix rate: what is left between them is bandwidth.
+        var sameRate = rtx5070
+        sameRate.gpus[0].fp16TFLOPS = spark.gpus[0].fp16TFLOPS
+        let s = Self.seconds(p, spark, prompt: 512, fa: true, ubatch: 512).prefill, r = Self.seconds(p, sameRate, prompt: 512, fa: true, ubatch: 512).prefill
+        let bytes = 4 * (0..<llama.layers).reduce(0.0) { $0 + SpeedModel.activationValues(llama, layer: $1) }
+        let rate = Self.f.bandwidth[.cuda]! * 1e9
+        #expect(abs((s - r) / (bytes / (spark.gpus[0].bandwidthGBs * rate) - bytes / (rtx5070.gpus[0].bandwidthGBs * rate)) - 1) < 1e-9)
+        #expect(s > r)   // the measured order: 1 / 3,062 > 1 / 5,185 seconds per token
     }
 
     @Test("Attention multiplies activations by the f16 cache at the float matrix rate, whatever the weights' format: on a DGX Spark a 2,048-token prompt of GLM-4.7-Flash and Qwen3-Coder-30B-A3B (Q8_0, MoE) gains per token between depth 0 and 32,768 within 40% of what llama.cpp's published runs gain (charged at the quantised MoE weight rate it read 1.7-1.9x), and Llama 3 8B's depth cost is the same for Q4_0, Q8_0 and F16")

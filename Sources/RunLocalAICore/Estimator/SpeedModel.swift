@@ -40,8 +40,9 @@ public enum Evidence: String, Sendable, Codable, CaseIterable {
 /// a MoE) plus the KV cache up to the current depth.
 /// Prefill time per token = the longer of the weight matrices' FLOPs (2 × active parameters) ÷ (peak matrix rate ×
 /// efficiency by quantisation) and their bytes read once per batch (every expert a batch routes to), plus attention
-/// over the context at the float rate, plus, in a partial offload, the host layers' weights streamed over PCIe once
-/// per batch.
+/// over the context at the float rate, plus the f32 activations that the norms, residual adds and gated activation
+/// between the matrices stream through memory (``activationValues(_:layer:)``), plus, in a partial offload, the host
+/// layers' weights streamed over PCIe once per batch.
 /// Efficiencies are per backend and quantisation family, fitted on published llama.cpp runs
 /// (`runlocalai calibrate`).
 public enum SpeedModel {
@@ -113,16 +114,16 @@ public enum SpeedModel {
     /// which starts from ``priors`` and pays ``CalibrationFit/priorWeight`` per squared log step away from them.
     /// Factors that fewer than ten calibration rows depend on keep their prior.
     public static let factors = Factors(
-        bandwidth: [.cpu: 0.6, .cuda: 0.828, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
-        layerMicros: [.cpu: 6, .cuda: 18.8, .metal: 43.6, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
+        bandwidth: [.cpu: 0.6, .cuda: 0.831, .metal: 0.849, .opencl: 0.5, .rocm: 0.85, .sycl: 0.6, .vulkan: 0.853],
+        layerMicros: [.cpu: 6, .cuda: 18.2, .metal: 43.6, .opencl: 30, .rocm: 75, .sycl: 50, .vulkan: 28.7],
         cudaLayerMicrosBeforeGraphs: 262,
-        compute: [.cpu: 0.45, .cuda: 0.438, .metal: 0.746, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
+        compute: [.cpu: 0.45, .cuda: 0.466, .metal: 0.758, .opencl: 0.15, .rocm: 0.5, .sycl: 0.3, .vulkan: 0.4],
         quantDecode: [.float: 1, .iquant: 1, .kquant: 0.996, .kquantLow: 1, .legacy4: 0.998, .mxfp4: 0.993, .q8: 0.997],
         decodeCompute: [.float: 3, .iquant: 8, .kquant: 5.22, .kquantLow: 6, .legacy4: 3.95, .mxfp4: 5, .q8: 3.01],
         decodeComputeIntDot: [.float: 3, .iquant: 4, .kquant: 2.5, .kquantLow: 3, .legacy4: 1.54, .mxfp4: 2.63, .q8: 1],
-        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.831, .mxfp4: 0.788, .q8: 0.782],
-        metalQuantPrefill: 0.905, cudaQuantPrefillBeforeMMQ: 0.788,
-        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.711, attentionCost: 1.1, attentionCostNoFA: 4.04, kvReadsNoFA: 4, pipelineEfficiency: 0.802,
+        quantPrefill: [.float: 1, .iquant: 0.8, .kquant: 0.8, .kquantLow: 0.8, .legacy4: 0.849, .mxfp4: 0.795, .q8: 0.784],
+        metalQuantPrefill: 0.904, cudaQuantPrefillBeforeMMQ: 0.802,
+        moeDecode: 0.932, moeLayerMicros: 10.9, moePrefill: 0.708, attentionCost: 1.09, attentionCostNoFA: 4, kvReadsNoFA: 4, pipelineEfficiency: 0.8,
         multiGPUMicros: 100, cpuCompute: 0.45)
 
     /// What each factor is before any measurement, from how the kernels work; the fit starts here and pays for
@@ -207,6 +208,21 @@ public enum SpeedModel {
     }
 
     /// `x` to the power `n` (n ≥ 0) by squaring, without Foundation.
+    /// The f32 values that the kernels between layer `l`'s matrix multiplications read and write per prompt token:
+    /// two RMS norms (each reads and writes the hidden state: 2 × 2), two residual adds (each reads two hidden states
+    /// and writes one: 2 × 3) and the gated activation (reads gate and up, writes their product: 3 × the FFN width;
+    /// in a MoE layer, the routed experts' and shared experts' widths). In prefill these are memory-bound passes over
+    /// the batch that run between the matrix kernels, so a card's bandwidth, not its matrix rate, sets their time.
+    ///
+    /// ```swift
+    /// SpeedModel.activationValues(llama2_7B, layer: 0)   // 10 × 4096 + 3 × 11008 = 73,984 values (Llama 2 7B)
+    /// ```
+    public static func activationValues(_ a: ModelArchitecture, layer l: Int) -> Double {
+        let ffnWidth: Int
+        if let m = a.moe, l >= m.leadingDenseLayers { ffnWidth = m.active * m.expertFFN + m.shared * m.sharedFFN } else { ffnWidth = a.ffn }
+        return Double(10 * a.hidden + 3 * ffnWidth)
+    }
+
     static func power(_ x: Double, _ n: Int) -> Double {
         var result = 1.0, base = x, e = n
         while e > 0 { if e & 1 == 1 { result *= base }; base *= base; e >>= 1 }
@@ -239,6 +255,7 @@ public enum SpeedModel {
         let ub = Double(max(1, min(s.ubatch, s.promptTokens)))
         let touched = a.moe.map { 1 - power(1 - Double($0.active) / Double(max($0.experts, 1)), Int(ub)) } ?? 1
         var gpuPrefillExpertBytes = Array(repeating: 0.0, count: system.gpus.count)
+        var gpuActivationValues = 0.0   // f32 values the GPU layers' norms, residual adds and activations move per prompt token
         for l in 0..<n {
             let window = a.swaLayers[l] ? Double(a.slidingWindow ?? Int.max) : .infinity
             let kvTokens = min(decodeDepth, window, Double(cells.full))
@@ -257,6 +274,7 @@ public enum SpeedModel {
                 let experts = l < s.cpuMoELayers ? Double(p.weights.layerExpertActiveBytes[l]) : 0
                 if experts > 0 { hostBytes += experts; hostWeights += Double(p.weights.layerExpertBytes[l]) }
                 gpuBytes[d] += bytes - experts; gpuLayers[d] += 1; gpuWeightBytes[d] += Double(p.weights.layerActiveBytes[l]) - experts
+                gpuActivationValues += activationValues(a, layer: l)
                 if experts == 0 {
                     gpuPrefillExpertBytes[d] += Double(p.weights.layerExpertBytes[l]) * touched - Double(p.weights.layerExpertActiveBytes[l])
                 }
@@ -318,6 +336,9 @@ public enum SpeedModel {
             let matmulSeconds = matmulFlops / (gpu.fp16TFLOPS * 1e12 * compute * quant * (moe ? f.moePrefill : 1))
             let readSeconds = (gpuBytes.reduce(0, +) + gpuPrefillExpertBytes.reduce(0, +)) / streaming / ub
             prefillSeconds = max(matmulSeconds, readSeconds)
+            // The norms, residual adds and gated activation between the matrices are kernels of their own that stream
+            // the batch's f32 activations through memory: nothing overlaps them with the arithmetic.
+            prefillSeconds += gpuActivationValues * 4 / streaming
             // Attention multiplies activations by the f16 cache: its rate owes nothing to how the weights are stored.
             prefillSeconds += attentionFlopsPerToken * f.attentionCost / (gpu.fp16TFLOPS * 1e12 * compute)
             prefillSeconds += scoreBytesPerToken * scorePasses / streaming

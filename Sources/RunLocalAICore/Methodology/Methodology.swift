@@ -140,15 +140,24 @@ public enum Methodology {
 
         Prefill (tokens/s) = 1 ÷ [max(2 × active parameters ÷ (peak FP16 matrix rate × matrix efficiency × quantisation
         and MoE factors), (weights + cache already written) read per batch ÷ (bandwidth × efficiency) ÷ ubatch) +
-        attention FLOPs ÷ (peak FP16 matrix rate × matrix efficiency) + (partial offload) host layers' bytes ÷ PCIe
-        bandwidth ÷ ubatch + layers × 4 × per-layer cost ÷ ubatch], with attention FLOPs per token = 4 × heads × head dim
-        × average context × \(String(format: "%.3g", f.attentionCost)).
+        attention FLOPs ÷ (peak FP16 matrix rate × matrix efficiency) + 4 bytes × activation values ÷ (bandwidth ×
+        efficiency) + (partial offload) host layers' bytes ÷ PCIe bandwidth ÷ ubatch + layers × 4 × per-layer cost ÷
+        ubatch], with attention FLOPs per token = 4 × heads × head dim × average context × \(String(format: "%.3g", f.attentionCost)), and activation values
+        per token = Σ over the GPU's layers (10 × hidden + 3 × FFN width).
         - **Weights stream while the matrix units work.** A tiled matrix kernel loads the next tiles while it multiplies
           the current ones, so a batch takes the longer of its arithmetic and reading its weights, not the sum: a 7B on an
           RTX 4090 is compute-bound at 512 tokens, a MoE on a 273 GB/s DGX Spark can be read-bound.
         - **A batch reads every expert it routes to.** One token reads its k of E experts; a batch of b tokens reads the
           fraction 1 − (1 − k/E)^b of them, all of them in practice from a few hundred tokens (gpt-oss-120b, 4 of 128:
           every expert but one in 10⁷ at 512 tokens). Decode still reads only the active ones.
+        - **The kernels between the matrices are bound by bandwidth.** Each layer's two RMS norms read and write the
+          hidden state (2 × 2 values), its two residual adds read two and write one (2 × 3) and its gated activation reads
+          gate and up and writes their product (3 × the FFN width; a MoE layer's routed and shared experts' widths): f32
+          passes over the batch, in kernels of their own that nothing overlaps with the arithmetic. Counted, not fitted,
+          this is one thing that separates two cards with the same matrix rate: the DGX Spark (273 GB/s) and the RTX 5070
+          (672 GB/s) both list about 125 FP16 TFLOPS, and the same scoreboard measures Llama 2 7B Q4_0 pp512 at 3,062 and
+          5,185 tok/s (327 and 193 µs per token). The term gives that model 9.5 MB per token: 42 µs at the Spark's streaming
+          rate, 17 µs at the 5070's, so it accounts for about a fifth of the gap; the rest is not modelled.
         - **Attention runs at the float rate.** Q·K and ·V multiply activations by the f16 cache, so the weights'
           quantisation and the MoE expert kernels do not slow them: on the published DGX Spark runs, GLM-4.7-Flash and
           Qwen3-Coder-30B-A3B (Q8_0) gain per token between depth 0 and 32,768 what this predicts to within about a
