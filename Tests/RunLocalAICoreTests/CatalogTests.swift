@@ -27,7 +27,7 @@ struct CatalogTests {
         #expect(vlms.filter(\.paramsCheck).count >= vlms.count - 3, "nearly every VLM is checked against its architecture")
     }
 
-    @Test("GLM-4.5/4.6 entries name the NextN block their GGUFs carry: the model sizes as its 92 layers, and a full offload is llama.cpp's -ngl 94 (92 layers, the NextN block, the output layer)")
+    @Test("GLM-4.5/4.6 and 4.5-Air entries name the NextN block their GGUFs carry: GLM-4.5 sizes as its 92 layers, and a full offload is llama.cpp's -ngl 94 (92 layers, the NextN block, the output layer); Air's 46 layers give -ngl 48")
     func nextNEntries() throws {
         for id in ["glm-4.5", "glm-4.6"] {
             let a = try #require(c.model(id: id)).architecture
@@ -35,6 +35,8 @@ struct CatalogTests {
             #expect(a.skippedNextNLayers == 1)
             #expect(a.llamaCppNGL(a.layers + 1) == 94)
         }
+        let air = try #require(c.model(id: "glm-4.5-air")).architecture   // block_count 47 in its GGUF
+        #expect(air.layers == 46 && air.skippedNextNLayers == 1 && air.llamaCppNGL(air.layers + 1) == 48)
         #expect(try #require(c.model(id: "llama-3.1-8b")).architecture.skippedNextNLayers == 0)
     }
 

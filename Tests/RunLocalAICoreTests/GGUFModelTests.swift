@@ -88,6 +88,8 @@ struct GGUFModelTests {
         forced.gpuLayers = 3   // a user's -ngl 3: the NextN block and the last 2 layers
         #expect(try Planner.plan(profile: withMTP, system: TestSupport.system("rtx-4090"), settings: forced).fit.gpuLayers == 2)
         // An architecture llama.cpp loads NextN blocks for keeps them as layers.
+        // DeepSeek V3.2 (deepseek32) runs n_layer - nextn_predict_layers blocks too (src/models/deepseek32.cpp).
+        #expect(try glm(4, nextn: 1, arch: "deepseek32").architecture.skippedNextNLayers == 1)
         let llama = try glm(4, nextn: 1, arch: "llama")
         #expect(llama.architecture.layers == 4)
         #expect(llama.architecture.skippedNextNLayers == 0)

@@ -225,7 +225,7 @@ extension GGUFModel {
     }
 
     /// Architectures whose NextN blocks llama.cpp skips in a normal run (see ``ModelArchitecture/skippedNextNLayers``).
-    static let nextNSkippingArchitectures: Set<String> = ["deepseek2", "glm4moe", "cohere2moe"]
+    static let nextNSkippingArchitectures: Set<String> = ["deepseek2", "deepseek32", "glm4moe", "cohere2moe"]
 
     /// Builds the architecture numbers from a file's `<arch>.*` keys and its tensor names.
     public static func architecture(of file: GGUFFile) throws -> ModelArchitecture {
