@@ -119,6 +119,29 @@ struct SpeedPhysicsTests {
         for c in cases { #expect(abs(c.predict() / c.row.tokensPerSecond - 1) < 0.10, "\(c.hardwareID) \(c.profile.id)") }
     }
 
+    @Test("On Metal a decoded weight costs its bytes plus the kernel's work to dequantise it, by quantisation family (Q8_0 converts and multiply-adds, Q4_0 also unpacks a nibble, the K-quants also unpack 6-bit sub-block scales), at the FP32 rate, not one scale for the backend: on an M2 Pro (16-core) Llama 3.1 8B Q4_K_M decodes well ahead of its Q8_0 (the original site showed 19.3 vs 19.1 tok/s), and the published Llama 2 7B runs on that chip (F16 12.47, Q8_0 22.7, Q4_0 37.87 tok/s, llama.cpp discussion #4167) are each within 10%")
+    func metalDecodeChargesDequantisationByFamily() throws {
+        let m2 = try TestSupport.system("apple-m2-pro-16c")
+        // The arithmetic term alone: halving the FP32 rate adds exactly parameters × operations per weight ÷ rate.
+        var slowerALUs = m2
+        slowerALUs.gpus[0].fp32TFLOPS /= 2
+        func operationsPerWeight(_ quant: String) throws -> Double {
+            let p = try TestSupport.profile("llama-3.1-8b", quant)
+            let extra = Self.seconds(p, slowerALUs, fa: true).decode - Self.seconds(p, m2, fa: true).decode
+            return extra / (Double(p.weights.activeParameterCount) / (m2.gpus[0].fp32TFLOPS * 1e12))
+        }
+        let q8 = try operationsPerWeight("Q8_0"), q4 = try operationsPerWeight("Q4_0"), k = try operationsPerWeight("Q4_K_M")
+        #expect(abs(q8 / Self.f.decodeCompute[.q8]! - 1) < 1e-6 && abs(k / Self.f.decodeCompute[.kquant]! - 1) < 1e-6)
+        #expect(q8 < q4 && q4 < k && k < 2 * q8)   // more unpacking per weight, but the same order as the multiply-add
+        let km = Self.seconds(try TestSupport.profile("llama-3.1-8b", "Q4_K_M"), m2, fa: true).decode
+        let q8_0 = Self.seconds(try TestSupport.profile("llama-3.1-8b", "Q8_0"), m2, fa: true).decode
+        #expect(q8_0 / km > 1.4)
+        for (quant, measured) in [("F16", 12.47), ("Q8_0", 22.7), ("Q4_0", 37.87)] {
+            let predicted = 1 / Self.seconds(try TestSupport.profile("llama-2-7b", quant), m2, depth: 64, fa: true).decode
+            #expect(abs(predicted / measured - 1) < 0.1, "\(quant): \(predicted) tok/s against \(measured)")
+        }
+    }
+
     @Test("A unified-memory APU run on its CPU backend is predicted on the CPU cores, not the GPU: no GPU in the system and prefill at the CPU's rate")
     func cpuBackendOnAnAPU() throws {
         let selection = try TestSupport.catalog.hardware(named: "ryzen-ai-max-plus-395@128gb")
