@@ -207,22 +207,27 @@ public enum SpeedModel {
         return 0
     }
 
-    /// `x` to the power `n` (n ≥ 0) by squaring, without Foundation.
     /// The f32 values that the kernels between layer `l`'s matrix multiplications read and write per prompt token:
     /// two RMS norms (each reads and writes the hidden state: 2 × 2), two residual adds (each reads two hidden states
     /// and writes one: 2 × 3) and the gated activation (reads gate and up, writes their product: 3 × the FFN width;
-    /// in a MoE layer, the routed experts' and shared experts' widths). In prefill these are memory-bound passes over
-    /// the batch that run between the matrix kernels, so a card's bandwidth, not its matrix rate, sets their time.
+    /// 2 × where the FFN has no gate; in a MoE layer, the routed experts' and shared experts' widths). In prefill
+    /// these are memory-bound passes over the batch that run between the matrix kernels, so a card's bandwidth, not
+    /// its matrix rate, sets their time.
     ///
     /// ```swift
     /// SpeedModel.activationValues(llama2_7B, layer: 0)   // 10 × 4096 + 3 × 11008 = 73,984 values (Llama 2 7B)
     /// ```
     public static func activationValues(_ a: ModelArchitecture, layer l: Int) -> Double {
         let ffnWidth: Int
-        if let m = a.moe, l >= m.leadingDenseLayers { ffnWidth = m.active * m.expertFFN + m.shared * m.sharedFFN } else { ffnWidth = a.ffn }
-        return Double(10 * a.hidden + 3 * ffnWidth)
+        if let m = a.moe, l >= m.leadingDenseLayers {
+            ffnWidth = m.active * m.expertFFN + m.shared * (m.sharedFFN > 0 ? m.sharedFFN : m.expertFFN)
+        } else {
+            ffnWidth = a.ffn
+        }
+        return Double(10 * a.hidden + (a.ffnGated ? 3 : 2) * ffnWidth)
     }
 
+    /// `x` to the power `n` (n ≥ 0) by squaring, without Foundation.
     static func power(_ x: Double, _ n: Int) -> Double {
         var result = 1.0, base = x, e = n
         while e > 0 { if e & 1 == 1 { result *= base }; base *= base; e >>= 1 }

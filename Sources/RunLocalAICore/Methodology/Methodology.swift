@@ -143,7 +143,7 @@ public enum Methodology {
         attention FLOPs ÷ (peak FP16 matrix rate × matrix efficiency) + 4 bytes × activation values ÷ (bandwidth ×
         efficiency) + (partial offload) host layers' bytes ÷ PCIe bandwidth ÷ ubatch + layers × 4 × per-layer cost ÷
         ubatch], with attention FLOPs per token = 4 × heads × head dim × average context × \(String(format: "%.3g", f.attentionCost)), and activation values
-        per token = Σ over the GPU's layers (10 × hidden + 3 × FFN width).
+        per token = Σ over the GPU's layers (10 × hidden + 3 × FFN width; 2 × for an FFN without a gate).
         - **Weights stream while the matrix units work.** A tiled matrix kernel loads the next tiles while it multiplies
           the current ones, so a batch takes the longer of its arithmetic and reading its weights, not the sum: a 7B on an
           RTX 4090 is compute-bound at 512 tokens, a MoE on a 273 GB/s DGX Spark can be read-bound.
@@ -152,7 +152,7 @@ public enum Methodology {
           every expert but one in 10⁷ at 512 tokens). Decode still reads only the active ones.
         - **The kernels between the matrices are bound by bandwidth.** Each layer's two RMS norms read and write the
           hidden state (2 × 2 values), its two residual adds read two and write one (2 × 3) and its gated activation reads
-          gate and up and writes their product (3 × the FFN width; a MoE layer's routed and shared experts' widths): f32
+          gate and up and writes their product (3 × the FFN width, 2 × without a gate; a MoE layer's routed and shared experts' widths): f32
           passes over the batch, in kernels of their own that nothing overlaps with the arithmetic. Counted, not fitted,
           this is one thing that separates two cards with the same matrix rate: the DGX Spark (273 GB/s) and the RTX 5070
           (672 GB/s) both list about 125 FP16 TFLOPS, and the same scoreboard measures Llama 2 7B Q4_0 pp512 at 3,062 and
