@@ -135,6 +135,9 @@ public struct HardwareDevice: Sendable, Hashable, Codable, Identifiable {
 
     /// Whether the GPU shares one memory with the CPU (Apple silicon, Strix Halo, DGX Spark, iGPUs).
     public var isUnifiedMemory: Bool { kind == .apple || kind == .soc }
+    /// Stacked high-bandwidth memory (HBM2, HBM2e, HBM3, HBM3e): a datacenter card's, with more bytes in flight needed
+    /// to reach its bandwidth than a GDDR card's.
+    public var hasHBM: Bool { memoryType?.uppercased().hasPrefix("HBM") ?? false }
 
     /// The llama.cpp backends that can run on this device: its vendor's (the catalog's `backends`), Vulkan and
     /// OpenCL on any GPU but Apple's, and the CPU everywhere.

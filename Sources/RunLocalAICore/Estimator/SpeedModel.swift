@@ -227,6 +227,13 @@ public enum SpeedModel {
         return Double(10 * a.hidden + (a.ffnGated ? 3 : 2) * ffnWidth)
     }
 
+    /// How much longer the old CUDA F16 matrix-vector kernel took to read the weights on stacked-memory (HBM) cards,
+    /// in builds before ``RuntimeBuild/cudaF16VectorLoads``: its scalar loads kept too few bytes in flight to cover
+    /// HBM's latency at its bandwidth, where a GDDR card needs fewer. Measured by the change that vectorised them
+    /// (llama.cpp issue #9817, PR #9816): the kernel 1.33 times faster for Llama 3 8B F16 at batch size 1 on an H100 SXM
+    /// (HBM3), 1.01 on GDDR cards. A stated measurement, not fitted: the calibration folder has no HBM F16 run.
+    public static let hbmScalarF16Loads = 1.33
+
     /// `x` to the power `n` (n ≥ 0) by squaring, without Foundation.
     static func power(_ x: Double, _ n: Int) -> Double {
         var result = 1.0, base = x, e = n
@@ -302,7 +309,10 @@ public enum SpeedModel {
         for (d, gpu) in system.gpus.enumerated() where gpuBytes[d] > 0 {
             usedGPUs += 1
             let eff = (f.bandwidth[gpu.backend] ?? 0.6) * (f.quantDecode[family] ?? 1) * (moe ? f.moeDecode : 1)
-            decodeSeconds += gpuBytes[d] / (gpu.bandwidthGBs * 1e9 * eff)
+            // Builds before vectorised F16 loads read F16 weights on HBM cards at a fraction of the rate.
+            let scalarLoads = gpu.backend == .cuda && family == .float && gpu.hbm && (s.build.map { $0 < .cudaF16VectorLoads } ?? false)
+            let weightReads = scalarLoads ? gpuWeightBytes[d] * (hbmScalarF16Loads - 1) : 0
+            decodeSeconds += (gpuBytes[d] + weightReads) / (gpu.bandwidthGBs * 1e9 * eff)
             let shaderTFLOPS = gpu.fp32TFLOPS > 0 ? gpu.fp32TFLOPS : gpu.fp16TFLOPS / 2
             let weightsHere = activeWeightBytes > 0 ? Double(p.weights.activeParameterCount) * gpuWeightBytes[d] / activeWeightBytes : 0
             let intDot = gpu.backend == .cuda || gpu.backend == .rocm

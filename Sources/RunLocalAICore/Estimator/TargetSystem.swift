@@ -24,6 +24,8 @@ public struct TargetSystem: Sendable, Hashable {
         /// The shader (non-tensor) FP32 rate, TFLOPS: what decode's matrix-vector kernels and dequantisation run
         /// on. 0 when the datasheet gives none (the speed model then takes half the FP16 rate).
         public var fp32TFLOPS: Double = 0
+        /// Stacked high-bandwidth memory (``HardwareDevice/hasHBM``).
+        public var hbm: Bool = false
     }
     /// The CPU side: RAM and how fast the CPU works through it.
     public struct Host: Sendable, Hashable {
@@ -104,7 +106,7 @@ public struct TargetSystem: Sendable, Hashable {
             let b = backend ?? TargetSystem.defaultBackend(d)
             let one = GPU(name: d.displayName, backend: b, memoryBytes: memory, usableBytes: memory,
                           bandwidthGBs: d.bandwidthGBs, fp16TFLOPS: d.fp16TensorTFLOPS ?? d.fp32TFLOPS ?? 1,
-                          unified: false, pcieGBs: TargetSystem.pcieBandwidth(d.pcie), fp32TFLOPS: d.fp32TFLOPS ?? 0)
+                          unified: false, pcieGBs: TargetSystem.pcieBandwidth(d.pcie), fp32TFLOPS: d.fp32TFLOPS ?? 0, hbm: d.hasHBM)
             self.init(gpus: Array(repeating: one, count: s.count), host: host ?? Host(), selection: s)
         }
     }
