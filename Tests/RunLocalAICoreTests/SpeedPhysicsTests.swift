@@ -293,6 +293,17 @@ struct SpeedPhysicsTests {
         for quant in ["Q4_0", "Q8_0"] { #expect(abs(try depthCost(quant) / f16 - 1) < 1e-6, "\(quant)") }
     }
 
+    @Test("Published runs of a layer split: XiongjieDai's four RTX 4090s (May 2024) prefill Llama 3 8B F16 at 8,751 tok/s for 512 tokens, about what one card does (9,382: one ubatch, nothing to pipeline), and at 15,144 for 4,096 tokens, 2.3 times one card's 6,531 (four micro-batches of 512 per batch of 2,048 over four cards: at most 4·4/7 = 2.29); the engine's four-card figures are within 20% of both")
+    func multiGPUPrefillPipelinesOnPublishedRuns() throws {
+        let p = try TestSupport.profile("llama-3-8b", "F16")
+        let four = try TestSupport.system("4x-rtx-4090")
+        let may2024 = RuntimeBuild(year: 2024, month: 5)
+        func prefill(_ prompt: Int) -> Double { 1 / Self.seconds(p, four, prompt: prompt, fa: false, build: may2024, ubatch: 512).prefill }
+        #expect(abs(prefill(512) / 8750.57 - 1) < 0.2, "\(prefill(512))")
+        #expect(abs(prefill(4096) / 15143.84 - 1) < 0.2, "\(prefill(4096))")
+        #expect(prefill(4096) / prefill(512) > 1.3)   // the pipeline's gain, which a single ubatch never gets
+    }
+
     @Test("A layer split pipelines only the micro-batches of one batch: a 512-token prompt (one ubatch) gets no speed-up from four cards, a 2,048-token one at most 4·4/(4+4−1)")
     func multiGPUPrefillPipelines() throws {
         let p = try TestSupport.profile("llama-3-8b", "F16")
