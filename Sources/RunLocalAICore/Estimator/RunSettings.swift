@@ -104,10 +104,10 @@ public struct RuntimeBuild: Sendable, Hashable, Comparable, CustomStringConverti
     /// The first month llama.cpp's CUDA prefill multiplied quantised weights on int8 tensor cores (MMQ) by default
     /// (PR #8075, 2024-06-23); before it, each quantised matrix was dequantised to f16 for a cuBLAS GEMM.
     public static let cudaMMQ = RuntimeBuild(year: 2024, month: 7)
-    /// The first month llama.cpp's CUDA decode multiplied F16 weights with vector loads: PR #9816 (opened 2024-10-10)
-    /// vectorised the old `dequantize_mul_mat_vec` kernel's scalar loads, and PR #10318 (2024-11-15) replaced that
-    /// kernel with a new F16 matrix-vector kernel.
-    public static let cudaF16VectorLoads = RuntimeBuild(year: 2024, month: 12)
+    /// The first month llama.cpp's CUDA decode multiplied F16 weights with vector loads: PR #9816 (opened 2024-10-10,
+    /// merged that October) vectorised the old `dequantize_mul_mat_vec` kernel's scalar loads, and PR #10318
+    /// (2024-11-15) then replaced that kernel with a new F16 matrix-vector kernel.
+    public static let cudaF16VectorLoads = RuntimeBuild(year: 2024, month: 11)
 }
 
 /// Errors the estimator raises. Each message names the problem and the fix.

@@ -310,7 +310,9 @@ public enum SpeedModel {
             usedGPUs += 1
             let eff = (f.bandwidth[gpu.backend] ?? 0.6) * (f.quantDecode[family] ?? 1) * (moe ? f.moeDecode : 1)
             // Builds before vectorised F16 loads read F16 weights on HBM cards at a fraction of the rate.
-            let scalarLoads = gpu.backend == .cuda && family == .float && gpu.hbm && (s.build.map { $0 < .cudaF16VectorLoads } ?? false)
+            // (F16 only: F32 went to cuBLAS, and CUDA had no BF16 kernels before 2025.)
+            let scalarLoads = gpu.backend == .cuda && p.quant.uppercased().hasPrefix("F16") && gpu.hbm
+                && (s.build.map { $0 < .cudaF16VectorLoads } ?? false)
             let weightReads = scalarLoads ? gpuWeightBytes[d] * (hbmScalarF16Loads - 1) : 0
             decodeSeconds += (gpuBytes[d] + weightReads) / (gpu.bandwidthGBs * 1e9 * eff)
             let shaderTFLOPS = gpu.fp32TFLOPS > 0 ? gpu.fp32TFLOPS : gpu.fp16TFLOPS / 2

@@ -138,8 +138,8 @@ public enum Methodology {
           while GDDR cards, which need fewer, were near their peak. For those builds an HBM card reads F16 weights
           \(String(format: "%.2f", SpeedModel.hbmScalarF16Loads)) times slower, the kernel speed-up the vectorising change measured on an H100 SXM (issue #9817; 1.01 on
           GDDR). A stated measurement, not fitted: XiongjieDai's May 2024 Llama 3 8B F16 runs on an H100 PCIe then read
-          12% high and on two A100s 28-38% high (the A100's HBM2e gained more than the H100 measured), where they read
-          44-75% high without it.
+          12% high and on two A100s 28-38% high (the factor was measured on an H100 SXM only), where they read 44-75%
+          high without it.
         - **Several GPUs** in a layer split run in turn, plus \(String(format: "%.0f", f.multiGPUMicros)) µs per extra GPU.
         - **CPU.** On the CPU backend (a CPU, or an APU whose CPU backend is named) the bytes stream at the host's
           bandwidth and prefill runs at the cores' FP32 rate; a run on fewer threads than cores gets threads ÷ cores of
