@@ -86,18 +86,13 @@ struct Calibrate: AsyncParsableCommand {
                              f.decode.rows, f.decode.medianAPE * 100, f.decode.maxAPE * 100, f.prefill.rows, f.prefill.medianAPE * 100, f.prefill.maxAPE * 100))
             }
             print(Self.summaryText(held))
-            let preds = held.predictions
             func coverage(_ k: BenchmarkTest.Kind) -> String {
-                let of = preds.filter { $0.test.kind == k }
-                return String(format: "%.1f%% of %d", Double(of.filter(\.covered).count) / Double(max(of.count, 1)) * 100, of.count)
+                let c = held.coverage(k)
+                return String(format: "%.1f%% of %d", c.share * 100, c.rows)
             }
             print("range (low..high) holds the measured value: decode " + coverage(.decode) + ", prefill " + coverage(.prefill))
             print("By backend (held out):")
-            for b in Backend.allCases {
-                let of = preds.filter { Calibration.backend($0.row.backend) == b }
-                guard !of.isEmpty else { continue }
-                let d = Calibration.ErrorSummary(of.filter { $0.test.kind == .decode }.map(\.ape))
-                let p = Calibration.ErrorSummary(of.filter { $0.test.kind == .prefill }.map(\.ape))
+            for (b, d, p) in held.byBackend {
                 print(String(format: "  %@: decode %d rows median %.1f%% p90 %.1f%%; prefill %d rows median %.1f%% p90 %.1f%%", b.displayName,
                              d.rows, d.medianAPE * 100, d.p90APE * 100, p.rows, p.medianAPE * 100, p.p90APE * 100))
             }

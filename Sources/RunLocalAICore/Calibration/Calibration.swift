@@ -92,6 +92,21 @@ public enum Calibration {
         public var decode: ErrorSummary
         public var prefill: ErrorSummary
         public var resolved: Int { predictions.count }
+
+        /// The share of `kind`'s predictions whose range (low..high) holds the measured value, and their count.
+        public func coverage(_ kind: BenchmarkTest.Kind) -> (share: Double, rows: Int) {
+            let of = predictions.filter { $0.test.kind == kind }
+            return (Double(of.filter(\.covered).count) / Double(max(of.count, 1)), of.count)
+        }
+
+        /// Decode and prefill errors by the backend each row names, in ``Backend`` order (backends with no rows left out).
+        public var byBackend: [(backend: Backend, decode: ErrorSummary, prefill: ErrorSummary)] {
+            Backend.allCases.compactMap { b in
+                let of = predictions.filter { Calibration.backend($0.row.backend) == b }
+                guard !of.isEmpty else { return nil }
+                return (b, ErrorSummary(of.filter { $0.test.kind == .decode }.map(\.ape)), ErrorSummary(of.filter { $0.test.kind == .prefill }.map(\.ape)))
+            }
+        }
     }
 
     /// Reads benchmark rows from CSV text.

@@ -243,6 +243,45 @@ public enum Methodology {
         return out
     }
 
+    /// The heading of the section ``heldOutMarkdown(_:)`` writes.
+    public static let heldOutHeading = "## Held out: runs the fit has not seen"
+
+    /// The section `runlocalai methodology --cross-validate` appends to the page: the error on published runs whose
+    /// source file the factors were not fitted on (leave one file out), the range's coverage, and the error by backend.
+    ///
+    /// ```swift
+    /// let held = CalibrationFit.crossValidate(rows: rows, catalog: catalog).report
+    /// print(Methodology.markdown(calibration: report) + Methodology.heldOutMarkdown(held))
+    /// ```
+    public static func heldOutMarkdown(_ held: Calibration.Report) -> String {
+        func pct(_ s: Calibration.ErrorSummary, _ x: Double) -> String { s.rows > 0 ? String(format: "%.1f%%", x * 100) : "–" }
+        func row(_ name: String, _ s: Calibration.ErrorSummary, _ kind: BenchmarkTest.Kind) -> String {
+            "| \(name) | \(s.rows) | \(pct(s, s.medianAPE)) | \(pct(s, s.meanAPE)) | \(pct(s, s.p90APE)) | \(pct(s, s.maxAPE)) | \(pct(s, held.coverage(kind).share)) |"
+        }
+        var out = """
+        \(heldOutHeading)
+
+        `runlocalai calibrate --cross-validate`: each source file's runs are predicted with factors fitted on the other files
+        only, starting from the physical priors, never from factors fitted on every file. This is the error to expect on
+        hardware and models the calibration has not seen.
+
+        | | rows | median error | mean | 90th percentile | worst | range holds the measured value |
+        |---|---|---|---|---|---|---|
+        \(row("decode", held.decode, .decode))
+        \(row("prefill", held.prefill, .prefill))
+
+        By the backend each run names:
+
+        | backend | decode rows | median | 90th percentile | prefill rows | median | 90th percentile |
+        |---|---|---|---|---|---|---|
+
+        """
+        for (b, d, p) in held.byBackend {
+            out += "| \(b.displayName) | \(d.rows) | \(pct(d, d.medianAPE)) | \(pct(d, d.p90APE)) | \(p.rows) | \(pct(p, p.medianAPE)) | \(pct(p, p.p90APE)) |\n"
+        }
+        return out + "\n"
+    }
+
     /// The seed page's worked example (LLaVA 1.6 7B Q4_K_M, 4K context, one image) answered by the engine,
     /// with where the original's figures stand.
     static func seedExample(_ catalog: Catalog) -> String? {
