@@ -245,7 +245,7 @@ struct SpeedPhysicsTests {
         var slower = card
         slower.gpus[0].bandwidthGBs *= 0.8
         let fast = Self.seconds(p, card, prompt: 512, fa: true, ubatch: 512), slow = Self.seconds(p, slower, prompt: 512, fa: true, ubatch: 512)
-        let activationBytes = 4 * (0..<p.architecture.layers).reduce(0.0) { $0 + SpeedModel.activationValues(p.architecture, layer: $1) }
+        let activationBytes = SpeedModel.activationBytes(p.architecture)
         let streaming = card.gpus[0].bandwidthGBs * 1e9 * Self.f.bandwidth[.cuda]!
         #expect(abs((slow.prefill - fast.prefill) / (activationBytes / (0.8 * streaming) - activationBytes / streaming) - 1) < 1e-9)
         #expect(slow.decode / fast.decode > 1.15)
@@ -267,7 +267,7 @@ struct SpeedPhysicsTests {
         var sameRate = rtx5070
         sameRate.gpus[0].fp16TFLOPS = spark.gpus[0].fp16TFLOPS
         let s = Self.seconds(p, spark, prompt: 512, fa: true, ubatch: 512).prefill, r = Self.seconds(p, sameRate, prompt: 512, fa: true, ubatch: 512).prefill
-        let bytes = 4 * (0..<llama.layers).reduce(0.0) { $0 + SpeedModel.activationValues(llama, layer: $1) }
+        let bytes = SpeedModel.activationBytes(llama)
         let rate = Self.f.bandwidth[.cuda]! * 1e9
         #expect(abs((s - r) / (bytes / (spark.gpus[0].bandwidthGBs * rate) - bytes / (rtx5070.gpus[0].bandwidthGBs * rate)) - 1) < 1e-9)
         #expect(s > r)   // the measured order: 1 / 3,062 > 1 / 5,185 seconds per token

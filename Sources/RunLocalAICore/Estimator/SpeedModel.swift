@@ -227,6 +227,12 @@ public enum SpeedModel {
         return Double(10 * a.hidden + (a.ffnGated ? 3 : 2) * ffnWidth)
     }
 
+    /// The bytes ``activationValues(_:layer:)`` come to over every layer of a model fully on the GPU, per prompt token
+    /// (f32: 4 bytes a value): what prefill adds at the card's streaming rate.
+    public static func activationBytes(_ a: ModelArchitecture) -> Double {
+        4 * (0..<a.layers).reduce(0.0) { $0 + activationValues(a, layer: $1) }
+    }
+
     /// How much longer the old CUDA F16 matrix-vector kernel took to read the weights on stacked-memory (HBM) cards,
     /// in builds before ``RuntimeBuild/cudaF16VectorLoads``: its scalar loads kept too few bytes in flight to cover
     /// HBM's latency at its bandwidth, where a GDDR card needs fewer. Measured by the change that vectorised them

@@ -163,8 +163,7 @@ public enum Methodology {
           passes over the batch, in kernels of their own that nothing overlaps with the arithmetic. Counted, not fitted,
           this is one thing that separates two cards with the same matrix rate: the DGX Spark (273 GB/s) and the RTX 5070
           (672 GB/s) both list about 125 FP16 TFLOPS, and the same scoreboard measures Llama 2 7B Q4_0 pp512 at 3,062 and
-          5,185 tok/s (327 and 193 µs per token). The term gives that model 9.5 MB per token: 42 µs at the Spark's streaming
-          rate, 17 µs at the 5070's, so it accounts for about a fifth of the gap; the rest is not modelled.
+          5,185 tok/s (327 and 193 µs per token).\(catalog.flatMap { sparkGap($0, f) } ?? "")
         - **Attention runs at the float rate.** Q·K and ·V multiply activations by the f16 cache, so the weights'
           quantisation and the MoE expert kernels do not slow them: on the published DGX Spark runs, GLM-4.7-Flash and
           Qwen3-Coder-30B-A3B (Q8_0) gain per token between depth 0 and 32,768 what this predicts to within about a
@@ -241,6 +240,20 @@ public enum Methodology {
             """
         }
         return out
+    }
+
+    /// What the activation term makes of the DGX Spark / RTX 5070 gap (Llama 2 7B Q4_0 pp512 measured at 1/3,062 and
+    /// 1/5,185 s per token), from the catalog and the bandwidth factor in force; nil if either entry is missing.
+    static func sparkGap(_ catalog: Catalog, _ f: SpeedModel.Factors) -> String? {
+        guard let llama = catalog.model(id: "llama-2-7b"), let spark = catalog.device(id: "dgx-spark"),
+              let rtx5070 = catalog.device(id: "rtx-5070") else { return nil }
+        let bytes = SpeedModel.activationBytes(llama.architecture)
+        let rate = (f.bandwidth[.cuda] ?? 0.6) * 1e9
+        let sparkMicros = bytes / (spark.bandwidthGBs * rate) * 1e6, rtxMicros = bytes / (rtx5070.bandwidthGBs * rate) * 1e6
+        let gapMicros = (1 / 3062.3 - 1 / 5184.8) * 1e6
+        return String(format: " The term gives that model %.1f MB per token: %.0f µs at the Spark's streaming rate, %.0f µs at the "
+                      + "5070's, so it accounts for %.0f%% of the %.0f µs gap; the rest is not modelled.",
+                      bytes / 1e6, sparkMicros, rtxMicros, (sparkMicros - rtxMicros) / gapMicros * 100, gapMicros)
     }
 
     /// The heading of the section ``heldOutMarkdown(_:)`` writes.
