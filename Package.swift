@@ -94,7 +94,11 @@ let package = Package(
         .executableTarget(
             name: "RunLocalAIBenchmarks",
             dependencies: ["RunLocalAICore", "RunLocalAIApp", "RunLocalAIWeb", .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOEmbedded", package: "swift-nio")]   // `middleware`: requests without sockets
+                           // `middleware`: requests without sockets, through the server's own HTTP pipeline
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                           .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"), .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         // Test-only helpers shared by the test targets: the synthetic GGUF writer.
         .target(

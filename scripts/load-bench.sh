@@ -13,7 +13,7 @@
 #
 # The middleware's cost is measured by alternation, not by two long runs: on a small shared machine two runs of the
 # same server a minute apart differ by 10-20%, more than the figure itself. ROUNDS pairs of 2 s runs alternate the
-# site without middleware and with it (same binary, same question); each with-run is divided by the mean of the two
+# site without middleware and with it (one process, same question); each with-run is divided by the mean of the two
 # without-runs around it, and the median of those ratios is the figure, with its quartiles. Beside it, the same rounds
 # give the servers' own CPU time per request (every thread's run time from /proc/PID/task/*/schedstat, divided by the
 # requests wrk completed): a CPU-bound server's throughput is the inverse of that, and it does not depend on how the
@@ -47,13 +47,16 @@ HELLO=$!
 PROBE_PORT="${PROBE_PORT:-18183}"
 "$HELLO_BIN" hello-server "$PROBE_PORT" --probe hello-behind-middleware --seed "$SEED" >"$DATA/probe.log" 2>&1 &
 PROBE=$!
+# One process serves the site without middleware (BARE_PORT), with it (BARE_PORT+1) and as `serve` builds it, with the
+# connection guard (BARE_PORT+2): the same heap, code layout and threads, so the alternations compare only what each adds
+# (separate processes of the same binary differ by about 5% between themselves on this machine).
 BARE_PORT="${BARE_PORT:-18184}"
-"$HELLO_BIN" hello-server "$BARE_PORT" --probe site-without-middleware --seed "$SEED" >"$DATA/bare.log" 2>&1 &
-BARE=$!
-WITH_PORT="${WITH_PORT:-18185}"
-"$HELLO_BIN" hello-server "$WITH_PORT" --probe site-with-middleware --seed "$SEED" >"$DATA/with.log" 2>&1 &
-WITH=$!
-cleanup() { kill "$SERVER" "$HELLO" "$PROBE" "$BARE" "$WITH" 2>/dev/null || true; wait "$SERVER" "$HELLO" "$PROBE" "$BARE" "$WITH" 2>/dev/null || true; rm -rf "$DATA"; }
+WITH_PORT=$((BARE_PORT + 1))
+SERVED_PORT=$((BARE_PORT + 2))
+"$HELLO_BIN" hello-server "$BARE_PORT" --probe site-as-served --trio --seed "$SEED" >"$DATA/trio.log" 2>&1 &
+TRIO=$!
+BARE=$TRIO; WITH=$TRIO; SERVED=$TRIO
+cleanup() { kill "$SERVER" "$HELLO" "$PROBE" "$TRIO" 2>/dev/null || true; wait "$SERVER" "$HELLO" "$PROBE" "$TRIO" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do
@@ -65,6 +68,7 @@ for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$HELLO_PORT/hello" >/dev/nul
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PROBE_PORT/api/v1/hello" >/dev/null 2>&1 && break; sleep 0.2; done
 for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$BARE_PORT/api/v1/runtimes" >/dev/null 2>&1 && break; sleep 0.2; done
 for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$WITH_PORT/api/v1/runtimes" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$SERVED_PORT/api/v1/runtimes" >/dev/null 2>&1 && break; sleep 0.2; done
 
 # Distinct contexts per request, so every answer is planned and encoded afresh (no response-cache hits).
 cat >"$DATA/vary.lua" <<'LUA'
@@ -135,7 +139,7 @@ PY
 }
 alternate "middleware cost, hello-world route" "http://127.0.0.1:$HELLO_PORT/hello" "$HELLO" "http://127.0.0.1:$PROBE_PORT/api/v1/hello" "$PROBE"
 alternate "middleware cost, will-it-run API" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$BARE" "http://127.0.0.1:$WITH_PORT/api/v1/will-it-run?$Q" "$WITH"
-alternate "... and with serve's connection guard" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$BARE" "http://127.0.0.1:$PORT/api/v1/will-it-run?$Q" "$SERVER"
+alternate "... and the connection guard (as served)" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$BARE" "http://127.0.0.1:$SERVED_PORT/api/v1/will-it-run?$Q" "$SERVED"
 alternate "middleware cost, will-it-run page" "http://127.0.0.1:$BARE_PORT/will-it-run?$Q" "$BARE" "http://127.0.0.1:$WITH_PORT/will-it-run?$Q" "$WITH"
 bench "will-it-run API (a new question each)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090" "$DATA/vary.lua"
 bench "will-it-run page (same question)" "http://127.0.0.1:$PORT/will-it-run?$Q"

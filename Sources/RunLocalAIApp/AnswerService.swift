@@ -63,10 +63,11 @@ public final class AnswerService: Sendable {
     // MARK: The answer
 
     /// The answer to `q`: the engine's plan with the store's evidence applied. A model named by a Hugging Face
-    /// repository or a GGUF URL is read from its header (``remote``; `client` is who asks, for its rate limit).
-    public func answer(_ q: Question, client: String = "local") async throws -> Answer {
+    /// repository or a GGUF URL is read from its header (``remote``; `client` is who asks, for its rate limit, worked
+    /// out only for such a model).
+    public func answer(_ q: Question, client: @autoclosure () -> String = "local") async throws -> Answer {
         if let hit = evidenced.lookup(q) { return hit }
-        if let ref = remoteReference(q.model) { return try await answerRemote(q, ref, client: client) }
+        if let ref = remoteReference(q.model) { return try await answerRemote(q, ref, client: client()) }
         let p = try plan(q)
         let a = await applyEvidence(p)
         evidenced.store(q, a)

@@ -6,6 +6,11 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOEmbedded
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import HummingbirdCore
+import HTTPTypes
 import RunLocalAIApp
 import RunLocalAICore
 import RunLocalAIWeb
@@ -14,7 +19,9 @@ import RunLocalAIWeb
 // measures the site against on the same cores in the same run.
 // With `--probe hello-behind-middleware` the same route sits behind the site's middleware (`GET /api/v1/hello`); with
 // `--probe site-without-middleware` every route of the site is served with no middleware (`buildMiddlewareProbe`),
-// seeded like `serve`: the differences are what the middleware costs.
+// seeded like `serve`: the differences are what the middleware costs. `--probe site-as-served` is the site as `serve`
+// builds it (`buildApplication`: middleware, metrics and connection guard), so the whole cost is measured in one binary.
+// With `--trio` one process serves the site without middleware on PORT, with it on PORT+1 and as served on PORT+2.
 if CommandLine.arguments.dropFirst().first == "hello-server" {
     struct Hello: ResponseEncodable { var hello = "world" }
     let args = Array(CommandLine.arguments.dropFirst(2))
@@ -27,10 +34,28 @@ if CommandLine.arguments.dropFirst().first == "hello-server" {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlocalai-probe-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } ?? "../shared/data/calibration"
-        let parts = try await AppSetup.open(AppOptions(dataDirectory: dir, seedDirectory: seed))
+        var options = AppOptions(dataDirectory: dir, seedDirectory: seed)
+        let metrics = SiteMetrics()
+        if probe == .siteAsServed || args.contains("--trio") { options.storeObserver = { operation, duration, failed in metrics.recordStore(operation, duration, failed: failed) } }
+        let parts = try await AppSetup.open(options)
         guard let store = parts.store else { fatalError("no store in \(dir)") }
         let site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store)
-        try await Application(router: buildMiddlewareProbe(probe, site: site), configuration: .init(address: address)).runService()
+        if args.contains("--trio") {
+            // The site without middleware on PORT, with it on PORT+1 and as `serve` builds it on PORT+2, in one process
+            // (one heap, one code layout, one thread pool): what differs between them is only what each adds.
+            let trio = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await Application(router: buildMiddlewareProbe(.siteWithoutMiddleware, site: site), configuration: .init(address: address)).runService() }
+                group.addTask { try await Application(router: buildMiddlewareProbe(.siteWithMiddleware, site: site), configuration: .init(address: .hostname("127.0.0.1", port: port + 1))).runService() }
+                group.addTask { try await buildApplication(site: site, address: .hostname("127.0.0.1", port: port + 2), metrics: metrics).runService() }
+                try await group.next()
+            }
+            _ = trio
+        } else if probe == .siteAsServed {
+            // As `serve` builds it (its store observed by the metrics, the connection guard), in this same binary.
+            try await buildApplication(site: site, address: address, metrics: metrics).runService()
+        } else {
+            try await Application(router: buildMiddlewareProbe(probe, site: site), configuration: .init(address: address)).runService()
+        }
     } else {
         let router = Router()
         router.get("/hello") { _, _ in Hello() }
@@ -41,10 +66,15 @@ if CommandLine.arguments.dropFirst().first == "hello-server" {
 
 // `RunLocalAIBenchmarks middleware [seed-dir]`: what the site's middleware costs per request, without sockets (the
 // network's share is the same with or without it, and on a small shared machine it makes wrk's figures swing by 10-20%
-// between runs). The same requests go to the site's routes without the middleware and with it, in alternating batches
-// on one thread; each answer's body is written out (as the server would) and its header bytes counted.
-// MWONLY=with (or without) sends 300,000 will-it-run API requests through one side only, for a profiler
-// (`perf record -g`), and prints µs per request.
+// between runs). Two parts, each in alternating batches (25 pairs, medians):
+// 1. the same requests to the site's routes without the middleware and with it; each answer's body is written out (as
+//    the server would) and its header bytes counted;
+// 2. the whole served stack but the kernel: the request as bytes through the HTTP pipeline `serve` builds (decoder,
+//    codec, connection guard, Hummingbird's connection-state handler), the router, and the answer encoded back to
+//    bytes, against the same pipeline without the guard and routes without the middleware.
+// MWONLY=with (or without) sends 300,000 will-it-run API requests (MWN of them, to MWURI) through one side of part 1
+// only, STACKONLY=with (or without) the same through part 2, for a profiler (`perf record -g`); each prints µs per
+// request.
 if CommandLine.arguments.dropFirst().first == "middleware" {
     try await MiddlewareBench.run(seed: CommandLine.arguments.dropFirst(2).first ?? "../shared/data/calibration")
     exit(0)
@@ -159,7 +189,10 @@ enum MiddlewareBench {
         let site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store)
         let bare = buildMiddlewareProbe(.siteWithoutMiddleware, site: site).buildResponder()
         let guarded = buildMiddlewareProbe(.siteWithMiddleware, site: site).buildResponder()
-        let channel = EmbeddedChannel()
+        // A testing channel whose addresses may be read from any thread (the handlers run on the pool's threads, and the
+        // will-it-run route reads the peer when it asks a remote host), with a peer as the server would have.
+        let channel = NIOAsyncTestingChannel()
+        channel.remoteAddress = try SocketAddress(ipAddress: "127.0.0.1", port: 50_000)
         var logger = Logger(label: "bench")
         logger.logLevel = .info
 
@@ -187,13 +220,16 @@ enum MiddlewareBench {
             return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
         }
         let q = "model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
-        if let only = ProcessInfo.processInfo.environment["MWONLY"] {
+        let stackOnly = ProcessInfo.processInfo.environment["STACKONLY"] != nil
+        if !stackOnly, let only = ProcessInfo.processInfo.environment["MWONLY"] {
             let r: any HTTPResponder<SiteRequestContext> = only == "with" ? guarded : bare
-            print(try await microseconds(r, "/api/v1/will-it-run?\(q)", 300_000))
+            let n = ProcessInfo.processInfo.environment["MWN"].flatMap(Int.init) ?? 300_000
+            let uri = ProcessInfo.processInfo.environment["MWURI"] ?? "/api/v1/will-it-run?\(q)"
+            print(try await microseconds(r, uri, n))
             return
         }
         for (name, uri) in [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
-                            ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] {
+                            ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] where !stackOnly {
             _ = try await microseconds(bare, uri, 2000); _ = try await microseconds(guarded, uri, 2000)   // warm caches
             var without: [Double] = [], with: [Double] = []
             for _ in 0..<25 {
@@ -204,6 +240,118 @@ enum MiddlewareBench {
             let bytesA = try await serve(bare, uri), bytesB = try await serve(guarded, uri)
             print(String(format: "%-18@ without %7.2f µs  with %7.2f µs  (+%.2f µs per request; answer %d -> %d bytes)",
                          name as NSString, a, b, b - a, bytesA, bytesB))
+        }
+        // The whole served stack but the kernel: request bytes through the server's own HTTP pipeline (decoder, codec,
+        // the connection guard as `serve` adds it, Hummingbird's connection-state handler), the router, and the answer
+        // written back through the same pipeline to bytes, as `serve` does; against the same without the guard and the
+        // middleware. On one thread of its own (an embedded channel is used from the thread that made it).
+        let executor = OneThreadExecutor()
+        try await withTaskExecutorPreference(executor) {
+            try await StackBench.run(bare: bare, served: guarded, context: channel, logger: logger, question: q)
+        }
+    }
+}
+
+/// `middleware`'s second part: requests as bytes through the HTTP pipeline `serve` builds (see `MiddlewareBench`).
+enum StackBench {
+    /// A connection's pipeline as Hummingbird's HTTP/1.1 server sets it up, with `serve`'s guard or without it.
+    static func pipeline(guarded: Bool, logger: Logger) throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false,
+                                                                        withOutboundHeaderValidation: false)   // as Hummingbird sets it up
+        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        if guarded { try channel.pipeline.syncOperations.addHandlers(ConnectionLimits().connectionHandlers(logger: logger)()) }
+        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 50_001)).wait()
+        return channel
+    }
+
+    /// Writes the answer's body parts into the pipeline, as the server's response writer does.
+    struct PipelineWriter: ResponseBodyWriter {
+        let channel: EmbeddedChannel
+        mutating func write(_ buffer: ByteBuffer) async throws { channel.write(HTTPResponsePart.body(buffer), promise: nil) }
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws { channel.write(HTTPResponsePart.end(trailingHeaders), promise: nil) }
+    }
+
+    /// One request: bytes in, the answer's bytes out (their count).
+    static func serve(_ responder: some HTTPResponder<SiteRequestContext>, _ channel: EmbeddedChannel, _ raw: ByteBuffer,
+                      context: Channel, logger: Logger) async throws -> Int {
+        try channel.writeInbound(raw)
+        var head: HTTPRequest?
+        while let part = try channel.readInbound(as: HTTPRequestPart.self) {
+            if case .head(let h) = part { head = h }
+        }
+        guard let head else { fatalError("the pipeline decoded no request head") }
+        var requestLogger = logger
+        requestLogger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
+        let request = Request(head: head, body: .init(buffer: ByteBuffer()))
+        var response = try await responder.respond(to: request, context: SiteRequestContext(source: .init(channel: context, logger: requestLogger)))
+        response.headers[.date] = "Sun, 06 Dec 2026 23:00:00 GMT"   // as the server adds it (from its date cache)
+        channel.write(HTTPResponsePart.head(response.head), promise: nil)
+        try await response.body.write(PipelineWriter(channel: channel))
+        channel.flush()
+        var bytes = 0
+        while let out = try channel.readOutbound(as: IOData.self) { bytes += out.readableBytes }
+        return bytes
+    }
+
+    static func run(bare: some HTTPResponder<SiteRequestContext>, served: some HTTPResponder<SiteRequestContext>, context: Channel,
+                    logger: Logger, question q: String) async throws {
+        let plain = try pipeline(guarded: false, logger: logger), guarded = try pipeline(guarded: true, logger: logger)
+        func microseconds(_ responder: some HTTPResponder<SiteRequestContext>, _ channel: EmbeddedChannel, _ raw: ByteBuffer, _ n: Int) async throws -> Double {
+            let start = ContinuousClock.now
+            for _ in 0..<n { _ = try await serve(responder, channel, raw, context: context, logger: logger) }
+            let d = ContinuousClock.now - start
+            return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
+        }
+        if let only = ProcessInfo.processInfo.environment["STACKONLY"] {   // one side only, for a profiler
+            let raw = ByteBuffer(string: "GET /api/v1/will-it-run?\(q) HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
+            let n = ProcessInfo.processInfo.environment["MWN"].flatMap(Int.init) ?? 300_000
+            print(only == "with" ? try await microseconds(served, guarded, raw, n) : try await microseconds(bare, plain, raw, n))
+            return
+        }
+        print("through the HTTP pipeline (request bytes in, answer bytes out; the guard as `serve` adds it):")
+        for (name, uri) in [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
+                            ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] {
+            let raw = ByteBuffer(string: "GET \(uri) HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n")
+            _ = try await microseconds(bare, plain, raw, 2000); _ = try await microseconds(served, guarded, raw, 2000)
+            var without: [Double] = [], with: [Double] = []
+            for _ in 0..<25 {
+                without.append(try await microseconds(bare, plain, raw, 2000))
+                with.append(try await microseconds(served, guarded, raw, 2000))
+            }
+            let a = without.sorted()[12], b = with.sorted()[12]
+            let bytesA = try await serve(bare, plain, raw, context: context, logger: logger)
+            let bytesB = try await serve(served, guarded, raw, context: context, logger: logger)
+            print(String(format: "%-18@ without %7.2f µs  with %7.2f µs  (+%.2f µs per request; answer %d -> %d bytes on the wire)",
+                         name as NSString, a, b, b - a, bytesA, bytesB))
+        }
+    }
+}
+
+/// A task executor with one thread of its own: every job of a task that prefers it runs there, in order.
+final class OneThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    init() {
+        let thread = Thread { [unowned self] in self.loop() }
+        thread.start()
+    }
+
+    func enqueue(_ job: UnownedJob) {
+        condition.lock(); jobs.append(job); condition.signal(); condition.unlock()
+    }
+
+    private func loop() {
+        var batch: [UnownedJob] = []
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            swap(&batch, &jobs)
+            condition.unlock()
+            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            batch.removeAll(keepingCapacity: true)
         }
     }
 }

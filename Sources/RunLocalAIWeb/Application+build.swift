@@ -42,9 +42,17 @@ public struct SiteRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 }
 
-/// The application `runlocalai serve` runs.
-public func buildApplication(site: Site, configuration: ApplicationConfiguration, logger: Logger = Logger(label: "runlocalai")) -> some ApplicationProtocol {
-    Application(router: buildRouter(site: site), configuration: configuration, logger: logger)
+/// The application `runlocalai serve` runs: the site's router (with its safety rules and metrics) on the HTTP/1.1
+/// server of ``ConnectionLimits`` (header and idle timeouts, connection caps) at `address`.
+///
+/// ```swift
+/// let app = buildApplication(site: site, address: .hostname("127.0.0.1", port: 8080))
+/// try await app.runService()
+/// ```
+public func buildApplication(site: Site, address: BindAddress, security: SecurityOptions = SecurityOptions(), metrics: SiteMetrics = SiteMetrics(),
+                             connections: ConnectionLimits = ConnectionLimits(), logger: Logger = Logger(label: "runlocalai")) -> some ApplicationProtocol {
+    Application(router: buildRouter(site: site, security: security, metrics: metrics), server: connections.server(logger: logger),
+                configuration: connections.configuration(address: address), logger: logger)
 }
 
 /// Routers for `scripts/load-bench.sh` to measure what the site's middleware (security rules, the API's rules) costs
@@ -60,6 +68,9 @@ public enum MiddlewareProbe: String, Sendable, CaseIterable {
     case helloBehindMiddleware = "hello-behind-middleware"
     case siteWithoutMiddleware = "site-without-middleware"
     case siteWithMiddleware = "site-with-middleware"
+    /// The site as `serve` runs it (``buildApplication``: the middleware and the connection guard); as a router, the
+    /// same as `.siteWithMiddleware`.
+    case siteAsServed = "site-as-served"
 }
 
 public func buildMiddlewareProbe(_ probe: MiddlewareProbe, site: Site) -> Router<SiteRequestContext> {
@@ -74,7 +85,7 @@ public func buildMiddlewareProbe(_ probe: MiddlewareProbe, site: Site) -> Router
     case .siteWithoutMiddleware:
         APIRoutes.register(on: router, site: site)
         PageRoutes.register(on: router, site: site)
-    case .siteWithMiddleware:
+    case .siteWithMiddleware, .siteAsServed:
         return buildRouter(site: site)
     }
     return router

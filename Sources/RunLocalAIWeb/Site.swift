@@ -8,7 +8,7 @@ import RunLocalAIStore
 ///
 /// ```swift
 /// let site = Site(catalog: catalog, content: content, store: store)
-/// let app = buildApplication(site: site, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// let app = buildApplication(site: site, address: .hostname("127.0.0.1", port: 8080))
 /// ```
 public struct Site: Sendable {
     public var catalog: Catalog

@@ -93,10 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = ConnectionLimits(headerTimeoutSeconds: headerTimeout, idleTimeoutSeconds: idleTimeout,
                                            maxConnections: maxConnections, maxConnectionsPerPeer: maxConnectionsPerPeer)
         let security = SecurityOptions(secret: env["RUNLOCALAI_SECRET"])
-        let app = Application(router: buildRouter(site: site, security: security, metrics: metrics),
-                              server: connections.server(logger: logger),
-                              configuration: connections.configuration(address: .hostname(host, port: port)),
-                              logger: logger)
+        let app = buildApplication(site: site, address: .hostname(host, port: port), security: security, metrics: metrics,
+                                   connections: connections, logger: logger)
         try await app.runService()
     }
 

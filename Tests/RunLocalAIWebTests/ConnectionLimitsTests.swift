@@ -86,6 +86,48 @@ struct ConnectionLimitsTests {
         }
     }
 
+    /// Everything the server sends on `fd` until it closes it, and after how many seconds (nil: still open at the
+    /// receive timeout).
+    static func readUntilClosed(_ fd: Int32) -> (seconds: Double?, text: String) {
+        let start = Date()
+        var all: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { return (Date().timeIntervalSince(start), String(decoding: all, as: UTF8.self)) }
+            if n < 0 { return (nil, String(decoding: all, as: UTF8.self)) }
+            all += buffer[0..<n]
+        }
+    }
+
+    @Test("A keep-alive connection is answered, then closed once it has sat idle for the idle timeout")
+    func idleKeepAliveIsClosed() async throws {
+        try await Self.withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .milliseconds(800), maxConnections: 100, maxConnectionsPerPeer: 50)) { port in
+            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(fd) }
+            _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(fd, $0, strlen($0), 0) }
+            let (closed, text) = try await Self.offPool { Self.readUntilClosed(fd) }
+            #expect(text.hasPrefix("HTTP/1.1 200"), "answered first: \(text.prefix(40))")
+            #expect(closed != nil, "still open after 10 s")
+            // Checked a few times per timeout: closed between the timeout and a quarter of it late (and some slack).
+            #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
+            // The answer does not name the software that serves it.
+            #expect(!text.lowercased().contains("\r\nserver:"), "a Server field: \(text.prefix(300))")
+        }
+    }
+
+    @Test("A request body that stops arriving is cut at the header timeout, not held for the idle timeout")
+    func stalledBodyIsClosed() async throws {
+        try await Self.withServer(ConnectionLimits(headerTimeout: .milliseconds(800), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 50)) { port in
+            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(fd) }
+            let head = "POST /api/v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+            _ = (head + "{\"message\": \"slo").withCString { send(fd, $0, strlen($0), 0) }   // 16 of the 200 bytes, then nothing
+            let (closed, _) = try await Self.offPool { Self.readUntilClosed(fd) }
+            #expect(closed != nil, "still open after 10 s")
+            #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
+        }
+    }
+
     @Test("Connections over the per-address cap are closed at once; the others stay open")
     func perAddressCap() async throws {
         try await Self.withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 3)) { port in

@@ -28,8 +28,8 @@ public enum APIRoutes {
         let bodies = BoundedCache<String, PreparedBody>(capacity: 4096, ttl: .seconds(2))
         metrics?.watch(cache: "api_will_it_run_responses") { bodies.stats }
         v1.get("will-it-run") { req, ctx in
-            let client = APIRules.clientKey(req, peer: ctx.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
-            return try await api.willItRun(req, client: client, bodies: bodies).jsonResponse()
+            try await api.willItRun(req, client: APIRules.clientKey(req, peer: ctx.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor),
+                                    bodies: bodies).jsonResponse()
         }
         v1.get("will-it-run/custom") { req, _ in APIJSON.tagged(try await api.custom(Query(req))) }
         v1.get("models") { req, _ in try cached(req) { try api.models(Query(req)) } }
@@ -113,8 +113,8 @@ struct API: Sendable {
     }
 
     /// The answer with the store's evidence applied, as the will-it-run route and every page give it.
-    func answer(_ q: Question, client: String = "local") async throws -> Answer {
-        do { return try await site.service.answer(q, client: client) } catch { throw APIError.from(error) }
+    func answer(_ q: Question, client: @autoclosure () -> String = "local") async throws -> Answer {
+        do { return try await site.service.answer(q, client: client()) } catch { throw APIError.from(error) }
     }
 
     /// Every published run (approved or reproduced), for export.
@@ -171,10 +171,11 @@ struct API: Sendable {
     }
 
     /// `/api/v1/will-it-run`: the answer's wire form, the same bytes `runlocalai will-it-run --json` prints.
-    func willItRun(_ req: Request, client: String, bodies: BoundedCache<String, PreparedBody>) async throws -> PreparedBody {
+    /// (`client`, who asks, is worked out only for a model read from a URL: it keys that fetch's rate limit.)
+    func willItRun(_ req: Request, client: @autoclosure () -> String, bodies: BoundedCache<String, PreparedBody>) async throws -> PreparedBody {
         let key = "\(site.service.evidenceGeneration)|\(req.uri.query ?? "")"
         if let hit = bodies.lookup(key) { return hit }
-        let a = try await answer(try question(Query(req)), client: client)
+        let a = try await answer(try question(Query(req)), client: client())
         let body = PreparedBody(json: try a.json())   // the bytes `runlocalai will-it-run --json` prints
         bodies.store(key, body)
         return body

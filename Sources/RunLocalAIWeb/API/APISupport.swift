@@ -243,8 +243,9 @@ enum APIRules {
         private static let revalidateField = HTTPField(name: .cacheControl, value: "no-cache")
     }
 
-    static func cachePolicy(_ path: String) -> CachePolicy? {
-        guard let parts = apiParts(path) else { return nil }
+    /// (`target` is the request's path, with or without its query.)
+    static func cachePolicy(_ target: String) -> CachePolicy? {
+        guard let parts = apiParts(target) else { return nil }
         switch parts.head {
         case "will-it-run", "compare", "cost", "snapshot.json": return .revalidate
         case "snapshots": return parts.segments == 2 ? .fresh : .revalidate   // an archived day never changes
@@ -254,10 +255,10 @@ enum APIRules {
         }
     }
 
-    /// The first segment after `/api/v1/` and the number of segments from there (nil outside the API); one pass over
-    /// the contiguous bytes (the head of every known route is a small string: nothing allocated).
-    private static func apiParts(_ path: String) -> (head: String, segments: Int)? {
-        var path = path
+    /// The first segment after `/api/v1/` and the number of segments from there, up to the query (nil outside the
+    /// API); one pass over the contiguous bytes (the head of every known route is a small string: nothing allocated).
+    private static func apiParts(_ target: String) -> (head: String, segments: Int)? {
+        var path = target
         path.makeContiguousUTF8()   // a no-op for the router's strings (native UTF-8)
         return path.withUTF8 { u -> (head: String, segments: Int)? in
             let prefix: StaticString = "/api/v1/"
@@ -265,13 +266,15 @@ enum APIRules {
             guard u.count > n, memcmp(u.baseAddress!, prefix.utf8Start, n) == 0 else { return nil }
             var headEnd: Int?
             var segments = 0, inSegment = false
+            var end = u.count
             for i in n..<u.count {
+                if u[i] == UInt8(ascii: "?") { end = i; break }
                 if u[i] == UInt8(ascii: "/") {
                     if headEnd == nil { headEnd = i }
                     inSegment = false
                 } else if !inSegment { inSegment = true; segments += 1 }
             }
-            let head = UnsafeBufferPointer(rebasing: u[n..<(headEnd ?? u.count)])
+            let head = UnsafeBufferPointer(rebasing: u[n..<(headEnd ?? end)])
             return head.isEmpty ? nil : (String(decoding: head, as: UTF8.self), segments)
         }
     }
@@ -289,9 +292,10 @@ enum APIRules {
     /// An API handler's answer on its way out: Cache-Control and the 304 of a matching `If-None-Match` on catalog data,
     /// `no-store` (and no tag) on everything else.
     /// (`consuming`: the handler's answer is changed in place, its headers never copied.)
-    static func finish(_ response: consuming Response, request: Request, path: String) -> Response {
+    /// (`target` is the request target as sent: its path and query.)
+    static func finish(_ response: consuming Response, request: Request, target: String) -> Response {
         if let etag = response.headers.first(.eTag) {
-            if request.method == .get || request.method == .head, response.status == .ok, let policy = cachePolicy(path) {
+            if request.method == .get || request.method == .head, response.status == .ok, let policy = cachePolicy(target) {
                 // The tag is the body's digest (set by `PreparedBody`), so an answer whose evidence changed in the
                 // store gets a new tag at once.
                 if let inm = request.headers.first(.ifNoneMatch), inm.split(separator: ",").contains(where: {
@@ -362,12 +366,16 @@ struct PreparedBody: Sendable {
 
     static let jsonType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
     static let htmlType = HTTPField(name: .contentType, value: "text/html; charset=utf-8")
+    /// Header fields an answer ends up with: its own few, then the cache policy and security headers the middleware
+    /// appends (reserved at once, so those appends never grow the array).
+    static let headerCapacity = 10
 
     /// A 200 JSON answer with its entity tag (the API middleware answers 304 from it).
     func jsonResponse() -> Response {
         var h = HTTPFields()
+        h.reserveCapacity(Self.headerCapacity)   // room for what the middleware adds (cache policy, security headers)
         h.append(Self.jsonType)
-        if let etag { h[.eTag] = etag }
+        if let etag { h.append(HTTPField(name: .eTag, value: etag)) }
         return Response(status: .ok, headers: h, body: .init(byteBuffer: bytes))
     }
 
@@ -375,6 +383,7 @@ struct PreparedBody: Sendable {
     func htmlResponse(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         let body = hasPostForm ? ByteBuffer(string: CSRF.inject(String(buffer: bytes))) : bytes
         var h = headers
+        h.reserveCapacity(h.count + Self.headerCapacity)
         if !h.contains(.contentType) { h.append(Self.htmlType) }
         h[.contentLength] = String(body.readableBytes)
         if !h.contains(.cacheControl) { h[.cacheControl] = "no-cache" }

@@ -39,8 +39,10 @@ public enum PageRoutes {
 
         router.get("/") { r, _ in cached(r) { HomePage.render(engine) } }
         router.get("/will-it-run") { r, c in
-            let client = APIRules.clientKey(r, peer: c.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor)
-            return await live(r) { await WillItRunPage.render(params(r), engine: engine, client: client) }
+            await live(r) {
+                await WillItRunPage.render(params(r), engine: engine,
+                                           client: APIRules.clientKey(r, peer: c.remoteAddress, trustForwardedFor: site.limits.trustForwardedFor))
+            }
         }
         router.get("/will-it-run/custom") { r, _ in await live(r) { await CustomBuildPage.render(params(r), engine: engine) } }
 

@@ -36,7 +36,8 @@ struct QuestionForm: Sendable {
 enum WillItRunPage {
     /// `/will-it-run?model=&quant=&hardware=&ctx=&images=&runtime=&kv=&fa=&ram=&ngl=`: the question is parsed by the
     /// one grammar (`Question.parse`), answered by the service; the whole state lives in the URL.
-    static func render(_ params: Params, engine: PageEngine, client: String = "local") async -> HTMLResponse {
+    /// (`client` is worked out only for a model read from a URL.)
+    static func render(_ params: Params, engine: PageEngine, client: @autoclosure () -> String = "local") async -> HTMLResponse {
         guard params["model"] != nil, params["hardware"] != nil else {
             return Layout.page(title: "Will it run?", description: "Will this model run on my hardware, and how fast?", path: "/will-it-run",
                                crumbs: [("Will it run?", nil)]) {
@@ -56,7 +57,7 @@ enum WillItRunPage {
             return invalid(form, message: error.message, suggestions: links, engine: engine)
         }
         let answer: Answer
-        do { answer = try await engine.service.answer(question, client: client) } catch {
+        do { answer = try await engine.service.answer(question, client: client()) } catch {
             let form = QuestionForm(question)
             let field: Question.Field? = {
                 switch error {

@@ -40,20 +40,30 @@ public struct ConnectionLimits: Sendable {
 
     /// The HTTP/1.1 server with the timeouts and the per-address cap.
     public func server(logger: Logger = Logger(label: "runlocalai.connections")) -> HTTPServerBuilder {
-        let counter = PeerCounter(limit: maxConnectionsPerPeer)
-        let registry = ConnectionRegistry(limit: maxConnections)
-        let header = headerTimeout
-        let idle = idleTimeout
+        let handlers = connectionHandlers(logger: logger)
         // The guard keeps the idle timeout itself (one timer per connection, checked a few times per timeout), rather
         // than NIO's idle-state handler, which adds a promise callback to every write of every response.
-        return .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(counter: counter, registry: registry, headerTimeout: header,
-                                                                                       idleTimeout: idle, logger: logger)],
-                                           idleTimeout: nil))
+        return .http1(configuration: .init(additionalChannelHandlers: handlers(), idleTimeout: nil))
+    }
+
+    /// What ``server(logger:)`` adds to each new connection after the HTTP codec: a fresh connection guard, sharing
+    /// this server's counts of open connections (in all and per address). Call the result once per connection.
+    ///
+    /// ```swift
+    /// let handlers = ConnectionLimits().connectionHandlers()
+    /// try channel.pipeline.syncOperations.addHandlers(handlers())   // after HTTP1ToHTTPServerCodec
+    /// ```
+    public func connectionHandlers(logger: Logger = Logger(label: "runlocalai.connections")) -> @Sendable () -> [any RemovableChannelHandler] {
+        let counter = PeerCounter(limit: maxConnectionsPerPeer)
+        let registry = ConnectionRegistry(limit: maxConnections)
+        let header = headerTimeout, idle = idleTimeout
+        return { [ConnectionGuard(counter: counter, registry: registry, headerTimeout: header, idleTimeout: idle, logger: logger)] }
     }
 
     /// The application configuration with the hard cap (twice ``maxConnections``: reached only when that many are busy).
-    public func configuration(address: BindAddress, serverName: String = "runlocalai") -> ApplicationConfiguration {
-        ApplicationConfiguration(address: address, serverName: serverName, backlog: 1024,
+    /// No `Server` field: answers do not name the software that serves them (and a field less costs nothing to write).
+    public func configuration(address: BindAddress) -> ApplicationConfiguration {
+        ApplicationConfiguration(address: address, serverName: nil, backlog: 1024,
                                  availableConnectionsDelegate: MaximumAvailableConnections(maxConnections * 2))
     }
 }
@@ -93,8 +103,9 @@ final class PeerCounter: @unchecked Sendable {
 /// registry.setBusy(activity, true)   // a request started on this connection
 /// ```
 final class ConnectionRegistry: @unchecked Sendable {
-    /// One connection's state, written by its own handler without the registry's lock (a request costs two atomic
-    /// stores, never a lock): busy, and the registry's clock when it last changed.
+    /// One connection's state, written by its own handler without the registry's lock (a request costs three
+    /// stores to its own record and one clock read, never a lock or a counter shared between threads): busy, and
+    /// since when it has been idle (the monotonic clock, in nanoseconds).
     final class Activity: Sendable {
         let busy = Atomic<Bool>(false)
         let since: Atomic<UInt64>
@@ -103,7 +114,6 @@ final class ConnectionRegistry: @unchecked Sendable {
     private struct Entry { let channel: Channel; let activity: Activity }
     private let lock = NSLock()
     private var entries: [ObjectIdentifier: Entry] = [:]
-    private let clock = Atomic<UInt64>(0)
     let limit: Int
     init(limit: Int) { self.limit = max(1, limit) }
 
@@ -112,7 +122,7 @@ final class ConnectionRegistry: @unchecked Sendable {
     /// Registers a new connection; returns its activity record and the idle connection to close when there are now
     /// more than `limit`.
     func open(_ id: ObjectIdentifier, channel: Channel) -> (activity: Activity, victim: Channel?) {
-        let activity = Activity(since: tick())
+        let activity = Activity(since: Self.now())
         lock.lock(); defer { lock.unlock() }
         entries[id] = Entry(channel: channel, activity: activity)
         guard entries.count > limit else { return (activity, nil) }
@@ -125,13 +135,14 @@ final class ConnectionRegistry: @unchecked Sendable {
         return (activity, entries.removeValue(forKey: victim.id)?.channel)
     }
 
-    /// A request started (`true`) or its response ended (`false`) on the connection of `activity`.
+    /// A request started (`true`) or its response ended (`false`, the connection idle from now) on the connection of
+    /// `activity`.
     func setBusy(_ activity: Activity, _ busy: Bool) {
+        if !busy { activity.since.store(Self.now(), ordering: .relaxed) }
         activity.busy.store(busy, ordering: .relaxed)
-        activity.since.store(tick(), ordering: .relaxed)
     }
 
-    private func tick() -> UInt64 { clock.wrappingAdd(1, ordering: .relaxed).newValue }
+    private static func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     func close(_ id: ObjectIdentifier) { lock.lock(); entries[id] = nil; lock.unlock() }
 }
@@ -154,8 +165,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
     private var busy = false
     /// The request in progress has been read to its end.
     private var requestRead = false
-    private var lastRead = NIODeadline.now()
-    private var lastIdle = NIODeadline.now()
+    /// Reads and response ends so far: the sweep compares it with what it saw last time to tell whether anything
+    /// happened since (an increment per event, where a clock read per event would cost a system clock call each).
+    private var events: UInt64 = 0
+    private var eventsSeen: UInt64 = 0
+    /// Sweeps in a row that found nothing happened.
+    private var quietSweeps = 0
     private var timer: Scheduled<Void>?
     private var sweep: RepeatedTask?
     private var sawHead = false
@@ -181,24 +196,38 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
             victim.close(promise: nil)
         }
         let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: headerTimeout) { [weak self] in
-            guard let self, !self.sawHead else { return }
+        // Both timers hold the guard strongly until `forget()` cancels them (the connection closed or the handler
+        // removed): a weak reference would give the guard a side table, and every retain of it on every request
+        // part (the pipeline retains its handlers as it calls them) would take the slow path.
+        timer = context.eventLoop.scheduleTask(in: headerTimeout) { [self] in
+            guard !self.sawHead else { return }
             self.logger.debug("closing a connection from \(k): no request head within the header timeout")
             channel.close(promise: nil)
         }
-        // Idle and stalled-body checks, a few times per timeout (so a connection is closed within a quarter of it late).
+        // Idle and stalled-body checks, a few times per timeout: a connection is closed when nothing was read or
+        // answered for `sweeps` sweeps in a row, so between the timeout and a quarter of it late.
         let every = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idleTimeout, headerTimeout).nanoseconds / 4))
-        sweep = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
-            guard let self else { return }
-            let now = NIODeadline.now()
-            if !self.busy, self.sawHead, now - self.lastIdle >= self.idleTimeout {
+        let idleSweeps = Self.sweeps(idleTimeout, every: every), stallSweeps = Self.sweeps(headerTimeout, every: every)
+        sweep = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [self] _ in
+            if self.events != self.eventsSeen {
+                self.eventsSeen = self.events
+                self.quietSweeps = 0
+                return
+            }
+            self.quietSweeps += 1
+            if !self.busy, self.sawHead, self.quietSweeps >= idleSweeps {
                 self.logger.debug("closing a connection from \(k): idle for the idle timeout")
                 channel.close(promise: nil)
-            } else if self.busy, !self.requestRead, now - self.lastRead >= self.headerTimeout {
+            } else if self.busy, !self.requestRead, self.quietSweeps >= stallSweeps {
                 self.logger.debug("closing a connection from \(k): the request body stalled for the header timeout")
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// Quiet sweeps, `every` apart, that make up `timeout` (at least one).
+    static func sweeps(_ timeout: TimeAmount, every: TimeAmount) -> Int {
+        max(1, Int((timeout.nanoseconds + every.nanoseconds - 1) / every.nanoseconds))
     }
 
     private func forget() {
@@ -217,7 +246,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if !sawHead { sawHead = true; timer?.cancel(); timer = nil }
-        lastRead = NIODeadline.now()
+        events &+= 1
         switch unwrapInboundIn(data) {
         case .head:
             requestRead = false
@@ -230,7 +259,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if busy, case .end = unwrapOutboundIn(data) {
-            busy = false; requestRead = false; lastIdle = NIODeadline.now()
+            busy = false; requestRead = false; events &+= 1
             if let activity { registry.setBusy(activity, false) }
         }
         context.write(data, promise: promise)

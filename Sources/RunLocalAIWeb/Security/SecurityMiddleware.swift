@@ -39,22 +39,25 @@ struct SecurityMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let path = request.uri.path
-        let isAPI = path.hasPrefix("/api/")
+        // The request target as sent ("/path?query"): the common case reads only its bytes; the path as a string
+        // (`request.uri.path`, a new string on every read) is made only where an answer names it.
+        let target = request.head.path ?? "/"
+        let isAPI = target.utf8.starts(with: "/api/".utf8)
         var route = "unmatched"
         var response: Response
         // The API renders no forms and no private links: only pages get the per-request scope (one task-local).
         let cookieToken = isAPI ? nil : CSRF.cookieToken(request)
         let box = isAPI ? nil : CSRF.Box(cookieToken: cookieToken, secret: options.secret)
         do {
-            if let refusal = precheck(request, path: path, context: context, isAPI: isAPI) {
+            if let refusal = precheck(request, target: target, context: context, isAPI: isAPI) {
                 response = refusal
             } else {
                 var request = request
                 if CSRF.isFormPost(request, isAPI: isAPI) {
                     if let refusal = try await CSRF.check(&request, cookieToken: cookieToken, options: options, maxBody: options.maxFormBytes,
                                                           trustForwardedHost: site.limits.trustForwardedFor) {
-                        response = problem(.forbidden, code: "csrf", title: "Form expired", message: refusal, isAPI: false, path: path, requestID: context.id)
+                        response = problem(.forbidden, code: "csrf", title: "Form expired", message: refusal, isAPI: false, path: request.uri.path,
+                                           requestID: context.id)
                         return finish(response, request: request, route: route, start: start, box: box, hadCookie: cookieToken != nil, isAPI: isAPI, context: context)
                     }
                 }
@@ -62,20 +65,20 @@ struct SecurityMiddleware: RouterMiddleware {
                     response = try await CSRF.$current.withValue(box) { try await next(request, context) }
                 } else {
                     // The API's rules (JSON errors, ETag / Cache-Control / 304) in this same layer.
-                    do { response = APIRules.finish(try await next(request, context), request: request, path: path) } catch {
+                    do { response = APIRules.finish(try await next(request, context), request: request, target: target) } catch {
                         response = APIRules.errorResponse(error, request: request, context: context)
                     }
                 }
                 route = context.endpointPath ?? "unmatched"
                 // The router had nothing for GET here: a path known with other methods only is a 405.
-                if response.status == .notFound, Self.isSafeMethod(request.method), let r = methodNotAllowed(path, request, context) {
+                if response.status == .notFound, Self.isSafeMethod(request.method), let r = methodNotAllowed(request.uri.path, request, context) {
                     response = r
                 }
             }
         } catch let e as HTTPError where e.status == .notFound && Self.isSafeMethod(request.method) {
             // The router had nothing for GET here: a path known with other methods only is a 405.
             route = context.endpointPath ?? "unmatched"
-            response = methodNotAllowed(path, request, context) ?? errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: context.id)
+            response = methodNotAllowed(request.uri.path, request, context) ?? errorResponse(e, request: request, context: context, isAPI: isAPI, requestID: context.id)
         } catch {
             route = context.endpointPath ?? "unmatched"
             response = errorResponse(error, request: request, context: context, isAPI: isAPI, requestID: context.id)
@@ -120,11 +123,12 @@ struct SecurityMiddleware: RouterMiddleware {
     }
 
     /// The refusals that need no handler: 405, over-long names, 429, 415.
-    private func precheck(_ request: Request, path: String, context: Context, isAPI: Bool) -> Response? {
+    private func precheck(_ request: Request, target: String, context: Context, isAPI: Bool) -> Response? {
         // 1. Bounds before work.
         // The common case (every segment and value short) is one pass over the bytes, with nothing allocated.
         // A request target no longer than the limit holds no name or value over it: nothing to look at (most requests).
-        guard (request.head.path?.utf8.count ?? 0) > options.maxNameLength || !Self.isSafeMethod(request.method) else { return nil }
+        guard target.utf8.count > options.maxNameLength || !Self.isSafeMethod(request.method) else { return nil }
+        let path = request.uri.path
         for segment in Self.longRuns(path.utf8, over: options.maxNameLength, separators: UInt8(ascii: "/"), UInt8(ascii: "/")) {
             // A percent-decoded name is never longer than its encoding, nor shorter than a twelfth of it (%XX per
             // byte, four bytes per character): only a segment between the two bounds is decoded to be counted.
