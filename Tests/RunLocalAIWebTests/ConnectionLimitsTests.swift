@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOEmbedded
+import Synchronization
 import Testing
 @testable import RunLocalAIWeb
 #if canImport(Glibc)
@@ -76,14 +77,11 @@ struct ConnectionLimitsTests {
 
     @Test("A connection that never finishes its request head is closed after the header timeout")
     func slowHeaderIsClosed() async throws {
-        try await Self.withServer(ConnectionLimits(headerTimeout: .milliseconds(500), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 50)) { port in
-            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
-            defer { close(fd) }
-            _ = "GET /health HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
-            let closed = try await Self.offPool { Self.secondsUntilClosed(fd) }
-            #expect(closed != nil, "still open after 10 s")
-            #expect((closed ?? 0) >= 0.3)
-        }
+        let (closed, _) = try await Self.sendAndReadUntilClosed(
+            ConnectionLimits(headerTimeout: .milliseconds(500), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 50),
+            "GET /health HTTP/1.1\r\nHost: x\r\n")
+        #expect(closed != nil, "still open after 10 s")
+        #expect((closed ?? 0) >= 0.3)
     }
 
     /// Everything the server sends on `fd` until it closes it, and after how many seconds (nil: still open at the
@@ -99,33 +97,40 @@ struct ConnectionLimitsTests {
         }
     }
 
+    /// On a live server with `limits`: sends `text` on a new connection, then reads until the server closes it.
+    static func sendAndReadUntilClosed(_ limits: ConnectionLimits, _ text: String) async throws -> (seconds: Double?, text: String) {
+        let result = Mutex<(seconds: Double?, text: String)>((nil, ""))
+        try await withServer(limits) { port in
+            let fd = try connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(fd) }
+            _ = text.withCString { send(fd, $0, strlen($0), 0) }
+            let r = try await offPool { readUntilClosed(fd) }
+            result.withLock { $0 = r }
+        }
+        return result.withLock { $0 }
+    }
+
     @Test("A keep-alive connection is answered, then closed once it has sat idle for the idle timeout")
     func idleKeepAliveIsClosed() async throws {
-        try await Self.withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .milliseconds(800), maxConnections: 100, maxConnectionsPerPeer: 50)) { port in
-            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
-            defer { close(fd) }
-            _ = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(fd, $0, strlen($0), 0) }
-            let (closed, text) = try await Self.offPool { Self.readUntilClosed(fd) }
-            #expect(text.hasPrefix("HTTP/1.1 200"), "answered first: \(text.prefix(40))")
-            #expect(closed != nil, "still open after 10 s")
-            // Checked a few times per timeout: closed between the timeout and a quarter of it late (and some slack).
-            #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
-            // The answer does not name the software that serves it.
-            #expect(!text.lowercased().contains("\r\nserver:"), "a Server field: \(text.prefix(300))")
-        }
+        let (closed, text) = try await Self.sendAndReadUntilClosed(
+            ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .milliseconds(800), maxConnections: 100, maxConnectionsPerPeer: 50),
+            "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(text.hasPrefix("HTTP/1.1 200"), "answered first: \(text.prefix(40))")
+        #expect(closed != nil, "still open after 10 s")
+        // Checked a few times per timeout: closed between the timeout and a quarter of it late (and some slack).
+        #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
+        // The answer does not name the software that serves it.
+        #expect(!text.lowercased().contains("\r\nserver:"), "a Server field: \(text.prefix(300))")
     }
 
     @Test("A request body that stops arriving is cut at the header timeout, not held for the idle timeout")
     func stalledBodyIsClosed() async throws {
-        try await Self.withServer(ConnectionLimits(headerTimeout: .milliseconds(800), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 50)) { port in
-            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
-            defer { close(fd) }
-            let head = "POST /api/v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
-            _ = (head + "{\"message\": \"slo").withCString { send(fd, $0, strlen($0), 0) }   // 16 of the 200 bytes, then nothing
-            let (closed, _) = try await Self.offPool { Self.readUntilClosed(fd) }
-            #expect(closed != nil, "still open after 10 s")
-            #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
-        }
+        // 16 of the 200 bytes the head announces, then nothing.
+        let (closed, _) = try await Self.sendAndReadUntilClosed(
+            ConnectionLimits(headerTimeout: .milliseconds(800), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 50),
+            "POST /api/v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"message\": \"slo")
+        #expect(closed != nil, "still open after 10 s")
+        #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
     }
 
     @Test("Connections over the per-address cap are closed at once; the others stay open")
