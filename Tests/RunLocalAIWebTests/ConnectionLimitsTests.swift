@@ -133,6 +133,31 @@ struct ConnectionLimitsTests {
         #expect((closed ?? 0) >= 0.6 && (closed ?? 99) < 5, "closed after \(closed ?? -1) s")
     }
 
+    @Test("A body still trickling in after its early answer (413) does not keep the connection open past the idle timeout")
+    func tricklingBodyAfterAnswerIsIdle() async throws {
+        let limits = ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .milliseconds(800), maxConnections: 100, maxConnectionsPerPeer: 50)
+        try await Self.withServer(limits) { port in
+            let fd = try Self.connectRaw(port: port, timeoutSeconds: 10)
+            defer { close(fd) }
+            // A declared body over the API's limit is answered 413 before it is read; the client then sends a byte
+            // every 200 ms, less than the idle timeout apart, for up to 8 s.
+            let head = "POST /api/v1/benchmarks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 900000000\r\n\r\n"
+            _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            let closedAfter: Double? = try await Self.offPool {
+                let start = Date()
+                for _ in 0..<40 {
+                    Thread.sleep(forTimeInterval: 0.2)
+                    if Self.isClosed(fd) { return Date().timeIntervalSince(start) }
+                    var byte = UInt8(ascii: "x")
+                    if send(fd, &byte, 1, Int32(MSG_NOSIGNAL)) < 0 { return Date().timeIntervalSince(start) }
+                }
+                return nil
+            }
+            #expect(closedAfter != nil, "still open after 8 s of trickling")
+            #expect((closedAfter ?? 99) < 5, "closed after \(closedAfter ?? -1) s")
+        }
+    }
+
     @Test("Connections over the per-address cap are closed at once; the others stay open")
     func perAddressCap() async throws {
         try await Self.withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(30), maxConnections: 100, maxConnectionsPerPeer: 3)) { port in

@@ -228,7 +228,7 @@ enum APIJSON {
 /// --behind-proxy`) it is the address the proxy appended to `X-Forwarded-For`.
 ///
 /// ```swift
-/// let response = APIRules.finish(try await next(request, context), request: request, path: request.uri.path)
+/// let response = APIRules.finish(try await next(request, context), request: request, target: request.head.path ?? "/")
 /// ```
 enum APIRules {
     /// How clients may keep an answer of catalog data (tagged by ETag); nil for paths that are not catalog data.

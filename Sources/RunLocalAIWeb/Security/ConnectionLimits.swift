@@ -161,16 +161,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
     let logger: Logger
     private var key: String?
     private var activity: ConnectionRegistry.Activity?
-    /// A request is in progress (its head read, its response's end not yet written).
-    private var busy = false
-    /// The request in progress has been read to its end.
+    /// Requests in progress: heads read whose response's end is not yet written (more than one when a client
+    /// pipelines its next request before the answer to the last one ends).
+    private var inFlight = 0
+    private var busy: Bool { inFlight > 0 }
+    /// The request being read has been read to its end.
     private var requestRead = false
-    /// Reads and response ends so far: the sweep compares it with what it saw last time to tell whether anything
-    /// happened since (an increment per event, where a clock read per event would cost a system clock call each).
-    private var events: UInt64 = 0
-    private var eventsSeen: UInt64 = 0
-    /// Sweeps in a row that found nothing happened.
-    private var quietSweeps = 0
+    /// The sweep tells whether anything happened since its last look by comparing counts with what it saw then (an
+    /// increment per event, where a clock read per event would cost a system clock call each): every read, for a
+    /// stalled body; request heads and response ends, for idleness (a body still arriving after its answer, say an
+    /// early 413, does not keep an idle connection open).
+    private var reads: UInt64 = 0, readsSeen: UInt64 = 0, quietReads = 0
+    private var turns: UInt64 = 0, turnsSeen: UInt64 = 0, quietTurns = 0
     private var timer: Scheduled<Void>?
     private var sweep: RepeatedTask?
     private var sawHead = false
@@ -209,16 +211,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
         let every = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idleTimeout, headerTimeout).nanoseconds / 4))
         let idleSweeps = Self.sweeps(idleTimeout, every: every), stallSweeps = Self.sweeps(headerTimeout, every: every)
         sweep = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [self] _ in
-            if self.events != self.eventsSeen {
-                self.eventsSeen = self.events
-                self.quietSweeps = 0
-                return
-            }
-            self.quietSweeps += 1
-            if !self.busy, self.sawHead, self.quietSweeps >= idleSweeps {
+            if self.reads != self.readsSeen { self.readsSeen = self.reads; self.quietReads = 0 } else { self.quietReads += 1 }
+            if self.turns != self.turnsSeen { self.turnsSeen = self.turns; self.quietTurns = 0 } else { self.quietTurns += 1 }
+            if !self.busy, self.sawHead, self.quietTurns >= idleSweeps {
                 self.logger.debug("closing a connection from \(k): idle for the idle timeout")
                 channel.close(promise: nil)
-            } else if self.busy, !self.requestRead, self.quietSweeps >= stallSweeps {
+            } else if self.busy, !self.requestRead, self.quietReads >= stallSweeps {
                 self.logger.debug("closing a connection from \(k): the request body stalled for the header timeout")
                 channel.close(promise: nil)
             }
@@ -246,11 +244,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if !sawHead { sawHead = true; timer?.cancel(); timer = nil }
-        events &+= 1
+        reads &+= 1
         switch unwrapInboundIn(data) {
         case .head:
-            requestRead = false
-            if !busy, let activity { busy = true; registry.setBusy(activity, true) }
+            requestRead = false; turns &+= 1
+            inFlight += 1
+            if inFlight == 1, let activity { registry.setBusy(activity, true) }
         case .body: break
         case .end: requestRead = true
         }
@@ -259,8 +258,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if busy, case .end = unwrapOutboundIn(data) {
-            busy = false; requestRead = false; events &+= 1
-            if let activity { registry.setBusy(activity, false) }
+            inFlight -= 1; turns &+= 1
+            if inFlight == 0, let activity { registry.setBusy(activity, false) }
         }
         context.write(data, promise: promise)
     }
