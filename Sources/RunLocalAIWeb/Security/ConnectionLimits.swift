@@ -150,7 +150,7 @@ final class ConnectionRegistry: @unchecked Sendable {
 /// Sits after the HTTP codec of every connection: refuses a connection over its address's cap; closes one that has
 /// not sent its first request head within the header timeout, one whose request body stalls for as long (a truncated
 /// upload), and one that sits idle between requests past the idle timeout; and keeps the ``ConnectionRegistry`` told
-/// whether a request is in progress (a request part read: busy; the response's end written: idle).
+/// whether a request is in progress (a request head read: busy; the end of the last answer written: idle).
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
@@ -206,8 +206,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler, @unc
             self.logger.debug("closing a connection from \(k): no request head within the header timeout")
             channel.close(promise: nil)
         }
-        // Idle and stalled-body checks, a few times per timeout: a connection is closed when nothing was read or
-        // answered for `sweeps` sweeps in a row, so between the timeout and a quarter of it late.
+        // Idle and stalled-body checks, a few times per timeout: idle when no request head came and no answer ended for
+        // the idle timeout's sweeps in a row; stalled when a request is being read and nothing was read for the header
+        // timeout's; so closed between the timeout and a quarter of it late.
         let every = TimeAmount.nanoseconds(max(TimeAmount.milliseconds(100).nanoseconds, min(idleTimeout, headerTimeout).nanoseconds / 4))
         let idleSweeps = Self.sweeps(idleTimeout, every: every), stallSweeps = Self.sweeps(headerTimeout, every: every)
         sweep = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [self] _ in
