@@ -53,9 +53,8 @@ PROBE=$!
 BARE_PORT="${BARE_PORT:-18184}"
 WITH_PORT=$((BARE_PORT + 1))
 SERVED_PORT=$((BARE_PORT + 2))
-"$HELLO_BIN" hello-server "$BARE_PORT" --probe site-as-served --trio --seed "$SEED" >"$DATA/trio.log" 2>&1 &
+"$HELLO_BIN" hello-server "$BARE_PORT" --site-trio --seed "$SEED" >"$DATA/trio.log" 2>&1 &
 TRIO=$!
-BARE=$TRIO; WITH=$TRIO; SERVED=$TRIO
 cleanup() { kill "$SERVER" "$HELLO" "$PROBE" "$TRIO" 2>/dev/null || true; wait "$SERVER" "$HELLO" "$PROBE" "$TRIO" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 
@@ -138,9 +137,9 @@ print(f"{'':<40} {cpu[0] * 100:9.1f}% of throughput by the server's CPU time per
 PY
 }
 alternate "middleware cost, hello-world route" "http://127.0.0.1:$HELLO_PORT/hello" "$HELLO" "http://127.0.0.1:$PROBE_PORT/api/v1/hello" "$PROBE"
-alternate "middleware cost, will-it-run API" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$BARE" "http://127.0.0.1:$WITH_PORT/api/v1/will-it-run?$Q" "$WITH"
-alternate "... and the connection guard (as served)" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$BARE" "http://127.0.0.1:$SERVED_PORT/api/v1/will-it-run?$Q" "$SERVED"
-alternate "middleware cost, will-it-run page" "http://127.0.0.1:$BARE_PORT/will-it-run?$Q" "$BARE" "http://127.0.0.1:$WITH_PORT/will-it-run?$Q" "$WITH"
+alternate "middleware cost, will-it-run API" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$TRIO" "http://127.0.0.1:$WITH_PORT/api/v1/will-it-run?$Q" "$TRIO"
+alternate "... and the connection guard (as served)" "http://127.0.0.1:$BARE_PORT/api/v1/will-it-run?$Q" "$TRIO" "http://127.0.0.1:$SERVED_PORT/api/v1/will-it-run?$Q" "$TRIO"
+alternate "middleware cost, will-it-run page" "http://127.0.0.1:$BARE_PORT/will-it-run?$Q" "$TRIO" "http://127.0.0.1:$WITH_PORT/will-it-run?$Q" "$TRIO"
 bench "will-it-run API (a new question each)" "http://127.0.0.1:$PORT/api/v1/will-it-run?model=llama-3.1-8b&hardware=rtx-3090" "$DATA/vary.lua"
 bench "will-it-run page (same question)" "http://127.0.0.1:$PORT/will-it-run?$Q"
 bench "model page /models/llama-3.1-8b" "http://127.0.0.1:$PORT/models/llama-3.1-8b"

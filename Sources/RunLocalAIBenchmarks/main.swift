@@ -18,44 +18,33 @@ import RunLocalAIWeb
 // `RunLocalAIBenchmarks hello-server PORT`: a Hummingbird hello-world JSON route, the baseline scripts/load-bench.sh
 // measures the site against on the same cores in the same run.
 // With `--probe hello-behind-middleware` the same route sits behind the site's middleware (`GET /api/v1/hello`); with
-// `--probe site-without-middleware` every route of the site is served with no middleware (`buildMiddlewareProbe`),
-// seeded like `serve`: the differences are what the middleware costs. `--probe site-as-served` is the site as `serve`
-// builds it (`buildApplication`: middleware, metrics and connection guard), so the whole cost is measured in one binary.
-// With `--trio` one process serves the site without middleware on PORT, with it on PORT+1 and as served on PORT+2.
+// `--probe site-without-middleware` (or `site-with-middleware`) every route of the site is served without (or with)
+// the middleware (`buildMiddlewareProbe`), seeded like `serve`. With `--site-trio` one process serves the site without
+// middleware on PORT, with it on PORT+1 and as `serve` builds it (`buildApplication`: middleware, metrics, connection
+// guard) on PORT+2: one heap, one code layout, one thread pool, so what differs between them is only what each adds.
 if CommandLine.arguments.dropFirst().first == "hello-server" {
     struct Hello: ResponseEncodable { var hello = "world" }
     let args = Array(CommandLine.arguments.dropFirst(2))
     let port = args.first.flatMap(Int.init) ?? 18182
     let address = BindAddress.hostname("127.0.0.1", port: port)
-    if let i = args.firstIndex(of: "--probe"), i + 1 < args.count {
+    let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } ?? "../shared/data/calibration"
+    if args.contains("--site-trio") {
+        let metrics = SiteMetrics()
+        let (site, dir) = try await MiddlewareBench.seededSite(seed: seed, metrics: metrics)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await Application(router: buildMiddlewareProbe(.siteWithoutMiddleware, site: site), configuration: .init(address: address)).runService() }
+            group.addTask { try await Application(router: buildMiddlewareProbe(.siteWithMiddleware, site: site), configuration: .init(address: .hostname("127.0.0.1", port: port + 1))).runService() }
+            group.addTask { try await buildApplication(site: site, address: .hostname("127.0.0.1", port: port + 2), metrics: metrics).runService() }
+            _ = try await group.next()
+        }
+    } else if let i = args.firstIndex(of: "--probe"), i + 1 < args.count {
         guard let probe = MiddlewareProbe(rawValue: args[i + 1]) else {
             fatalError("--probe takes \(MiddlewareProbe.allCases.map(\.rawValue).joined(separator: " or "))")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlocalai-probe-\(UUID().uuidString)").path
+        let (site, dir) = try await MiddlewareBench.seededSite(seed: seed)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } ?? "../shared/data/calibration"
-        var options = AppOptions(dataDirectory: dir, seedDirectory: seed)
-        let metrics = SiteMetrics()
-        if probe == .siteAsServed || args.contains("--trio") { options.storeObserver = { operation, duration, failed in metrics.recordStore(operation, duration, failed: failed) } }
-        let parts = try await AppSetup.open(options)
-        guard let store = parts.store else { fatalError("no store in \(dir)") }
-        let site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store)
-        if args.contains("--trio") {
-            // The site without middleware on PORT, with it on PORT+1 and as `serve` builds it on PORT+2, in one process
-            // (one heap, one code layout, one thread pool): what differs between them is only what each adds.
-            let trio = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await Application(router: buildMiddlewareProbe(.siteWithoutMiddleware, site: site), configuration: .init(address: address)).runService() }
-                group.addTask { try await Application(router: buildMiddlewareProbe(.siteWithMiddleware, site: site), configuration: .init(address: .hostname("127.0.0.1", port: port + 1))).runService() }
-                group.addTask { try await buildApplication(site: site, address: .hostname("127.0.0.1", port: port + 2), metrics: metrics).runService() }
-                try await group.next()
-            }
-            _ = trio
-        } else if probe == .siteAsServed {
-            // As `serve` builds it (its store observed by the metrics, the connection guard), in this same binary.
-            try await buildApplication(site: site, address: address, metrics: metrics).runService()
-        } else {
-            try await Application(router: buildMiddlewareProbe(probe, site: site), configuration: .init(address: address)).runService()
-        }
+        try await Application(router: buildMiddlewareProbe(probe, site: site), configuration: .init(address: address)).runService()
     } else {
         let router = Router()
         router.get("/hello") { _, _ in Hello() }
@@ -181,12 +170,46 @@ if FileManager.default.fileExists(atPath: "../shared/data/calibration") {
 
 /// The `middleware` benchmark, off the main actor (a top-level loop would hop threads on every await).
 enum MiddlewareBench {
-    static func run(seed: String) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlocalai-mw-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let parts = try await AppSetup.open(AppOptions(dataDirectory: dir, seedDirectory: seed))
+    /// The site seeded from `seed` in a new temporary data folder (returned, for the caller to remove), as `serve`
+    /// seeds it; with `metrics`, its store calls are observed as `serve`'s are.
+    static func seededSite(seed: String, metrics: SiteMetrics? = nil) async throws -> (site: Site, dataDirectory: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlocalai-probe-\(UUID().uuidString)").path
+        var options = AppOptions(dataDirectory: dir, seedDirectory: seed)
+        if let metrics { options.storeObserver = { operation, duration, failed in metrics.recordStore(operation, duration, failed: failed) } }
+        let parts = try await AppSetup.open(options)
         guard let store = parts.store else { fatalError("no store in \(dir)") }
-        let site = Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store)
+        return (Site(service: parts.service, content: parts.content.map(SiteContent.init) ?? SiteContent(), store: store), dir)
+    }
+
+    /// The requests both parts time: a repeated will-it-run question (API and page), a catalog list and a page.
+    static func routes(_ q: String) -> [(name: String, uri: String)] {
+        [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
+         ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")]
+    }
+
+    /// Microseconds per call of `body`, over `n` calls.
+    static func microseconds(_ n: Int, _ body: () async throws -> Void) async throws -> Double {
+        let start = ContinuousClock.now
+        for _ in 0..<n { try await body() }
+        let d = ContinuousClock.now - start
+        return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
+    }
+
+    /// The medians, in µs per call, of 25 alternating batches of 2,000 calls of each side (after one batch each to
+    /// warm the caches).
+    static func alternate(without: () async throws -> Void, with: () async throws -> Void) async throws -> (without: Double, with: Double) {
+        _ = try await microseconds(2000, without); _ = try await microseconds(2000, with)
+        var a: [Double] = [], b: [Double] = []
+        for _ in 0..<25 {
+            a.append(try await microseconds(2000, without))
+            b.append(try await microseconds(2000, with))
+        }
+        return (a.sorted()[12], b.sorted()[12])
+    }
+
+    static func run(seed: String) async throws {
+        let (site, dir) = try await seededSite(seed: seed)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let bare = buildMiddlewareProbe(.siteWithoutMiddleware, site: site).buildResponder()
         let guarded = buildMiddlewareProbe(.siteWithMiddleware, site: site).buildResponder()
         // A testing channel whose addresses may be read from any thread (the handlers run on the pool's threads, and the
@@ -213,30 +236,17 @@ enum MiddlewareBench {
             try await response.body.write(CountingWriter(count: count))
             return count.bytes + response.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 }
         }
-        func microseconds(_ responder: some HTTPResponder<SiteRequestContext>, _ uri: String, _ n: Int) async throws -> Double {
-            let start = ContinuousClock.now
-            for _ in 0..<n { _ = try await serve(responder, uri) }
-            let d = ContinuousClock.now - start
-            return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
-        }
         let q = "model=llava-1.6-mistral-7b&quant=Q4_K_M&hardware=rtx-3060-12gb&ctx=4096&images=1"
         let stackOnly = ProcessInfo.processInfo.environment["STACKONLY"] != nil
         if !stackOnly, let only = ProcessInfo.processInfo.environment["MWONLY"] {
             let r: any HTTPResponder<SiteRequestContext> = only == "with" ? guarded : bare
             let n = ProcessInfo.processInfo.environment["MWN"].flatMap(Int.init) ?? 300_000
             let uri = ProcessInfo.processInfo.environment["MWURI"] ?? "/api/v1/will-it-run?\(q)"
-            print(try await microseconds(r, uri, n))
+            print(try await microseconds(n) { _ = try await serve(r, uri) })
             return
         }
-        for (name, uri) in [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
-                            ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] where !stackOnly {
-            _ = try await microseconds(bare, uri, 2000); _ = try await microseconds(guarded, uri, 2000)   // warm caches
-            var without: [Double] = [], with: [Double] = []
-            for _ in 0..<25 {
-                without.append(try await microseconds(bare, uri, 2000))
-                with.append(try await microseconds(guarded, uri, 2000))
-            }
-            let a = without.sorted()[12], b = with.sorted()[12]
+        for (name, uri) in routes(q) where !stackOnly {
+            let (a, b) = try await alternate(without: { _ = try await serve(bare, uri) }, with: { _ = try await serve(guarded, uri) })
             let bytesA = try await serve(bare, uri), bytesB = try await serve(guarded, uri)
             print(String(format: "%-18@ without %7.2f µs  with %7.2f µs  (+%.2f µs per request; answer %d -> %d bytes)",
                          name as NSString, a, b, b - a, bytesA, bytesB))
@@ -298,29 +308,20 @@ enum StackBench {
     static func run(bare: some HTTPResponder<SiteRequestContext>, served: some HTTPResponder<SiteRequestContext>, context: Channel,
                     logger: Logger, question q: String) async throws {
         let plain = try pipeline(guarded: false, logger: logger), guarded = try pipeline(guarded: true, logger: logger)
-        func microseconds(_ responder: some HTTPResponder<SiteRequestContext>, _ channel: EmbeddedChannel, _ raw: ByteBuffer, _ n: Int) async throws -> Double {
-            let start = ContinuousClock.now
-            for _ in 0..<n { _ = try await serve(responder, channel, raw, context: context, logger: logger) }
-            let d = ContinuousClock.now - start
-            return (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(n)
-        }
         if let only = ProcessInfo.processInfo.environment["STACKONLY"] {   // one side only, for a profiler
             let raw = ByteBuffer(string: "GET /api/v1/will-it-run?\(q) HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
             let n = ProcessInfo.processInfo.environment["MWN"].flatMap(Int.init) ?? 300_000
-            print(only == "with" ? try await microseconds(served, guarded, raw, n) : try await microseconds(bare, plain, raw, n))
+            print(try await MiddlewareBench.microseconds(n) {
+                _ = only == "with" ? try await serve(served, guarded, raw, context: context, logger: logger)
+                                   : try await serve(bare, plain, raw, context: context, logger: logger)
+            })
             return
         }
         print("through the HTTP pipeline (request bytes in, answer bytes out; the guard as `serve` adds it):")
-        for (name, uri) in [("will-it-run API", "/api/v1/will-it-run?\(q)"), ("will-it-run page", "/will-it-run?\(q)"),
-                            ("runtimes API", "/api/v1/runtimes"), ("hardware page", "/hardware/rtx-3090")] {
+        for (name, uri) in MiddlewareBench.routes(q) {
             let raw = ByteBuffer(string: "GET \(uri) HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n")
-            _ = try await microseconds(bare, plain, raw, 2000); _ = try await microseconds(served, guarded, raw, 2000)
-            var without: [Double] = [], with: [Double] = []
-            for _ in 0..<25 {
-                without.append(try await microseconds(bare, plain, raw, 2000))
-                with.append(try await microseconds(served, guarded, raw, 2000))
-            }
-            let a = without.sorted()[12], b = with.sorted()[12]
+            let (a, b) = try await MiddlewareBench.alternate(without: { _ = try await serve(bare, plain, raw, context: context, logger: logger) },
+                                                             with: { _ = try await serve(served, guarded, raw, context: context, logger: logger) })
             let bytesA = try await serve(bare, plain, raw, context: context, logger: logger)
             let bytesB = try await serve(served, guarded, raw, context: context, logger: logger)
             print(String(format: "%-18@ without %7.2f µs  with %7.2f µs  (+%.2f µs per request; answer %d -> %d bytes on the wire)",

@@ -68,9 +68,6 @@ public enum MiddlewareProbe: String, Sendable, CaseIterable {
     case helloBehindMiddleware = "hello-behind-middleware"
     case siteWithoutMiddleware = "site-without-middleware"
     case siteWithMiddleware = "site-with-middleware"
-    /// The site as `serve` runs it (``buildApplication``: the middleware and the connection guard); as a router, the
-    /// same as `.siteWithMiddleware`.
-    case siteAsServed = "site-as-served"
 }
 
 public func buildMiddlewareProbe(_ probe: MiddlewareProbe, site: Site) -> Router<SiteRequestContext> {
@@ -85,7 +82,7 @@ public func buildMiddlewareProbe(_ probe: MiddlewareProbe, site: Site) -> Router
     case .siteWithoutMiddleware:
         APIRoutes.register(on: router, site: site)
         PageRoutes.register(on: router, site: site)
-    case .siteWithMiddleware, .siteAsServed:
+    case .siteWithMiddleware:
         return buildRouter(site: site)
     }
     return router

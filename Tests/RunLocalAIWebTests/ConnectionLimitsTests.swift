@@ -70,8 +70,7 @@ struct ConnectionLimitsTests {
 
     static func withServer(_ limits: ConnectionLimits, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let site = try await APIFixture.site(adminToken: nil)
-        let app = Application(router: buildRouter(site: site), server: limits.server(),
-                              configuration: limits.configuration(address: .hostname("127.0.0.1", port: 0)))
+        let app = buildApplication(site: site, address: .hostname("127.0.0.1", port: 0), connections: limits)   // as `serve` builds it
         try await app.test(.live) { client in try await body(try #require(client.port)) }
     }
 
